@@ -1,0 +1,10 @@
+# shellcheck shell=sh
+# Source this file (". infra/containers/env.sh") before calling podman or
+# podman-compose: it points the engine at the repo's configuration instead of
+# anything hand-edited under /etc/containers.
+_commlab_containers_dir=$(CDPATH= cd -- "$(dirname -- "${BASH_SOURCE:-$0}")" && pwd)
+export CONTAINERS_CONF="$_commlab_containers_dir/containers.conf"
+export CONTAINERS_REGISTRIES_CONF="$_commlab_containers_dir/registries.conf"
+# The image every Dockerfile in the repo starts FROM; built by base-image.sh.
+export COMMLAB_NODE_IMAGE="${COMMLAB_NODE_IMAGE:-docker.io/library/node:24-bookworm-slim}"
+unset _commlab_containers_dir

@@ -1,0 +1,24 @@
+import { loadPackageDefinition } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { fileURLToPath } from 'node:url';
+import { loaderOptions } from './loader-options.ts';
+import type { ProtoGrpcType as InventoryProto } from './generated/inventory.ts';
+
+export { loaderOptions } from './loader-options.ts';
+export type { InventoryServiceHandlers, InventoryServiceClient } from './generated/commlab/inventory/v1/InventoryService.ts';
+export type { StockLevel__Output as StockLevel } from './generated/commlab/inventory/v1/StockLevel.ts';
+export type { ReservationLine__Output as ReservationLine } from './generated/commlab/inventory/v1/ReservationLine.ts';
+
+/** The folder holding every .proto file; gRPC reflection and the loaders read from here. */
+export const protoRoot = fileURLToPath(new URL('../../../protos', import.meta.url));
+
+export const inventoryProtoFile = 'commlab/inventory/v1/inventory.proto';
+
+/** The raw package definition (also what server reflection serves). */
+export function inventoryPackageDefinition() {
+  return loadSync(inventoryProtoFile, { ...loaderOptions, includeDirs: [protoRoot] });
+}
+
+export function loadInventoryProto(): InventoryProto {
+  return loadPackageDefinition(inventoryPackageDefinition()) as unknown as InventoryProto;
+}

@@ -1,0 +1,24 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  name: string;
+  level: string;
+  format: 'auto' | 'json' | 'pretty';
+}
+
+/** JSON lines for machines; readable, coloured lines on a terminal or when asked (the lab runner asks). */
+export function createLogger({ name, level, format }: LoggerOptions): Logger {
+  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY);
+  return pino({
+    name,
+    level,
+    ...(pretty && {
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true },
+      },
+    }),
+  });
+}

@@ -1,0 +1,52 @@
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import { inventoryPackageDefinition, loadInventoryProto } from '@commlab/contracts';
+import type { Logger } from '@commlab/kit';
+import type { Inventory } from './domain/ledger.ts';
+import { inventoryHandlers } from './grpc/inventory-service.ts';
+
+export interface InventoryDeps {
+  inventory: Inventory;
+  logger: Logger;
+}
+
+export interface InventoryServer {
+  server: Server;
+  health: HealthImplementation;
+  /** Binds and starts serving; resolves to the bound port (useful with port 0). */
+  listen(host: string, port: number): Promise<number>;
+  /** Stops accepting calls, lets in-flight calls finish, then closes. */
+  close(): Promise<void>;
+}
+
+/** The inventory gRPC server with the standard health service and server reflection. */
+export function createInventoryServer({ inventory, logger }: InventoryDeps): InventoryServer {
+  const server = new Server();
+  const proto = loadInventoryProto();
+  server.addService(proto.commlab.inventory.v1.InventoryService.service, inventoryHandlers(inventory, logger));
+
+  const health = new HealthImplementation({ '': 'NOT_SERVING', 'commlab.inventory.v1.InventoryService': 'NOT_SERVING' });
+  health.addToServer(server);
+  new ReflectionService(inventoryPackageDefinition()).addToServer(server);
+
+  return {
+    server,
+    health,
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) => {
+          if (err) return reject(err);
+          health.setStatus('', 'SERVING');
+          health.setStatus('commlab.inventory.v1.InventoryService', 'SERVING');
+          resolve(bound);
+        });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        health.setStatus('', 'NOT_SERVING');
+        health.setStatus('commlab.inventory.v1.InventoryService', 'NOT_SERVING');
+        server.tryShutdown(() => resolve());
+      }),
+  };
+}

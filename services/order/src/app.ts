@@ -1,0 +1,47 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from '@commlab/kit';
+import type { Orders } from './domain/orders.ts';
+import { healthRoutes, type ReadinessCheck } from './http/health-routes.ts';
+import { ordersRoutes } from './http/orders-routes.ts';
+import { errorHandler, problem, problemTypes, sendProblem, type ProblemSlug } from './http/problems.ts';
+import { validatorCompiler } from './http/validation.ts';
+
+export interface AppConfig {
+  BODY_LIMIT_BYTES: number;
+}
+
+export interface AppDeps {
+  orders: Orders;
+  readiness: ReadinessCheck[];
+  logger: Logger;
+}
+
+/** The order service's HTTP API. Builds the app; never listens (main.ts and tests decide that). */
+export async function createApp(config: AppConfig, { orders, readiness, logger }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: logger, bodyLimit: config.BODY_LIMIT_BYTES, return503OnClosing: true })
+    .withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('not-found', `no route for ${request.method} ${request.url}`)));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'commlab order API', version: '1.0.0', description: 'Orders; errors are RFC 9457 problem details.' },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get<{ Params: { slug: string } }>('/problems/:slug', { schema: { hide: true } }, async (request, reply) => {
+    const type = problemTypes[request.params.slug as ProblemSlug];
+    if (!type) return sendProblem(reply, problem('not-found', `no problem type ${request.params.slug}`));
+    return { type: `/problems/${request.params.slug}`, ...type };
+  });
+
+  await app.register(healthRoutes, { checks: readiness });
+  await app.register(ordersRoutes, { orders });
+  return app;
+}

@@ -1,0 +1,20 @@
+/** Why placing or reading an order failed; each edge maps a reason to its own status. */
+export type OrderErrorReason =
+  | 'ORDER_NOT_FOUND'
+  | 'INVALID_ORDER'
+  | 'INVALID_CURSOR'
+  | 'UNKNOWN_SKU'
+  | 'INSUFFICIENT_STOCK'
+  | 'INVENTORY_UNAVAILABLE'
+  | 'INVENTORY_TIMEOUT';
+
+export class OrderError extends Error {
+  override readonly name = 'OrderError';
+  readonly reason: OrderErrorReason;
+  readonly subject: string | undefined;
+  constructor(reason: OrderErrorReason, message: string, options?: { subject?: string | undefined; cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.reason = reason;
+    this.subject = options?.subject;
+  }
+}

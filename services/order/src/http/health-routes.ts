@@ -1,0 +1,38 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { problemContentType } from '@commlab/kit';
+
+/** A named check of something the service needs to do its job. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/** /healthz: the process runs. /readyz: every dependency answers (503 names those that don't). */
+export const healthRoutes: FastifyPluginAsync<{ checks: ReadinessCheck[] }> = async (app, { checks }) => {
+  const hide = { schema: { hide: true } };
+  app.get('/healthz', hide, async () => ({ status: 'ok' }));
+  app.get('/readyz', hide, async (_request, reply) => {
+    const results = await Promise.all(
+      checks.map(async ({ name, check }) => {
+        try {
+          await check();
+          return { name, ok: true };
+        } catch (err) {
+          return { name, ok: false, error: (err as Error).message };
+        }
+      }),
+    );
+    const failing = results.filter((r) => !r.ok);
+    if (failing.length === 0) return { status: 'ready', checks: results };
+    return reply
+      .code(503)
+      .type(problemContentType)
+      .send({
+        type: '/problems/not-ready',
+        title: 'Not ready',
+        status: 503,
+        detail: `not reachable: ${failing.map((r) => r.name).join(', ')}`,
+        checks: results,
+      });
+  });
+};

@@ -1,0 +1,44 @@
+import { OrderError } from '../domain/errors.ts';
+import type { Order } from '../domain/order.ts';
+
+/** Cursors are opaque to clients: base64url of the last row's insertion sequence. */
+export function encodeCursor(seq: number | string): string {
+  return Buffer.from(`seq:${seq}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): number {
+  if (!cursor) return 0;
+  const match = /^seq:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw new OrderError('INVALID_CURSOR', 'cursor is not one this API handed out', { subject: 'cursor' });
+  return Number(match[1]);
+}
+
+export interface OrderRow {
+  seq: number | string;
+  id: string;
+  customer_id: string;
+  status: string;
+  lines: string;
+  created_at: string;
+}
+
+export function toRow(order: Order) {
+  return [order.id, order.customerId, order.status, JSON.stringify(order.lines), order.createdAt] as const;
+}
+
+export function fromRow(row: OrderRow): Order {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    status: row.status as Order['status'],
+    lines: JSON.parse(row.lines) as Order['lines'],
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** One page: rows were fetched with limit + 1 to learn whether another page follows. */
+export function toPage(rows: OrderRow[], limit: number) {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items: items.map(fromRow), ...(rows.length > limit && last && { next: encodeCursor(last.seq) }) };
+}
