@@ -5,7 +5,10 @@ import { loaderOptions } from './loader-options.ts';
 import type { ProtoGrpcType as InventoryProto } from './generated/inventory.ts';
 
 export { loaderOptions } from './loader-options.ts';
-export type { InventoryServiceHandlers, InventoryServiceClient } from './generated/commlab/inventory/v1/InventoryService.ts';
+export type {
+  InventoryServiceHandlers,
+  InventoryServiceClient,
+} from './generated/commlab/inventory/v1/InventoryService.ts';
 export type { StockLevel__Output as StockLevel } from './generated/commlab/inventory/v1/StockLevel.ts';
 export type { ReservationLine__Output as ReservationLine } from './generated/commlab/inventory/v1/ReservationLine.ts';
 

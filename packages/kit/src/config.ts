@@ -51,4 +51,5 @@ export const CommonConfig = {
     description: 'auto = pretty on a terminal, JSON otherwise',
   }),
   HOST: Type.String({ default: '127.0.0.1', description: 'interface to listen on (0.0.0.0 in containers)' }),
+  DATA_DIR: Type.String({ default: '.run/data', description: 'where a service keeps its files' }),
 };

@@ -4,3 +4,4 @@ export { handleShutdown, type Closeable } from './shutdown.ts';
 export { probe } from './probe.ts';
 export { problemContentType, type Problem } from './problem.ts';
 export { startService } from './start.ts';
+export { logResponse } from './http-log.ts';

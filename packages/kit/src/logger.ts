@@ -17,7 +17,8 @@ export function createLogger({ name, level, format }: LoggerOptions): Logger {
     ...(pretty && {
       transport: {
         target: 'pino-pretty',
-        options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true },
+        // Colour follows the terminal (FORCE_COLOR / NO_COLOR), so piped logs stay plain.
+        options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true },
       },
     }),
   });

@@ -28,7 +28,11 @@ export async function startService<S extends TObject>(
     process.exit(2);
   }
   const common = config as unknown as CommonSettings;
-  const logger = createLogger({ name: common.SERVICE_NAME ?? name, level: common.LOG_LEVEL, format: common.LOG_FORMAT });
+  const logger = createLogger({
+    name: common.SERVICE_NAME ?? name,
+    level: common.LOG_LEVEL,
+    format: common.LOG_FORMAT,
+  });
   try {
     handleShutdown(logger, await start(config, logger));
   } catch (err) {

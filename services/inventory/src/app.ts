@@ -26,7 +26,10 @@ export function createInventoryServer({ inventory, logger }: InventoryDeps): Inv
   const proto = loadInventoryProto();
   server.addService(proto.commlab.inventory.v1.InventoryService.service, inventoryHandlers(inventory, logger));
 
-  const health = new HealthImplementation({ '': 'NOT_SERVING', 'commlab.inventory.v1.InventoryService': 'NOT_SERVING' });
+  const health = new HealthImplementation({
+    '': 'NOT_SERVING',
+    'commlab.inventory.v1.InventoryService': 'NOT_SERVING',
+  });
   health.addToServer(server);
   new ReflectionService(inventoryPackageDefinition()).addToServer(server);
 

@@ -1,8 +1,8 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Logger } from '@commlab/kit';
+import { logResponse, type Logger } from '@commlab/kit';
 import type { Orders } from './domain/orders.ts';
 import { healthRoutes, type ReadinessCheck } from './http/health-routes.ts';
 import { ordersRoutes } from './http/orders-routes.ts';
@@ -20,17 +20,28 @@ export interface AppDeps {
 }
 
 /** The order service's HTTP API. Builds the app; never listens (main.ts and tests decide that). */
-export async function createApp(config: AppConfig, { orders, readiness, logger }: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger, bodyLimit: config.BODY_LIMIT_BYTES, return503OnClosing: true })
-    .withTypeProvider<TypeBoxTypeProvider>();
+export async function createApp(config: AppConfig, { orders, readiness, logger }: AppDeps) {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    disableRequestLogging: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('onResponse', logResponse);
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('not-found', `no route for ${request.method} ${request.url}`)));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem('not-found', `no route for ${request.method} ${request.url}`)),
+  );
 
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'commlab order API', version: '1.0.0', description: 'Orders; errors are RFC 9457 problem details.' },
+      info: {
+        title: 'commlab order API',
+        version: '1.0.0',
+        description: 'Orders; errors are RFC 9457 problem details.',
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -13,6 +13,8 @@ export const OrderConfig = Type.Object({
   DATABASE_URL: Type.Optional(
     Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = embedded SQLite file' }),
   ),
-  ORDER_DB_FILE: Type.String({ default: '.run/order.sqlite', description: 'SQLite file when DATABASE_URL is unset' }),
+  ORDER_DB_FILE: Type.Optional(
+    Type.String({ description: 'SQLite file when DATABASE_URL is unset; default DATA_DIR/orders.sqlite' }),
+  ),
   BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'largest accepted request body' }),
 });

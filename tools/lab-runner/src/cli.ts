@@ -1,1 +1,37 @@
-console.log("runner ok", process.version)
+import { compose } from './commands/compose.ts';
+import { doctor } from './commands/doctor.ts';
+import { list } from './commands/list.ts';
+import { test } from './commands/test.ts';
+import { up } from './commands/up.ts';
+import { say } from './say.ts';
+
+const usage = `usage: pnpm lab <command>
+
+  list              every lab of the book and whether it is ready
+  up <lab>          start a lab's services natively (Ctrl-C stops them)
+  test [lab]        type-check, lint and run all tests (or one lab's) against real brokers
+  doctor            check this machine before a workshop: Node, ports, brokers, container engine
+  compose           regenerate every lab's compose.yaml from its lab.ts
+
+A fresh machine without Node 24 or pnpm: use ./lab <command> instead.`;
+
+const commands: Record<string, (args: string[]) => number | Promise<number>> = {
+  list: () => list(),
+  up: (args) => up(args[0]),
+  test: (args) => test(args),
+  doctor: () => doctor(),
+  compose: () => compose(),
+};
+
+const [name, ...args] = process.argv.slice(2);
+const command = name ? commands[name] : undefined;
+if (!command) {
+  console.log(usage);
+  process.exit(name && name !== 'help' && name !== '--help' ? 2 : 0);
+}
+try {
+  process.exitCode = await command(args);
+} catch (err) {
+  say.fail((err as Error).message);
+  process.exitCode = 1;
+}

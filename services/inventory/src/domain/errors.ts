@@ -1,10 +1,6 @@
 /** Why a stock operation was refused; the transport edge maps each reason to its own status. */
 export type StockErrorReason =
-  | 'INVALID_ARGUMENT'
-  | 'UNKNOWN_SKU'
-  | 'INSUFFICIENT_STOCK'
-  | 'RESERVATION_CONFLICT'
-  | 'RESERVATION_RELEASED';
+  'INVALID_ARGUMENT' | 'UNKNOWN_SKU' | 'INSUFFICIENT_STOCK' | 'RESERVATION_CONFLICT' | 'RESERVATION_RELEASED';
 
 export class StockError extends Error {
   override readonly name = 'StockError';

@@ -24,7 +24,14 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async
 
   app.get(
     '/orders/:id',
-    { schema: { summary: 'Read one order', tags: ['orders'], params: OrderParams, response: { 200: Order, 404: problems[404] } } },
+    {
+      schema: {
+        summary: 'Read one order',
+        tags: ['orders'],
+        params: OrderParams,
+        response: { 200: Order, 404: problems[404] },
+      },
+    },
     async (request) => orders.get(request.params.id),
   );
 

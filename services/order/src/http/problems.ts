@@ -17,14 +17,22 @@ export const problemTypes = {
     title: 'Invalid request',
     description: 'The request does not match the schema; `errors` lists each problem with a JSON pointer.',
   },
-  'invalid-cursor': { status: 400, title: 'Invalid cursor', description: 'Pass back a cursor exactly as a previous page gave it.' },
+  'invalid-cursor': {
+    status: 400,
+    title: 'Invalid cursor',
+    description: 'Pass back a cursor exactly as a previous page gave it.',
+  },
   'not-found': { status: 404, title: 'Not found', description: 'No resource exists at this address.' },
   'unsupported-media-type': {
     status: 415,
     title: 'Unsupported media type',
     description: 'Send the body as application/json.',
   },
-  'payload-too-large': { status: 413, title: 'Payload too large', description: 'The request body exceeds the size limit.' },
+  'payload-too-large': {
+    status: 413,
+    title: 'Payload too large',
+    description: 'The request body exceeds the size limit.',
+  },
   'unknown-sku': { status: 422, title: 'Unknown SKU', description: 'A line names a SKU the catalogue does not have.' },
   'insufficient-stock': {
     status: 409,
@@ -84,7 +92,10 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
 function toProblem(error: FastifyError | Error, request: FastifyRequest): Problem {
   const instance = request.url;
   if (error instanceof OrderError) {
-    return problem(slugFor[error.reason], error.message, { instance, ...(error.subject && { subject: error.subject }) });
+    return problem(slugFor[error.reason], error.message, {
+      instance,
+      ...(error.subject && { subject: error.subject }),
+    });
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {

@@ -44,7 +44,8 @@ function toOrderError(err: ServiceError, address: string): OrderError {
     case status.NOT_FOUND:
       return new OrderError('UNKNOWN_SKU', err.details, { subject, cause: err });
     case status.FAILED_PRECONDITION:
-      if (reason === 'INSUFFICIENT_STOCK') return new OrderError('INSUFFICIENT_STOCK', err.details, { subject, cause: err });
+      if (reason === 'INSUFFICIENT_STOCK')
+        return new OrderError('INSUFFICIENT_STOCK', err.details, { subject, cause: err });
       break;
     case status.INVALID_ARGUMENT:
       return new OrderError('INVALID_ORDER', err.details, { subject, cause: err });
@@ -55,5 +56,7 @@ function toOrderError(err: ServiceError, address: string): OrderError {
         cause: err,
       });
   }
-  return new OrderError('INVENTORY_UNAVAILABLE', `inventory failed: ${status[err.code]} ${err.details}`, { cause: err });
+  return new OrderError('INVENTORY_UNAVAILABLE', `inventory failed: ${status[err.code]} ${err.details}`, {
+    cause: err,
+  });
 }

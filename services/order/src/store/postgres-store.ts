@@ -17,10 +17,9 @@ export async function postgresOrderStore(connectionString: string): Promise<Orde
 
   return {
     insert: async (order) => {
-      await pool.query(
-        'INSERT INTO orders (id, customer_id, status, lines, created_at) VALUES ($1, $2, $3, $4, $5)',
-        toRow(order),
-      );
+      await pool.query('INSERT INTO orders (id, customer_id, status, lines, created_at) VALUES ($1, $2, $3, $4, $5)', [
+        ...toRow(order),
+      ]);
     },
     get: async (id) => {
       const { rows } = await pool.query<OrderRow>('SELECT * FROM orders WHERE id = $1', [id]);

@@ -1,0 +1,24 @@
+import { defineLab } from '@commlab/lab-runner/define';
+
+// One order end to end. Today: REST → gRPC (order reserves stock in inventory).
+// The broker and WebSocket legs join as chapters 5 and 6 land.
+export default defineLab({
+  id: '01-tour',
+  infra: [],
+  services: {
+    inventory: { service: 'inventory', port: 50051, health: 'grpc', memory: '160m' },
+    order: {
+      service: 'order',
+      port: 3000,
+      health: 'http',
+      memory: '192m',
+      env: { INVENTORY_ADDR: '${inventory.addr}' },
+    },
+    notification: { service: 'notification', port: 3001, health: 'http', memory: '128m' },
+  },
+  links: [
+    { label: 'Orders API', url: '${order.url}/orders' },
+    { label: 'API docs (OpenAPI)', url: '${order.url}/docs' },
+    { label: 'Inventory (gRPC)', url: '${inventory.addr}' },
+  ],
+});

@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { loadLab } from '../labs.ts';
+import { ensureInfra, nativeInfra, reachable } from '../infra.ts';
+import { runDir } from '../paths.ts';
+import { startNative } from '../run-lab.ts';
+import { colour, say } from '../say.ts';
+
+/** pnpm lab up <lab>: the lab's services as local processes, with their logs, until Ctrl-C. */
+export async function up(idOrPrefix: string | undefined): Promise<number> {
+  if (!idOrPrefix) {
+    say.fail('which lab? e.g. pnpm lab up 01-tour (pnpm lab list shows them all)');
+    return 2;
+  }
+  const lab = await loadLab(idOrPrefix);
+  say.step(`${colour.bold(`${lab.id}`)} — chapter ${lab.entry.chapter}: ${lab.entry.en} / ${lab.entry.zh}`);
+
+  if (!(await ensureInfra(lab.infra))) return 1;
+  for (const [name, spec] of Object.entries(lab.services)) {
+    if (await reachable(`127.0.0.1:${spec.port}`)) {
+      say.fail(
+        `port ${spec.port} (for ${name}) is already in use — is this lab already running? (ss -ltnp | grep ${spec.port})`,
+      );
+      return 1;
+    }
+  }
+
+  const started = Date.now();
+  const running = await startNative(lab, {
+    placement: { mode: 'native', infra: nativeInfra() },
+    dataDir: join(runDir, lab.id),
+    onReady: (name, target, ms) => say.ok(`${name} ready on ${target} (${(ms / 1000).toFixed(1)} s)`),
+  }).catch((err: Error) => {
+    say.fail(err.message);
+    return undefined;
+  });
+  if (!running) return 1;
+
+  say.line();
+  say.ok(colour.bold(`${lab.id} is up in ${((Date.now() - started) / 1000).toFixed(1)} s`));
+  for (const link of lab.links) say.line(`   ${link.label.padEnd(22)} ${colour.cyan(running.resolve(link.url))}`);
+  say.line(`   ${'Lab guide'.padEnd(22)} labs/${lab.id}/README.md`);
+  say.line(colour.dim('   Ctrl-C stops everything.'));
+  say.line();
+
+  const stopped = new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (code: number) => {
+      if (stopping) return;
+      stopping = true;
+      say.step('stopping...');
+      void running.stop().then(() => resolve(code));
+    };
+    process.once('SIGINT', () => stop(0));
+    process.once('SIGTERM', () => stop(0));
+    for (const service of running.services) {
+      void service.exited.then((code) => {
+        if (stopping) return;
+        say.fail(`${service.name} exited (code ${code}); stopping the lab`);
+        stop(1);
+      });
+    }
+  });
+  const code = await stopped;
+  say.ok('stopped');
+  return code;
+}

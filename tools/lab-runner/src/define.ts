@@ -1,0 +1,34 @@
+/**
+ * A lab's topology: which services run, on which ports, wired how, and which brokers they
+ * need. This one definition drives both the native runner (`pnpm lab up`) and the
+ * generated Compose file, so the two cannot drift.
+ *
+ * Environment values may name other parts of the lab with placeholders, resolved per run mode:
+ *   ${inventory.addr}  host:port of the `inventory` service (127.0.0.1:50051 / inventory:50051)
+ *   ${order.url}       http://host:port of the `order` service
+ *   ${kafka.brokers} ${rabbitmq.url} ${postgres.url}   the brokers' and database's endpoints
+ */
+export type Infra = 'kafka' | 'rabbitmq' | 'postgres';
+
+export interface ServiceSpec {
+  /** Folder under services/ whose src/main.ts runs. */
+  service: string;
+  port: number;
+  /** How readiness is asked: GET /readyz over HTTP, or the gRPC health service. */
+  health: 'http' | 'grpc';
+  env?: Record<string, string>;
+  /** Compose memory limit. */
+  memory?: string;
+}
+
+export interface LabSpec {
+  id: string;
+  infra: Infra[];
+  services: Record<string, ServiceSpec>;
+  /** Shown when the lab is up; `url` may use placeholders. */
+  links: { label: string; url: string }[];
+}
+
+export function defineLab(spec: LabSpec): LabSpec {
+  return spec;
+}

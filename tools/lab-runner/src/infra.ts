@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import type { Infra } from './define.ts';
+import { repoRoot } from './paths.ts';
+import type { InfraEndpoints } from './topology.ts';
+import { say } from './say.ts';
+
+/** Native endpoints: the variables DESIGN.md names when set, else local defaults. */
+export function nativeInfra(env: NodeJS.ProcessEnv = process.env): InfraEndpoints {
+  return {
+    'kafka.brokers': env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    'rabbitmq.url': env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    'postgres.url': env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  };
+}
+
+interface InfraPart {
+  label: string;
+  address(endpoints: InfraEndpoints): string;
+  /** Set when the endpoint came from the environment: then we never start anything ourselves. */
+  overriddenBy: string;
+  /** How to start it on this machine, if we can. */
+  start?: () => string[] | undefined;
+  fix: string;
+}
+
+const parts: Record<Infra, InfraPart> = {
+  kafka: {
+    label: 'Kafka',
+    address: (e) => e['kafka.brokers']!.split(',')[0]!,
+    overriddenBy: 'KAFKA_BROKERS',
+    start: () => [join(repoRoot, 'infra/kafka/kafka.sh'), 'start'],
+    fix: 'run infra/kafka/kafka.sh start (needs Java 17 and Maven), or set KAFKA_BROKERS',
+  },
+  rabbitmq: {
+    label: 'RabbitMQ',
+    address: (e) => new URL(e['rabbitmq.url']!).host || '127.0.0.1:5672',
+    overriddenBy: 'AMQP_URL',
+    start: () => (onPath('rabbitmq-server') ? ['rabbitmq-server', '-detached'] : undefined),
+    fix: 'install and start RabbitMQ (Debian: apt-get install rabbitmq-server), run it with Docker, or set AMQP_URL',
+  },
+  postgres: {
+    label: 'PostgreSQL',
+    address: (e) => new URL(e['postgres.url']!).host || '127.0.0.1:5432',
+    overriddenBy: 'DATABASE_URL',
+    start: () => {
+      const versions = existsSync('/etc/postgresql') ? readdirSync('/etc/postgresql') : [];
+      return onPath('pg_ctlcluster') && versions[0]
+        ? ['pg_ctlcluster', '--skip-systemctl-redirect', versions[0], 'main', 'start']
+        : undefined;
+    },
+    fix: 'install and start PostgreSQL (Debian: apt-get install postgresql), run it with Docker, or set DATABASE_URL',
+  },
+};
+
+export function reachable(address: string, timeoutMs = 1_000): Promise<boolean> {
+  const [host, port] = splitHostPort(address);
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: timeoutMs });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * Makes sure every broker a lab needs answers. What this machine can start (Kafka from
+ * its jars, a locally installed RabbitMQ or PostgreSQL) is started; anything else is named
+ * with the fix. Resolves false when something is still missing.
+ */
+export async function ensureInfra(needs: readonly Infra[], endpoints = nativeInfra()): Promise<boolean> {
+  let ok = true;
+  for (const name of new Set(needs)) {
+    const part = parts[name];
+    const address = part.address(endpoints);
+    if (await reachable(address)) continue;
+    const command = process.env[part.overriddenBy] ? undefined : part.start?.();
+    if (command) {
+      say.step(`${part.label} is not answering on ${address}; starting it: ${command.join(' ')}`);
+      spawnSync(command[0]!, command.slice(1), { stdio: 'inherit' });
+      if (await waitReachable(address, 60_000)) {
+        say.ok(`${part.label} ready on ${address}`);
+        continue;
+      }
+    }
+    say.fail(`${part.label} is not reachable on ${address}. Fix: ${part.fix}.`);
+    ok = false;
+  }
+  return ok;
+}
+
+async function waitReachable(address: string, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await reachable(address)) return true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+function splitHostPort(address: string): [string, number] {
+  const i = address.lastIndexOf(':');
+  return [address.slice(0, i).replace(/^\[|\]$/g, ''), Number(address.slice(i + 1))];
+}
+
+function onPath(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}

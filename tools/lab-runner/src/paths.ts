@@ -1,0 +1,7 @@
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const labsDir = join(repoRoot, 'labs');
+/** Per-run state of native labs (SQLite files, logs); ignored by git. */
+export const runDir = join(repoRoot, '.run');

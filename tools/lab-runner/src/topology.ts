@@ -1,0 +1,75 @@
+import type { Infra, LabSpec, ServiceSpec } from './define.ts';
+
+export type Mode = 'native' | 'compose';
+
+/** Where the brokers and the database are, as seen from the lab's services. */
+export type InfraEndpoints = Record<`${Infra}.${string}`, string>;
+
+export const composeInfra: InfraEndpoints = {
+  'kafka.brokers': 'kafka:9092',
+  'rabbitmq.url': 'amqp://guest:guest@rabbitmq:5672',
+  'postgres.url': 'postgres://postgres:postgres@postgres:5432/commlab',
+};
+
+export interface Placement {
+  mode: Mode;
+  infra: InfraEndpoints;
+  /** Native runs may move services to other ports (tests use free ones). */
+  ports?: Record<string, number>;
+}
+
+const placeholder = /\$\{([a-z0-9-]+)\.([a-z]+)\}/g;
+
+export function portOf(lab: LabSpec, name: string, placement: Placement): number {
+  return placement.ports?.[name] ?? lab.services[name]!.port;
+}
+
+/** Replaces ${service.addr|url} and ${infra.key} placeholders for one run mode. */
+export function resolve(lab: LabSpec, text: string, placement: Placement): string {
+  return text.replace(placeholder, (whole, name: string, key: string) => {
+    const infra = placement.infra[`${name}.${key}` as keyof InfraEndpoints];
+    if (infra !== undefined) return infra;
+    if (!lab.services[name]) throw new Error(`lab ${lab.id}: ${whole} names no service or broker`);
+    const host = placement.mode === 'native' ? '127.0.0.1' : name;
+    const addr = `${host}:${portOf(lab, name, placement)}`;
+    if (key === 'addr') return addr;
+    if (key === 'url') return `http://${addr}`;
+    throw new Error(`lab ${lab.id}: ${whole}: use .addr or .url`);
+  });
+}
+
+/** The environment one service starts with in a given mode. */
+export function serviceEnv(lab: LabSpec, name: string, placement: Placement): Record<string, string> {
+  const spec = lab.services[name]!;
+  const env: Record<string, string> = {
+    SERVICE_NAME: name,
+    PORT: String(portOf(lab, name, placement)),
+    HOST: placement.mode === 'native' ? '127.0.0.1' : '0.0.0.0',
+  };
+  for (const [key, value] of Object.entries(spec.env ?? {})) env[key] = resolve(lab, value, placement);
+  return env;
+}
+
+/** The services a service's configuration names. */
+export function dependencies(spec: ServiceSpec, lab: LabSpec): string[] {
+  const names = Object.values(spec.env ?? {}).flatMap((value) => [...value.matchAll(placeholder)].map((m) => m[1]!));
+  return [...new Set(names)].filter((name) => name in lab.services);
+}
+
+/** Services in an order where each starts after what it depends on. */
+export function startOrder(lab: LabSpec): string[] {
+  const order: string[] = [];
+  const visit = (name: string, path: string[]) => {
+    if (order.includes(name)) return;
+    if (path.includes(name))
+      throw new Error(`lab ${lab.id}: services depend on each other in a cycle: ${[...path, name].join(' → ')}`);
+    for (const dep of dependencies(lab.services[name]!, lab)) visit(dep, [...path, name]);
+    order.push(name);
+  };
+  for (const name of Object.keys(lab.services)) visit(name, []);
+  return order;
+}
+
+export function healthTarget(spec: ServiceSpec, host: string, port: number): string {
+  return spec.health === 'grpc' ? `grpc://${host}:${port}` : `http://${host}:${port}/readyz`;
+}
