@@ -8,6 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 1 },
           include: ['{packages,services,tools}/*/src/**/*.test.ts', '{packages,services,tools}/*/scripts/**/*.test.ts'],
         },
       },
@@ -19,6 +20,7 @@ export default defineConfig({
           hookTimeout: 90_000,
           // Two cores: two test files at a time, each with its own processes on free ports.
           maxWorkers: 2,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

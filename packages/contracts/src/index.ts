@@ -11,6 +11,9 @@ export type {
 } from './generated/commlab/inventory/v1/InventoryService.ts';
 export type { StockLevel__Output as StockLevel } from './generated/commlab/inventory/v1/StockLevel.ts';
 export type { ReservationLine__Output as ReservationLine } from './generated/commlab/inventory/v1/ReservationLine.ts';
+export type { GetStockResponse__Output as GetStockResponse } from './generated/commlab/inventory/v1/GetStockResponse.ts';
+export type { ReserveResponse__Output as ReserveResponse } from './generated/commlab/inventory/v1/ReserveResponse.ts';
+export type { ReleaseResponse__Output as ReleaseResponse } from './generated/commlab/inventory/v1/ReleaseResponse.ts';
 
 /** The folder holding every .proto file; gRPC reflection and the loaders read from here. */
 export const protoRoot = fileURLToPath(new URL('../../../protos', import.meta.url));

@@ -4,4 +4,4 @@ export { handleShutdown, type Closeable } from './shutdown.ts';
 export { probe } from './probe.ts';
 export { problemContentType, type Problem } from './problem.ts';
 export { startService } from './start.ts';
-export { logResponse } from './http-log.ts';
+export { CompactRequestLog } from './http-log.ts';

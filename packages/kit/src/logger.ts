@@ -18,7 +18,7 @@ export function createLogger({ name, level, format }: LoggerOptions): Logger {
       transport: {
         target: 'pino-pretty',
         // Colour follows the terminal (FORCE_COLOR / NO_COLOR), so piped logs stay plain.
-        options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true },
+        options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name,reqId,status,ms', singleLine: true },
       },
     }),
   });

@@ -1,1 +1,2 @@
-export {};
+export { freshPostgresDatabase, type TestDatabase } from './postgres.ts';
+export { dockerFallback } from './docker.ts';

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import { logResponse, type Logger } from '@commlab/kit';
+import { CompactRequestLog, type Logger } from '@commlab/kit';
 
 export interface NotificationDeps {
   logger: Logger;
@@ -13,9 +13,8 @@ export async function createApp({ logger }: NotificationDeps) {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     return503OnClosing: true,
-    disableRequestLogging: true,
+    logController: new CompactRequestLog(),
   });
-  app.addHook('onResponse', logResponse);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => ({ status: 'ready', checks: [] }));
   return app;

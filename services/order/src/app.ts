@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { logResponse, type Logger } from '@commlab/kit';
+import { CompactRequestLog, type Logger } from '@commlab/kit';
 import type { Orders } from './domain/orders.ts';
 import { healthRoutes, type ReadinessCheck } from './http/health-routes.ts';
 import { ordersRoutes } from './http/orders-routes.ts';
@@ -25,9 +25,10 @@ export async function createApp(config: AppConfig, { orders, readiness, logger }
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     return503OnClosing: true,
-    disableRequestLogging: true,
+    logController: new CompactRequestLog(),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.addHook('onResponse', logResponse);
+  // The API speaks JSON only; any other body is refused with 415 instead of being half-parsed.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>

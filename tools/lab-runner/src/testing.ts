@@ -1,11 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nativeInfra } from './infra.ts';
+import { guideSteps, type GuideStep } from './guide.ts';
 import { loadLab } from './labs.ts';
+import { labsDir, repoRoot } from './paths.ts';
 import { startNative } from './run-lab.ts';
 import { resolve as resolvePlaceholders, type Placement } from './topology.ts';
+
+export { matchesExpected } from './guide.ts';
 
 export interface LabUnderTest {
   /** host:port of a service. */
@@ -14,6 +19,8 @@ export interface LabUnderTest {
   url(name: string): string;
   /** The last lines each service logged (for failure messages). */
   logs(name: string): string[];
+  /** Rewrites a command written for the lab's default ports to the ports of this run. */
+  onItsPorts(command: string): string;
   stop(): Promise<void>;
 }
 
@@ -31,6 +38,7 @@ export async function startLab(id: string): Promise<LabUnderTest> {
       addr: (name) => resolvePlaceholders(lab, `\${${name}.addr}`, placement),
       url: (name) => resolvePlaceholders(lab, `\${${name}.url}`, placement),
       logs: () => [],
+      onItsPorts: (command) => command,
       stop: async () => {},
     };
   }
@@ -55,6 +63,12 @@ export async function startLab(id: string): Promise<LabUnderTest> {
     addr: running.addr,
     url: running.url,
     logs: (name) => logs.get(name) ?? [],
+    onItsPorts: (command) =>
+      Object.entries(lab.services).reduce(
+        (text, [name, spec]) =>
+          text.replace(new RegExp(`(localhost|127\\.0\\.0\\.1):${spec.port}\\b`, 'g'), `$1:${ports[name]}`),
+        command,
+      ),
     stop: async () => {
       await running.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -71,4 +85,19 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The steps of a lab's guide that CI runs (see guide.ts). */
+export function guideOf(id: string): GuideStep[] {
+  return guideSteps(readFileSync(join(labsDir, id, 'README.md'), 'utf8'));
+}
+
+/** Runs one guide step in bash from the repository root: its exit status and its output. */
+export function runStep(lab: LabUnderTest, step: GuideStep): { status: number | null; output: string } {
+  const run = spawnSync('bash', ['-c', lab.onItsPorts(step.command)], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }

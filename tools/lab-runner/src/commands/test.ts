@@ -38,7 +38,7 @@ export async function test(args: string[]): Promise<number> {
   const filter = only ? [join('labs', only)] : [];
   say.step(`running tests${only ? ` of ${only}` : ''}`);
   const vitest = spawnSync(
-    'vitest',
+    bin('vitest'),
     ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...filter],
     {
       cwd: repoRoot,
@@ -69,8 +69,11 @@ export async function test(args: string[]): Promise<number> {
   return failed > 0 || suitesFailed || vitest.status !== 0 ? 1 : 0;
 }
 
+/** Tools come from the workspace's own node_modules, whether or not pnpm put them on PATH. */
+const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);
+
 function check(name: string, command: string[]): { name: string; ok: boolean } {
   say.step(`${name}: ${command.join(' ')}`);
-  const run = spawnSync(command[0]!, command.slice(1), { cwd: repoRoot, stdio: 'inherit' });
+  const run = spawnSync(bin(command[0]!), command.slice(1), { cwd: repoRoot, stdio: 'inherit' });
   return { name, ok: run.status === 0 };
 }

@@ -1,0 +1,61 @@
+import { credentials } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadInventoryProto, type InventoryServiceClient, type StockLevel } from '@commlab/contracts';
+import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
+
+describe('lab 01-tour: one order end to end', () => {
+  let lab: LabUnderTest;
+  let inventory: InventoryServiceClient;
+
+  beforeAll(async () => {
+    lab = await startLab('01-tour');
+    const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
+    inventory = new InventoryService(lab.addr('inventory'), credentials.createInsecure());
+  });
+  afterAll(async () => {
+    inventory?.close();
+    await lab?.stop();
+  });
+
+  const stockOf = (sku: string) =>
+    new Promise<StockLevel>((resolve, reject) =>
+      inventory.GetStock({ skus: [sku] }, (err, reply) => (err ? reject(err) : resolve(reply!.items[0]!))),
+    );
+
+  it('places an order over REST, reserves its stock over gRPC, and reads it back', async () => {
+    const before = await stockOf('WC-005');
+
+    const placed = await fetch(`${lab.url('order')}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: 'reader-1', lines: [{ sku: 'WC-005', quantity: 2 }] }),
+    });
+    expect(placed.status).toBe(201);
+    const order = (await placed.json()) as { id: string; status: string };
+    expect(order.status).toBe('confirmed');
+
+    const after = await stockOf('WC-005');
+    expect(after).toMatchObject({ available: before.available - 2, reserved: before.reserved + 2 });
+
+    const read = await fetch(`${lab.url('order')}${placed.headers.get('location')}`);
+    expect(await read.json()).toEqual(order);
+  });
+
+  it('refuses an order for more than the stock with a problem, and reserves nothing', async () => {
+    const before = await stockOf('SP-010');
+    const refused = await fetch(`${lab.url('order')}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: 'reader-1', lines: [{ sku: 'SP-010', quantity: 99 }] }),
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await stockOf('SP-010')).toEqual(before);
+  });
+
+  it('reports every service ready', async () => {
+    for (const name of ['order', 'notification']) {
+      expect((await fetch(`${lab.url(name)}/readyz`)).status).toBe(200);
+    }
+  });
+});

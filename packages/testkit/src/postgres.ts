@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { dockerFallback } from './docker.ts';
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+let baseUrl: Promise<string> | undefined;
+
+/**
+ * A new, empty PostgreSQL database for one test file. The server is DATABASE_URL when set,
+ * else the local default, else a Testcontainers PostgreSQL where Docker runs — and when
+ * none answers, an error that says so (never a silent skip).
+ */
+export async function freshPostgresDatabase(): Promise<TestDatabase> {
+  baseUrl ??= findServer();
+  const server = await baseUrl;
+  const name = `commlab_test_${randomBytes(6).toString('hex')}`;
+  await withClient(server, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () =>
+      withClient(server, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
+  };
+}
+
+async function findServer(): Promise<string> {
+  const candidate = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  try {
+    await withClient(candidate, (client) => client.query('SELECT 1'));
+    return candidate;
+  } catch (err) {
+    return dockerFallback(`PostgreSQL at ${redact(candidate)}`, err as Error, async ({ GenericContainer, Wait }) => {
+      const container = await new GenericContainer('postgres:17-alpine')
+        .withEnvironment({ POSTGRES_PASSWORD: 'postgres' })
+        .withExposedPorts(5432)
+        .withWaitStrategy(Wait.forLogMessage(/ready to accept connections/, 2))
+        .start();
+      return `postgres://postgres:postgres@${container.getHost()}:${container.getMappedPort(5432)}/postgres`;
+    });
+  }
+}
+
+async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}

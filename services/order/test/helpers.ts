@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { probe } from '@commlab/kit';
+import { freshPostgresDatabase } from '@commlab/testkit';
+import { createApp } from '../src/app.ts';
+import { Orders } from '../src/domain/orders.ts';
+import type { OrderStore } from '../src/domain/ports.ts';
+import { grpcInventory } from '../src/inventory/grpc-reservations.ts';
+import { postgresOrderStore } from '../src/store/postgres-store.ts';
+import { sqliteOrderStore } from '../src/store/sqlite-store.ts';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The real inventory service, as its own process (services talk over the wire, never by import). */
+export async function startInventoryProcess() {
+  const port = await freePort();
+  const main = fileURLToPath(new URL('../../inventory/src/main.ts', import.meta.url));
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
+    stdio: 'inherit',
+  });
+  const address = `127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      await probe(`grpc://${address}`, 500);
+      break;
+    } catch (err) {
+      if (i > 100) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    address,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Each store the order service supports, created empty for one test file. */
+export const stores: { name: string; open: () => Promise<{ store: OrderStore; drop: () => Promise<void> }> }[] = [
+  {
+    name: 'SQLite',
+    open: async () => ({
+      store: sqliteOrderStore(join(mkdtempSync(join(tmpdir(), 'commlab-order-')), 'orders.sqlite')),
+      drop: async () => {},
+    }),
+  },
+  {
+    name: 'PostgreSQL',
+    open: async () => {
+      const db = await freshPostgresDatabase();
+      return { store: await postgresOrderStore(db.url), drop: db.drop };
+    },
+  },
+];
+
+/** The order API in process (app.inject, no port), wired to a real inventory over gRPC. */
+export async function buildOrderApp(options: { store: OrderStore; inventoryAddr: string; deadlineMs?: number }) {
+  const inventory = grpcInventory(options.inventoryAddr);
+  const orders = new Orders({ store: options.store, stock: inventory, reserveTimeoutMs: options.deadlineMs ?? 2_000 });
+  const app = await createApp(
+    { BODY_LIMIT_BYTES: 1_048_576 },
+    { orders, readiness: [{ name: 'order store', check: options.store.ping }], logger: pino({ level: 'silent' }) },
+  );
+  app.addHook('onClose', async () => inventory.close());
+  return app;
+}

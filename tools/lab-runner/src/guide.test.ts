@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { guideSteps, matchesExpected } from './guide.ts';
+
+const guide = [
+  '```sh',
+  './lab up 01-tour',
+  '```',
+  '```sh check',
+  "curl -s localhost:3000/orders -d '{}'",
+  '```',
+  'You should see the created order:',
+  '',
+  '```json',
+  '{"id":"…","status":"confirmed"}',
+  '```',
+  '```sh check',
+  'true',
+  '```',
+].join('\n');
+
+describe('lab guides', () => {
+  it('runs only the blocks marked sh check, each with the output shown after "You should see"', () => {
+    expect(guideSteps(guide)).toEqual([
+      { command: "curl -s localhost:3000/orders -d '{}'", expected: '{"id":"…","status":"confirmed"}', line: 4 },
+      { command: 'true', expected: undefined, line: 12 },
+    ]);
+  });
+
+  it('lets … stand for any text and matches everything else literally', () => {
+    expect(matchesExpected('{"id":"abc-123","status":"confirmed"}\n', '{"id":"…","status":"confirmed"}')).toBe(true);
+    expect(matchesExpected('{"id":"abc","status":"cancelled"}', '{"id":"…","status":"confirmed"}')).toBe(false);
+    expect(matchesExpected('a+b (c)', 'a+b (c)')).toBe(true);
+  });
+});
