@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guideSteps, matchesExpected } from './guide.ts';
+import { guideSteps, matchesExpected, matchesStep } from './guide.ts';
 
 const guide = [
   '```sh',
@@ -21,7 +21,12 @@ const guide = [
 describe('lab guides', () => {
   it('runs only the blocks marked sh check, each with the output shown after "You should see"', () => {
     expect(guideSteps(guide)).toEqual([
-      { command: "curl -s localhost:3000/orders -d '{}'", expected: '{"id":"…","status":"confirmed"}', line: 4 },
+      {
+        command: "curl -s localhost:3000/orders -d '{}'",
+        expected: '{"id":"…","status":"confirmed"}',
+        expectedLang: 'json',
+        line: 4,
+      },
       { command: 'true', expected: undefined, line: 12 },
     ]);
   });
@@ -30,5 +35,18 @@ describe('lab guides', () => {
     expect(matchesExpected('{"id":"abc-123","status":"confirmed"}\n', '{"id":"…","status":"confirmed"}')).toBe(true);
     expect(matchesExpected('{"id":"abc","status":"cancelled"}', '{"id":"…","status":"confirmed"}')).toBe(false);
     expect(matchesExpected('a+b (c)', 'a+b (c)')).toBe(true);
+  });
+
+  it('compares JSON as data: pretty-printed, "…" for any value, objects matching the keys shown', () => {
+    const step = {
+      command: '',
+      line: 1,
+      expectedLang: 'json',
+      expected: '{\n  "id": "…",\n  "lines": [{ "sku": "A" }]\n}',
+    };
+    expect(matchesStep('{"id":7,"lines":[{"sku":"A","quantity":1}],"extra":true}', step)).toBe(true);
+    expect(matchesStep('{"id":7,"lines":[{"sku":"B"}]}', step)).toBe(false);
+    expect(matchesStep('{"id":7,"lines":[]}', step)).toBe(false);
+    expect(matchesStep('not json', step)).toBe(false);
   });
 });

@@ -7,6 +7,8 @@
 export interface GuideStep {
   command: string;
   expected: string | undefined;
+  /** The expected block's language: `json` blocks compare as JSON, anything else as text. */
+  expectedLang?: string;
   line: number;
 }
 
@@ -37,12 +39,48 @@ export function guideSteps(markdown: string): GuideStep[] {
   blocks.forEach((block, index) => {
     if (block.info !== 'sh check') return;
     const next = blocks[index + 1];
-    steps.push({ command: block.body, expected: next?.seeAbove ? next.body : undefined, line: block.line });
+    const shown = next?.seeAbove ? next : undefined;
+    steps.push({
+      command: block.body,
+      expected: shown?.body,
+      ...(shown && { expectedLang: shown.info.split(' ')[0] }),
+      line: block.line,
+    });
   });
   return steps;
 }
 
-/** Whether output matches an expected block, "…" matching any text. */
+/**
+ * Whether a step's output matches what the guide shows. JSON blocks compare as data, so a
+ * guide may pretty-print them: "…" stands for any value, and an object matches when it has
+ * at least the keys shown. Text blocks compare line by line, "…" standing for any text.
+ */
+export function matchesStep(output: string, step: GuideStep): boolean {
+  if (step.expected === undefined) return true;
+  if (step.expectedLang !== 'json') return matchesExpected(output, step.expected);
+  try {
+    return matchesJson(JSON.parse(output), JSON.parse(step.expected));
+  } catch {
+    return false;
+  }
+}
+
+function matchesJson(actual: unknown, expected: unknown): boolean {
+  if (expected === '…') return true;
+  if (Array.isArray(expected)) {
+    return (
+      Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => matchesJson(actual[i], e))
+    );
+  }
+  if (expected !== null && typeof expected === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
+    const record = actual as Record<string, unknown>;
+    return Object.entries(expected).every(([key, value]) => key in record && matchesJson(record[key], value));
+  }
+  return actual === expected;
+}
+
+/** Whether text matches an expected block, "…" matching any text. */
 export function matchesExpected(output: string, expected: string): boolean {
   const pattern = expected
     .trim()

@@ -10,7 +10,7 @@ import { labsDir, repoRoot } from './paths.ts';
 import { startNative } from './run-lab.ts';
 import { resolve as resolvePlaceholders, type Placement } from './topology.ts';
 
-export { matchesExpected } from './guide.ts';
+export { matchesStep } from './guide.ts';
 
 export interface LabUnderTest {
   /** host:port of a service. */
