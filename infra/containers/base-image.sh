@@ -203,10 +203,10 @@ chroot "$fs" /usr/sbin/groupadd --gid 1000 node
 chroot "$fs" /usr/sbin/useradd --uid 1000 --gid node --shell /bin/bash --create-home node
 
 # Sanity check inside the rootfs before importing.
-for cmd in "node --version" "npm --version" "corepack --version"; do
-  out=$(chroot "$fs" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root $cmd 2>&1) \
-    || die "'$cmd' failed in the image filesystem: $out"
-  log "  $cmd -> $out"
+for tool in node npm corepack; do
+  out=$(chroot "$fs" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root "$tool" --version 2>&1) \
+    || die "'$tool --version' failed in the image filesystem: $out"
+  log "  $tool --version -> $out"
 done
 rm -rf "$fs/root/.npm" "$fs/root/.cache" "$fs/tmp/"*
 

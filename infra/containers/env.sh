@@ -1,8 +1,8 @@
-# shellcheck shell=sh
+# shellcheck shell=bash
 # Source this file (". infra/containers/env.sh") before calling podman or
 # podman-compose: it points the engine at the repo's configuration instead of
 # anything hand-edited under /etc/containers.
-_commlab_containers_dir=$(CDPATH= cd -- "$(dirname -- "${BASH_SOURCE:-$0}")" && pwd)
+_commlab_containers_dir=$(CDPATH="" cd -- "$(dirname -- "${BASH_SOURCE:-$0}")" && pwd)
 export CONTAINERS_CONF="$_commlab_containers_dir/containers.conf"
 export CONTAINERS_REGISTRIES_CONF="$_commlab_containers_dir/registries.conf"
 # Build Docker-format (v2s2) images: the OCI image format has no HEALTHCHECK,
