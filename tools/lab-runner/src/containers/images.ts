@@ -34,12 +34,14 @@ export interface BuiltImage {
 // Build steps as each engine prints them: podman "[1/2] STEP 5/12: RUN ...", docker "#7 [build 3/8] RUN ...".
 const buildStep = /STEP \d+\/\d+:|^#\d+ \[/;
 
-/** Builds one service's image from the repository's Dockerfile, showing each build step as it starts. */
-export async function buildImage(engine: Engine, service: string): Promise<BuiltImage> {
+/**
+ * Builds one service's image from the repository's Dockerfile, showing each build step as it
+ * starts; `ca` (see extraCaFile) goes in as the build secret `extra_ca`.
+ */
+export async function buildImage(engine: Engine, service: string, ca?: string): Promise<BuiltImage> {
   const image = serviceImage(service);
   const started = Date.now();
   const previous = await imageId(engine, image);
-  const ca = extraCaFile();
   const ran = await run(
     ...engine.cli([
       'build',
