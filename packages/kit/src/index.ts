@@ -6,3 +6,4 @@ export { problemContentType, type Problem } from './problem.ts';
 export { startService } from './start.ts';
 export { CompactRequestLog } from './http-log.ts';
 export { undocumentedVariables } from './documented.ts';
+export { drainOnClose } from './http-drain.ts';

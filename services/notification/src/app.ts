@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import { CompactRequestLog, type Logger } from '@commlab/kit';
+import { CompactRequestLog, drainOnClose, type Logger } from '@commlab/kit';
 
 export interface NotificationDeps {
   logger: Logger;
@@ -15,6 +15,7 @@ export async function createApp({ logger }: NotificationDeps) {
     return503OnClosing: true,
     logController: new CompactRequestLog(),
   });
+  drainOnClose(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => ({ status: 'ready', checks: [] }));
   return app;

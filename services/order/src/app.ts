@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { CompactRequestLog, type Logger } from '@commlab/kit';
+import { CompactRequestLog, drainOnClose, type Logger } from '@commlab/kit';
 import type { Orders } from './domain/orders.ts';
 import { healthRoutes, type ReadinessCheck } from './http/health-routes.ts';
 import { ordersRoutes } from './http/orders-routes.ts';
@@ -28,6 +28,7 @@ export async function createApp(config: AppConfig, { orders, readiness, logger }
     logController: new CompactRequestLog(),
   }).withTypeProvider<TypeBoxTypeProvider>();
   // The API speaks JSON only; any other body is refused with 415 instead of being half-parsed.
+  drainOnClose(app);
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
