@@ -1,9 +1,11 @@
-# syntax=docker/dockerfile:1
 # One image recipe for every commlab service: docker build --build-arg SERVICE=order .
 # Multi-stage: the build stage installs the service's production dependencies with pnpm;
 # the runtime stage copies only what that service needs and runs it as the non-root `node`
 # user. Services run their TypeScript sources directly (Node 24 type stripping): no compile step.
-# Nothing here is tied to one CPU architecture.
+# Nothing here is tied to one CPU architecture. Builds the same under Docker (BuildKit) and
+# Podman/Buildah 1.28+, which is why there is no `# syntax=` line: both read
+# RUN --mount=type=secret natively. Podman keeps HEALTHCHECK only with BUILDAH_FORMAT=docker
+# (infra/containers/env.sh sets it).
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -22,8 +24,9 @@ COPY services ./services
 COPY protos ./protos
 RUN --mount=type=secret,id=extra_ca,required=false \
     if [ -s /run/secrets/extra_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/extra_ca npm_config_cafile=/run/secrets/extra_ca; fi; \
-    pnpm install --frozen-lockfile --prod --filter "@commlab/${SERVICE}..." \
-    && rm -rf services/*/test packages/*/src/*.test.ts services/*/src/**/*.test.ts
+    pnpm install --frozen-lockfile --prod --filter-prod "@commlab/${SERVICE}..." \
+    && rm -rf services/*/test \
+    && find packages services -name node_modules -prune -o -name '*.test.ts' -type f -exec rm -f {} +
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
@@ -40,7 +43,8 @@ COPY --from=build /app/protos ./protos
 COPY --from=build /app/services/${SERVICE} ./services/${SERVICE}
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
-# Compose files override this with the service's own target (its port and protocol).
+# Compose files override this with the service's own target (its port and protocol);
+# HEALTH_TARGET does the same for a plain `docker run`.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=10 \
     CMD node packages/kit/src/probe.ts "${HEALTH_TARGET:-http://127.0.0.1:${PORT:-3000}/readyz}"
 CMD ["sh", "-c", "exec node services/${SERVICE}/src/main.ts"]

@@ -1,4 +1,5 @@
 import { compose } from './commands/compose.ts';
+import { composeCheck } from './commands/compose-check.ts';
 import { doctor } from './commands/doctor.ts';
 import { list } from './commands/list.ts';
 import { test } from './commands/test.ts';
@@ -9,9 +10,13 @@ const usage = `usage: pnpm lab <command>
 
   list              every lab of the book and whether it is ready
   up <lab>          start a lab's services natively (Ctrl-C stops them)
-  test [lab]        type-check, lint and run all tests (or one lab's) against real brokers
+  test [lab]        type-check, lint and run all tests (or one lab's) against real brokers,
+                    then the Compose check; --native-only leaves the Compose check out
   doctor            check this machine before a workshop: Node, ports, brokers, container engine
-  compose           regenerate every lab's compose.yaml from its lab.ts
+  compose           regenerate every lab's compose.yaml (and compose.host-brokers.yaml) from its lab.ts
+  compose-check [lab]
+                    build the images, start each lab (or one) in containers with Docker or
+                    Podman, run its tests against them, report memory, tear down
 
 A fresh machine without Node 24 or pnpm: use ./lab <command> instead.`;
 
@@ -21,6 +26,7 @@ const commands: Record<string, (args: string[]) => number | Promise<number>> = {
   test: (args) => test(args),
   doctor: () => doctor(),
   compose: () => compose(),
+  'compose-check': (args) => composeCheck(args),
 };
 
 const [name, ...args] = process.argv.slice(2);

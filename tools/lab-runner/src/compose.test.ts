@@ -1,14 +1,20 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootLab } from './commands/compose.ts';
-import { composeFile } from './compose.ts';
+import { composeFile, hostBrokersFile, hostBrokersFileName, movedPortsFile } from './compose.ts';
+import { defineLab } from './define.ts';
+import { nativeInfra } from './infra.ts';
 import { loadLab, readyLabs } from './labs.ts';
 import { labsDir, repoRoot } from './paths.ts';
 import { composeInfra, serviceEnv } from './topology.ts';
+
+type ComposeYaml = { services: Record<string, Record<string, unknown>> };
 
 const labs = await readyLabs();
 // The published schema still uses draft-04's string `id`s (dropped here so Ajv's 2019-09 mode
@@ -27,14 +33,49 @@ const validCompose = new Ajv2019({
 
 describe.each(labs.map((lab) => ({ id: lab.id, lab })))('lab $id', ({ lab }) => {
   const committed = readFileSync(join(labsDir, lab.id, 'compose.yaml'), 'utf8');
-  const parsed = parse(committed) as { services: Record<string, Record<string, unknown>> };
+  const parsed = parse(committed) as ComposeYaml;
+  const hostCommitted = readFileSync(join(labsDir, lab.id, hostBrokersFileName), 'utf8');
+  const host = parse(hostCommitted) as ComposeYaml;
 
   it('has a compose.yaml that matches its lab.ts (run pnpm lab compose if not)', () => {
     expect(committed).toBe(composeFile(lab));
   });
 
-  it('is valid against the Compose specification schema', () => {
+  it(`has a ${hostBrokersFileName} that matches its lab.ts (run pnpm lab compose if not)`, () => {
+    expect(hostCommitted).toBe(hostBrokersFile(lab));
+  });
+
+  it('is valid against the Compose specification schema, and so is its host-brokers override', () => {
     expect(validCompose(parsed), JSON.stringify(validCompose.errors, null, 2)).toBe(true);
+    expect(validCompose(host), JSON.stringify(validCompose.errors, null, 2)).toBe(true);
+  });
+
+  it('overrides only services that compose.yaml has', () => {
+    expect(Object.keys(parsed.services)).toEqual(expect.arrayContaining(Object.keys(host.services)));
+  });
+
+  it('writes healthchecks and commands as strings, so an override replaces them under podman-compose 1.0.3 too', () => {
+    for (const file of [parsed, host]) {
+      for (const [name, service] of Object.entries(file.services)) {
+        const test = (service.healthcheck as { test?: unknown } | undefined)?.test;
+        for (const value of [test, service.command, service.entrypoint]) {
+          expect(value === undefined || typeof value === 'string', `${name}: ${JSON.stringify(value)}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('starts every service container with an init, so it stops at once', () => {
+    for (const name of Object.keys(lab.services)) expect(parsed.services[name]!.init, name).toBe(true);
+  });
+
+  it('puts every service on the host network with its native configuration in the host-brokers override', () => {
+    for (const name of Object.keys(lab.services)) {
+      expect(host.services[name]).toEqual({
+        network_mode: 'host',
+        environment: serviceEnv(lab, name, { mode: 'native', infra: nativeInfra({}) }),
+      });
+    }
   });
 
   it('gives each service in Compose the same configuration as natively, but for addresses', () => {
@@ -68,5 +109,89 @@ describe.each(labs.map((lab) => ({ id: lab.id, lab })))('lab $id', ({ lab }) => 
 describe('root docker-compose.yml', () => {
   it(`is lab ${rootLab}'s topology, built from the repository root`, async () => {
     expect(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')).toBe(composeFile(await loadLab(rootLab), '.'));
+  });
+});
+
+describe('the host-brokers override', () => {
+  const lab = defineLab({
+    id: 'test-lab',
+    infra: ['kafka', 'rabbitmq', 'postgres'],
+    services: {
+      order: {
+        service: 'order',
+        port: 3000,
+        health: 'http',
+        env: { AMQP_URL: '${rabbitmq.url}', KAFKA_BROKERS: '${kafka.brokers}', DATABASE_URL: '${postgres.url}' },
+      },
+    },
+    links: [],
+  });
+  const services = (parse(hostBrokersFile(lab)) as ComposeYaml).services;
+
+  it('points services at the brokers where they run natively', () => {
+    expect(services.order!.environment).toMatchObject({
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      KAFKA_BROKERS: '127.0.0.1:9092',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+    });
+  });
+
+  it('replaces each broker with a stand-in on the host network that needs no broker image', () => {
+    for (const infra of lab.infra) {
+      expect(services[infra], infra).toMatchObject({
+        network_mode: 'host',
+        image: 'docker.io/library/node:24-bookworm-slim',
+        command: 'sleep infinity',
+        mem_limit: expect.stringMatching(/^\d+m$/),
+      });
+    }
+  });
+
+  describe('broker stand-in healthcheck', () => {
+    let broker: Server;
+    let port: number;
+    const check = (p: number) => {
+      const test = (services.rabbitmq!.healthcheck as { test: string }).test.replace('5672', String(p));
+      return spawnSync('sh', ['-c', test], { timeout: 10_000 }).status;
+    };
+    beforeAll(async () => {
+      broker = createServer((socket) => socket.end());
+      await new Promise<void>((resolve) => broker.listen(0, '127.0.0.1', resolve));
+      port = (broker.address() as { port: number }).port;
+    });
+    afterAll(() => new Promise<void>((resolve) => broker.close(() => resolve())));
+
+    it('passes when something answers on the broker port', () => {
+      expect(check(port)).toBe(0);
+    });
+
+    it('fails when nothing listens on the broker port', async () => {
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const free = (closed.address() as { port: number }).port;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      expect(check(free)).toBe(1);
+    });
+  });
+});
+
+describe('moving a lab to other ports', () => {
+  const lab = defineLab({
+    id: 'test-lab',
+    infra: [],
+    services: {
+      order: { service: 'order', port: 3000, health: 'http', env: { INVENTORY_ADDR: '${inventory.addr}' } },
+      inventory: { service: 'inventory', port: 50051, health: 'grpc' },
+    },
+    links: [],
+  });
+  const services = (parse(movedPortsFile(lab, { order: 41000, inventory: 41001 })) as ComposeYaml).services;
+
+  it('moves each service, the addresses its peers use, and its healthcheck', () => {
+    expect(services.order).toEqual({
+      environment: { SERVICE_NAME: 'order', PORT: '41000', HOST: '127.0.0.1', INVENTORY_ADDR: '127.0.0.1:41001' },
+      healthcheck: { test: 'node packages/kit/src/probe.ts http://127.0.0.1:41000/readyz' },
+    });
+    expect(services.inventory!.healthcheck).toEqual({ test: 'node packages/kit/src/probe.ts grpc://127.0.0.1:41001' });
   });
 });

@@ -1,6 +1,12 @@
 import { stringify } from 'yaml';
-import type { Infra, LabSpec } from './define.ts';
-import { composeInfra, dependencies, healthTarget, serviceEnv } from './topology.ts';
+import type { Infra, LabSpec, ServiceSpec } from './define.ts';
+import { infraAddress, nativeInfra, splitHostPort } from './infra.ts';
+import { composeInfra, dependencies, healthTarget, portOf, serviceEnv, type Placement } from './topology.ts';
+
+// Written so that Docker Compose and podman-compose 1.0.3 (Debian 12, what CI runs) read them
+// alike (infra/containers/README.md): healthcheck tests and commands are strings, because
+// podman-compose re-quotes ["CMD", ...] lists wrongly and appends an override's lists to the
+// base file's instead of replacing them.
 
 /** Official images for the brokers; Compose users get the real thing. */
 const infraServices: Record<Infra, object> = {
@@ -22,7 +28,7 @@ const infraServices: Record<Infra, object> = {
       KAFKA_HEAP_OPTS: '-Xms256m -Xmx512m',
     },
     healthcheck: {
-      test: ['CMD-SHELL', '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null'],
+      test: '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null',
       interval: '5s',
       timeout: '10s',
       retries: 24,
@@ -34,7 +40,7 @@ const infraServices: Record<Infra, object> = {
     image: 'rabbitmq:4.1-management-alpine',
     ports: ['127.0.0.1:5672:5672', '127.0.0.1:15672:15672'],
     healthcheck: {
-      test: ['CMD', 'rabbitmq-diagnostics', '-q', 'ping'],
+      test: 'rabbitmq-diagnostics -q ping',
       interval: '5s',
       timeout: '10s',
       retries: 24,
@@ -46,7 +52,7 @@ const infraServices: Record<Infra, object> = {
     image: 'postgres:17-alpine',
     environment: { POSTGRES_PASSWORD: 'postgres', POSTGRES_DB: 'commlab' },
     healthcheck: {
-      test: ['CMD', 'pg_isready', '-U', 'postgres', '-d', 'commlab'],
+      test: 'pg_isready -U postgres -d commlab',
       interval: '2s',
       timeout: '5s',
       retries: 30,
@@ -64,28 +70,109 @@ export function composeFile(lab: LabSpec, buildContext = '../..'): string {
     const waitFor = [...dependencies(spec, lab), ...lab.infra.filter((infra) => usesInfra(spec.env, infra))];
     services[name] = {
       build: { context: buildContext, args: { SERVICE: spec.service } },
-      image: `commlab/${spec.service}:dev`,
+      image: serviceImage(spec.service),
       environment: { ...serviceEnv(lab, name, placement), LOG_FORMAT: 'json' },
       ports: [`127.0.0.1:${spec.port}:${spec.port}`],
       healthcheck: {
-        test: ['CMD', 'node', 'packages/kit/src/probe.ts', healthTarget(spec, '127.0.0.1', spec.port)],
+        test: probeCommand(spec, spec.port),
         interval: '3s',
         timeout: '3s',
         retries: 20,
         start_period: '5s',
       },
       mem_limit: spec.memory ?? '192m',
+      // Node as PID 1 leaves zombies unreaped; a tiny init also forwards signals, so `down` is quick.
+      init: true,
       ...(waitFor.length > 0 && {
         depends_on: Object.fromEntries(waitFor.map((dep) => [dep, { condition: 'service_healthy' }])),
       }),
     };
   }
-  const header = [
+  return header(lab) + stringify({ name: `commlab-${lab.id}`, services }, { lineWidth: 0 });
+}
+
+/** The image Compose gives a service, and `pnpm lab compose-check` builds. */
+export function serviceImage(service: string): string {
+  return `commlab/${service}:dev`;
+}
+
+/** The override below, next to the lab's compose.yaml. */
+export const hostBrokersFileName = 'compose.host-brokers.yaml';
+
+/** The official Node image every commlab image starts FROM (the Dockerfile's NODE_IMAGE). */
+const nodeImage = 'docker.io/library/node:24-bookworm-slim';
+
+/**
+ * An override for compose.yaml that uses the brokers already running on this machine (their
+ * native default addresses) instead of containers of them: every container joins the host
+ * network, services get their native configuration, and each broker becomes a stand-in that
+ * is healthy exactly when the host's broker answers — so `depends_on: service_healthy` still
+ * means "the broker is up". CI uses it, since it cannot pull broker images.
+ */
+export function hostBrokersFile(lab: LabSpec): string {
+  const placement = onHost();
+  const services: Record<string, object> = {};
+  for (const infra of lab.infra) {
+    const [host, port] = splitHostPort(infraAddress(infra, placement.infra));
+    services[infra] = {
+      image: nodeImage,
+      pull_policy: 'missing',
+      network_mode: 'host',
+      command: 'sleep infinity',
+      init: true,
+      healthcheck: {
+        test: `node -e "require('node:net').connect(${port}, '${host}').once('connect', () => process.exit(0)).once('error', () => process.exit(1))"`,
+        interval: '2s',
+        timeout: '3s',
+        retries: 30,
+      },
+      mem_limit: '64m',
+    };
+  }
+  for (const name of Object.keys(lab.services)) {
+    services[name] = { network_mode: 'host', environment: serviceEnv(lab, name, placement) };
+  }
+  const usage = [
+    `# Use on top of compose.yaml when the brokers run natively on their default local ports (Linux):`,
+    `#   docker compose -f labs/${lab.id}/compose.yaml -f labs/${lab.id}/compose.host-brokers.yaml up --build`,
+    '# Every container joins the host network; a broker service only waits until the host broker answers.',
+    '',
+  ].join('\n');
+  return header(lab) + usage + stringify({ services }, { lineWidth: 0 });
+}
+
+/**
+ * A further override for compose.host-brokers.yaml that moves the services to other ports
+ * (the compose check uses free ones, so it never collides with a lab running on this machine).
+ */
+export function movedPortsFile(lab: LabSpec, ports: Record<string, number>): string {
+  const placement = onHost(ports);
+  const services: Record<string, object> = {};
+  for (const [name, spec] of Object.entries(lab.services)) {
+    services[name] = {
+      environment: serviceEnv(lab, name, placement),
+      healthcheck: { test: probeCommand(spec, portOf(lab, name, placement)) },
+    };
+  }
+  return stringify({ services }, { lineWidth: 0 });
+}
+
+/** On the host network, services reach each other and the brokers as native processes do, at the default addresses. */
+function onHost(ports?: Record<string, number>): Placement {
+  return { mode: 'native', infra: nativeInfra({}), ...(ports && { ports }) };
+}
+
+/** The healthcheck of a service's container: the image's own probe script. */
+function probeCommand(spec: ServiceSpec, port: number): string {
+  return `node packages/kit/src/probe.ts ${healthTarget(spec, '127.0.0.1', port)}`;
+}
+
+function header(lab: LabSpec): string {
+  return [
     `# Lab ${lab.id}, generated from labs/${lab.id}/lab.ts by \`pnpm lab compose\`. Do not edit:`,
     '# change lab.ts and regenerate; a test fails when this file and lab.ts disagree.',
     '',
   ].join('\n');
-  return header + stringify({ name: `commlab-${lab.id}`, services }, { lineWidth: 0 });
 }
 
 function usesInfra(env: Record<string, string> | undefined, infra: Infra): boolean {

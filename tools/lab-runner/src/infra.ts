@@ -55,6 +55,11 @@ const parts: Record<Infra, InfraPart> = {
   },
 };
 
+/** host:port where a broker answers, for the given endpoints. */
+export function infraAddress(name: Infra, endpoints: InfraEndpoints): string {
+  return parts[name].address(endpoints);
+}
+
 export function reachable(address: string, timeoutMs = 1_000): Promise<boolean> {
   const [host, port] = splitHostPort(address);
   return new Promise((resolve) => {
@@ -104,7 +109,7 @@ async function waitReachable(address: string, timeoutMs: number): Promise<boolea
   return false;
 }
 
-function splitHostPort(address: string): [string, number] {
+export function splitHostPort(address: string): [string, number] {
   const i = address.lastIndexOf(':');
   return [address.slice(0, i).replace(/^\[|\]$/g, ''), Number(address.slice(i + 1))];
 }

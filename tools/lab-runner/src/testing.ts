@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nativeInfra } from './infra.ts';
 import { guideSteps, type GuideStep } from './guide.ts';
+import type { LabSpec } from './define.ts';
+import { parseLabPorts } from './lab-ports.ts';
 import { loadLab } from './labs.ts';
 import { labsDir, repoRoot } from './paths.ts';
 import { startNative } from './run-lab.ts';
@@ -28,17 +30,18 @@ export interface LabUnderTest {
  * Starts a lab for an integration test: its real services as processes on free ports,
  * with a fresh data directory, against the real brokers. With COMMLAB_LAB_TARGET=running
  * the test drives a lab that is already up instead (`pnpm lab up`, or Compose) on its
- * default ports.
+ * default ports, or on those COMMLAB_LAB_PORTS names.
  */
 export async function startLab(id: string): Promise<LabUnderTest> {
   const lab = await loadLab(id);
   if (process.env.COMMLAB_LAB_TARGET === 'running') {
-    const placement: Placement = { mode: 'native', infra: nativeInfra() };
+    const ports = parseLabPorts(lab, process.env.COMMLAB_LAB_PORTS);
+    const placement: Placement = { mode: 'native', infra: nativeInfra(), ports };
     return {
       addr: (name) => resolvePlaceholders(lab, `\${${name}.addr}`, placement),
       url: (name) => resolvePlaceholders(lab, `\${${name}.url}`, placement),
       logs: () => [],
-      onItsPorts: (command) => command,
+      onItsPorts: movePorts(lab, ports),
       stop: async () => {},
     };
   }
@@ -63,17 +66,20 @@ export async function startLab(id: string): Promise<LabUnderTest> {
     addr: running.addr,
     url: running.url,
     logs: (name) => logs.get(name) ?? [],
-    onItsPorts: (command) =>
-      Object.entries(lab.services).reduce(
-        (text, [name, spec]) =>
-          text.replace(new RegExp(`(localhost|127\\.0\\.0\\.1):${spec.port}\\b`, 'g'), `$1:${ports[name]}`),
-        command,
-      ),
+    onItsPorts: movePorts(lab, ports),
     stop: async () => {
       await running.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Rewrites local addresses on a service's default port to the port it runs on instead, in one pass. */
+function movePorts(lab: LabSpec, ports: Record<string, number>): (command: string) => string {
+  const moved = new Map(Object.entries(ports).map(([name, port]) => [String(lab.services[name]!.port), port]));
+  if (moved.size === 0) return (command) => command;
+  const address = new RegExp(`(localhost|127\\.0\\.0\\.1):(${[...moved.keys()].join('|')})\\b`, 'g');
+  return (command) => command.replace(address, (_, host: string, port: string) => `${host}:${moved.get(port)}`);
 }
 
 export function freePort(): Promise<number> {

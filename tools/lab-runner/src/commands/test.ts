@@ -1,30 +1,30 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Infra } from '../define.ts';
 import { ensureInfra } from '../infra.ts';
 import { labEntry, readyLabs } from '../labs.ts';
-import { repoRoot, runDir } from '../paths.ts';
+import { bin, repoRoot } from '../paths.ts';
 import { colour, say } from '../say.ts';
+import { runVitest } from '../vitest.ts';
+import { checkInContainers, hasComposeFile } from './compose-check.ts';
 
 /** Brokers the service-level integration tests use, beyond what the labs declare. */
 const suiteInfra: Infra[] = ['postgres'];
 
-interface VitestJson {
-  numPassedTests: number;
-  numFailedTests: number;
-  numPendingTests: number;
-  numTodoTests: number;
-  numFailedTestSuites: number;
-}
-
 /**
- * pnpm lab test [lab]: static checks, then every unit and integration test against real
- * brokers (started here when this machine can), ending with one line `N passed, N failed`.
+ * pnpm lab test [lab] [--native-only]: static checks, then every unit and integration test
+ * against real brokers (started here when this machine can), then the Compose check of every
+ * lab with a Compose file, ending with one line `N passed, N failed`.
  */
 export async function test(args: string[]): Promise<number> {
   const started = Date.now();
-  const only = args[0] ? labEntry(args[0]).id : undefined;
+  const nativeOnly = args.includes('--native-only');
+  const unknown = args.filter((arg) => arg.startsWith('--') && arg !== '--native-only');
+  if (unknown.length > 0) {
+    say.fail(`unknown option ${unknown.join(' ')}; pnpm lab test [lab] [--native-only]`);
+    return 2;
+  }
+  const id = args.find((arg) => !arg.startsWith('--'));
+  const only = id ? labEntry(id).id : undefined;
   const labs = (await readyLabs()).filter((lab) => !only || lab.id === only);
 
   const checks = only ? [] : [check('typecheck', ['tsc', '-b']), check('lint', ['eslint', '.'])];
@@ -32,45 +32,33 @@ export async function test(args: string[]): Promise<number> {
   say.step('checking brokers and databases the tests need');
   const infraOk = await ensureInfra([...suiteInfra, ...labs.flatMap((lab) => lab.infra)]);
 
-  const report = join(runDir, 'vitest.json');
-  rmSync(report, { force: true });
-  mkdirSync(runDir, { recursive: true });
-  const filter = only ? [join('labs', only)] : [];
   say.step(`running tests${only ? ` of ${only}` : ''}`);
-  const vitest = spawnSync(
-    bin('vitest'),
-    ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...filter],
-    {
-      cwd: repoRoot,
-      stdio: 'inherit',
-      shell: false,
-      env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
-    },
-  );
+  const native = await runVitest(only ? [`labs/${only}`] : []);
+  const nativeSeconds = (Date.now() - started) / 1000;
 
-  let result: VitestJson | undefined;
-  try {
-    result = JSON.parse(readFileSync(report, 'utf8')) as VitestJson;
-  } catch {
-    say.fail('vitest wrote no report; see its output above');
-  }
+  const containers = nativeOnly ? undefined : await checkInContainers(labs);
+
   const failedChecks = checks.filter((c) => !c.ok).map((c) => c.name);
   say.line();
   for (const c of checks) (c.ok ? say.ok : say.fail)(`${c.name} ${c.ok ? 'passed' : 'FAILED (output above)'}`);
   if (!infraOk) say.fail('some brokers were unreachable (see above); tests that need them failed');
-  say.line(colour.dim(`took ${((Date.now() - started) / 1000).toFixed(0)} s`));
+  if (nativeOnly && labs.some(hasComposeFile)) {
+    say.warn('--native-only: the Compose check of the labs did not run');
+  }
+  say.line(
+    colour.dim(
+      `took ${((Date.now() - started) / 1000).toFixed(0)} s` +
+        (containers ? ` (native ${nativeSeconds.toFixed(0)} s, Compose check the rest)` : ''),
+    ),
+  );
 
-  const passed = result?.numPassedTests ?? 0;
-  const failed = (result?.numFailedTests ?? 0) + (result ? 0 : 1) + failedChecks.length;
-  const skipped = (result?.numPendingTests ?? 0) + (result?.numTodoTests ?? 0);
-  // The one line CI reads. Failed static checks count as failures; skipped tests never count as passes.
+  const passed = native.passed + (containers?.passed ?? 0);
+  const failed = native.failed + failedChecks.length + (containers?.failed ?? 0);
+  const skipped = native.skipped + (containers?.skipped ?? 0);
+  // The one line CI reads. Failed static checks and Compose checks count as failures; skipped tests never count as passes.
   say.line(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-  const suitesFailed = (result?.numFailedTestSuites ?? 0) > 0;
-  return failed > 0 || suitesFailed || vitest.status !== 0 ? 1 : 0;
+  return failed > 0 || !native.ok ? 1 : 0;
 }
-
-/** Tools come from the workspace's own node_modules, whether or not pnpm put them on PATH. */
-const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);
 
 function check(name: string, command: string[]): { name: string; ok: boolean } {
   say.step(`${name}: ${command.join(' ')}`);
