@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import amqp from 'amqplib';
+import { dockerFallback } from './docker.ts';
+import { redact } from './redact.ts';
+
+type Exec = (command: string[]) => Promise<{ stdout: string; exitCode: number }>;
+
+interface Broker {
+  url: string;
+  /** Runs a rabbitmqctl command on the broker's node. */
+  rabbitmqctl: Exec;
+}
+
+let broker: Promise<Broker> | undefined;
+
+/**
+ * The RabbitMQ the tests use: AMQP_URL when set, else the local default, else a
+ * Testcontainers RabbitMQ where Docker runs — and when none answers, an error that says so.
+ * Tests isolate themselves with unique exchange and queue names, not separate brokers.
+ */
+export async function amqpUrl(): Promise<string> {
+  broker ??= findBroker();
+  return (await broker).url;
+}
+
+/**
+ * Closes, from the broker's side, every connection whose client named itself
+ * `connectionName` (amqplib's clientProperties.connection_name) — what an operator's
+ * `rabbitmqctl close_connection` or a broker restart does to a client. Returns how many.
+ */
+export async function closeAmqpConnections(connectionName: string): Promise<number> {
+  broker ??= findBroker();
+  const { rabbitmqctl } = await broker;
+  const listed = await rabbitmqctl(['list_connections', 'name', 'client_properties', '--formatter', 'json', '-q']);
+  const connections = JSON.parse(listed.stdout || '[]') as { name: string; client_properties: [string, string, unknown][] }[];
+  const ours = connections.filter((c) =>
+    c.client_properties.some(([key, , value]) => key === 'connection_name' && value === connectionName),
+  );
+  for (const { name } of ours) {
+    const closed = await rabbitmqctl(['close_connection', name, 'closed by a commlab test']);
+    if (closed.exitCode !== 0) throw new Error(`rabbitmqctl close_connection ${name} failed: ${closed.stdout}`);
+  }
+  return ours.length;
+}
+
+async function findBroker(): Promise<Broker> {
+  const candidate = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  try {
+    const connection = await amqp.connect(candidate, { timeout: 3_000 });
+    await connection.close();
+    return { url: candidate, rabbitmqctl: localRabbitmqctl };
+  } catch (err) {
+    return dockerFallback(`RabbitMQ at ${redact(candidate)}`, err as Error, async ({ GenericContainer, Wait }) => {
+      const container = await new GenericContainer('rabbitmq:4.1-management-alpine')
+        .withExposedPorts(5672)
+        .withWaitStrategy(Wait.forLogMessage(/Server startup complete/))
+        .start();
+      return {
+        url: `amqp://guest:guest@${container.getHost()}:${container.getMappedPort(5672)}`,
+        rabbitmqctl: (command) => container.exec(['rabbitmqctl', ...command]),
+      };
+    });
+  }
+}
+
+const localRabbitmqctl: Exec = async (command) => {
+  const run = spawnSync('rabbitmqctl', command, { encoding: 'utf8' });
+  if (run.error) {
+    throw new Error(
+      `this test drives the broker with rabbitmqctl, which is not runnable here (${run.error.message}); ` +
+        'run it on the RabbitMQ host, or unset AMQP_URL to use a Testcontainers broker',
+    );
+  }
+  return { stdout: `${run.stdout}${run.stderr}`, exitCode: run.status ?? 1 };
+};
