@@ -31,14 +31,15 @@ export async function amqpUrl(): Promise<string> {
 export async function closeAmqpConnections(connectionName: string): Promise<number> {
   broker ??= findBroker();
   const { rabbitmqctl } = await broker;
-  const listed = await rabbitmqctl(['list_connections', 'name', 'client_properties', '--formatter', 'json', '-q']);
-  const connections = JSON.parse(listed.stdout || '[]') as { name: string; client_properties: [string, string, unknown][] }[];
-  const ours = connections.filter((c) =>
-    c.client_properties.some(([key, , value]) => key === 'connection_name' && value === connectionName),
-  );
-  for (const { name } of ours) {
-    const closed = await rabbitmqctl(['close_connection', name, 'closed by a commlab test']);
-    if (closed.exitCode !== 0) throw new Error(`rabbitmqctl close_connection ${name} failed: ${closed.stdout}`);
+  // Tab-separated: the connection's Erlang pid, then its client properties as an Erlang term.
+  const listed = await rabbitmqctl(['list_connections', 'pid', 'client_properties', '--silent']);
+  const ours = listed.stdout
+    .split('\n')
+    .filter((line) => line.includes(`{"connection_name","${connectionName}"}`))
+    .map((line) => line.split('\t')[0]!);
+  for (const pid of ours) {
+    const closed = await rabbitmqctl(['close_connection', pid, 'closed by a commlab test']);
+    if (closed.exitCode !== 0) throw new Error(`rabbitmqctl close_connection ${pid} failed: ${closed.stdout}`);
   }
   return ours.length;
 }

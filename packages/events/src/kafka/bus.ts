@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Partitioners, type ConsumerConfig } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import type { EventPublisher, EventSubscriber, Subscription } from '../bus.ts';
 import type { CloudEvent } from '../envelope.ts';
 import { silentLog, type BusLog } from '../log.ts';
 import { defaultTopicOf } from '../types.ts';
 import { toKafkaMessage } from '../wire/kafka-binding.ts';
 import { kafkaClient } from './client.ts';
-import { consumeKafka } from './consumer.ts';
+import { consumeKafka, type ConsumerTiming } from './consumer.ts';
 import { replayGroup, type ReplayFrom } from './replay.ts';
 import { deadLetterTopicOf, ensureTopics, type TopicLayout } from './topics.ts';
 
@@ -21,7 +21,7 @@ export interface KafkaBusOptions {
   maxAttempts?: number;
   retryDelayMs?: number;
   fromBeginning?: boolean;
-  groupTiming?: Pick<ConsumerConfig, 'sessionTimeout' | 'rebalanceTimeout' | 'heartbeatInterval'>;
+  consumerTiming?: ConsumerTiming;
   log?: BusLog;
 }
 
@@ -105,7 +105,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
           maxAttempts: options.maxAttempts ?? kafkaDefaults.maxAttempts,
           retryDelayMs: options.retryDelayMs ?? kafkaDefaults.retryDelayMs,
           fromBeginning: options.fromBeginning ?? kafkaDefaults.fromBeginning,
-          groupTiming: options.groupTiming ?? {},
+          consumerTiming: options.consumerTiming ?? {},
           log,
         },
         handler,

@@ -15,10 +15,15 @@ export interface KafkaConsumerOptions {
   retryDelayMs: number;
   /** Where a group with no committed offset starts: the topic's beginning, or only new events. */
   fromBeginning: boolean;
-  /** Session and rebalance timing, passed to kafkajs (tests shorten them). */
-  groupTiming: Pick<ConsumerConfig, 'sessionTimeout' | 'rebalanceTimeout' | 'heartbeatInterval'>;
+  /** Session, rebalance and fetch timing, passed to kafkajs (tests shorten the session). */
+  consumerTiming: ConsumerTiming;
   log: BusLog;
 }
+
+export type ConsumerTiming = Pick<
+  ConsumerConfig,
+  'sessionTimeout' | 'rebalanceTimeout' | 'heartbeatInterval' | 'maxWaitTimeInMs'
+>;
 
 type Outcome = { done: true } | { park: string };
 
@@ -35,7 +40,13 @@ export async function consumeKafka(
   handler: EventHandler,
 ): Promise<Subscription> {
   const { log } = options;
-  const consumer: Consumer = kafka.consumer({ groupId: options.group, ...options.groupTiming });
+  const consumer: Consumer = kafka.consumer({
+    groupId: options.group,
+    // An idle fetch waits this long for data, and leaving the group waits for that fetch:
+    // kafkajs' 5 s default would make every shutdown take 5 s.
+    maxWaitTimeInMs: 1_000,
+    ...options.consumerTiming,
+  });
 
   const outcomeOf = async ({ message }: EachMessagePayload, heartbeat: () => Promise<void>): Promise<Outcome> => {
     let event;
@@ -74,7 +85,10 @@ export async function consumeKafka(
         const outcome = await outcomeOf(payload, heartbeat);
         if ('park' in outcome) {
           await park(deadLetters, options.deadLetterTopic, { topic, partition, message }, outcome.park);
-          log.warn({ topic, partition, offset: message.offset, reason: outcome.park }, 'event parked on the dead-letter topic');
+          log.warn(
+            { topic, partition, offset: message.offset, reason: outcome.park },
+            'event parked on the dead-letter topic',
+          );
         }
         await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
       },

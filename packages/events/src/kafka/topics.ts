@@ -16,13 +16,28 @@ export async function ensureTopics(admin: Admin, topics: readonly string[], layo
   const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
   if (missing.length === 0) return;
   await admin.createTopics({
-    waitForLeaders: true,
     topics: missing.map((topic) => ({
       topic,
       numPartitions: layout.partitions,
       replicationFactor: layout.replicationFactor,
     })),
   });
+  // kafkajs' own waitForLeaders gives up when a brand-new topic is briefly unknown to the
+  // broker it asks; poll until every partition has a leader instead.
+  const deadline = Date.now() + 30_000;
+  while (!(await haveLeaders(admin, missing))) {
+    if (Date.now() > deadline) throw new Error(`topics ${missing.join(', ')} got no partition leaders within 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function haveLeaders(admin: Admin, topics: string[]): Promise<boolean> {
+  try {
+    const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+    return metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+  } catch {
+    return false;
+  }
 }
 
 /** The dead-letter topic of a consumer group: where it parks what it cannot process. */

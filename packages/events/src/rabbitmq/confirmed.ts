@@ -32,7 +32,12 @@ export async function publishConfirmed(
 
 function confirm(
   channel: ConfirmChannel,
-  { exchange, routingKey, content, options }: { exchange: string; routingKey: string; content: Buffer; options: Options.Publish },
+  {
+    exchange,
+    routingKey,
+    content,
+    options,
+  }: { exchange: string; routingKey: string; content: Buffer; options: Options.Publish },
 ): Promise<'confirmed' | 'nacked' | 'channel lost'> {
   return new Promise((resolve) => {
     try {

@@ -51,7 +51,6 @@ export async function assertGroupQueue(
   for (const key of bindingKeys(types)) await channel.bindQueue(names.queue, names.exchange, key);
 }
 
-
 /** Why a message in a dead-letter queue is there: our reason, or the broker's (e.g. delivery_limit). */
 export function deadLetterReason(headers: Record<string, unknown> | undefined): string | undefined {
   const ours = headers?.[deadLetterReasonHeader];

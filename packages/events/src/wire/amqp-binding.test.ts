@@ -13,7 +13,10 @@ const event = newEvent({
 
 const received = (wire = toAmqpMessage(event)) => ({
   content: wire.content,
-  properties: { contentType: wire.options.contentType, headers: { ...wire.options.headers } as Record<string, unknown> },
+  properties: {
+    contentType: wire.options.contentType,
+    headers: { ...wire.options.headers } as Record<string, unknown>,
+  },
 });
 
 describe('CloudEvents AMQP binding (binary mode)', () => {
@@ -55,7 +58,9 @@ describe('CloudEvents AMQP binding (binary mode)', () => {
     const message = received();
     delete message.properties.headers.cloudEvents_type;
     delete message.properties.headers.cloudEvents_subject;
-    expect(() => fromAmqpMessage(message)).toThrow(new PoisonEventError('missing CloudEvents attribute(s): type, subject'));
+    expect(() => fromAmqpMessage(message)).toThrow(
+      new PoisonEventError('missing CloudEvents attribute(s): type, subject'),
+    );
   });
 
   it('refuses a body that is not JSON as poison', () => {

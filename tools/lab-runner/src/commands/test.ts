@@ -8,7 +8,7 @@ import { repoRoot, runDir } from '../paths.ts';
 import { colour, say } from '../say.ts';
 
 /** Brokers the service-level integration tests use, beyond what the labs declare. */
-const suiteInfra: Infra[] = ['postgres'];
+const suiteInfra: Infra[] = ['postgres', 'rabbitmq', 'kafka'];
 
 interface VitestJson {
   numPassedTests: number;
