@@ -202,6 +202,20 @@ describe('Kafka event bus', () => {
     expect(replayed.ids().sort()).toEqual(later.map((e) => e.id).sort());
   });
 
+  it('refuses to rewind a group while it still has running consumers', async () => {
+    const events = await bus();
+    const topic = events.topicOf('commlab.order.placed.v1');
+    raw.track(topic);
+    const live = group('live');
+    const seen = new Recorder();
+    await events.subscribe({ group: live, types: ['commlab.order.placed.v1'] }, seen.handler('live'));
+    await events.publish(step('order-1', 1));
+    await until('the consumer is running', () => seen.handled.length === 1);
+    await expect(events.replay({ group: live, topic, from: { offset: 0 } })).rejects.toThrow(
+      `consumer group ${live} still has running consumers (Stable); stop them first`,
+    );
+  });
+
   it('applies an event delivered twice once, with the idempotent consumer', async () => {
     const events = await bus();
     raw.track(events.topicOf('commlab.order.placed.v1'));

@@ -120,7 +120,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
       return tracked;
     },
 
-    replay: (request) => replayGroup(admin, request),
+    replay: (request) => replayGroup(kafka, admin, request),
 
     close: async () => {
       await Promise.allSettled([...subscriptions].map((s) => s.close()));

@@ -73,6 +73,13 @@ export async function consumeKafka(
     }
   };
 
+  // Which partitions this member owns after each rebalance: the lab prints it, services log it.
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+    log.info(
+      { group: options.group, memberId: payload.memberId, partitions: payload.memberAssignment },
+      'joined consumer group',
+    ),
+  );
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
