@@ -2,10 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaBus, newEvent, type KafkaBus } from '@commlab/events';
+import { closeAmqpConnections } from '@commlab/testkit';
 import { deadLetters } from './demos/dead-letter.ts';
 import { kafkaOrdering } from './demos/kafka-ordering.ts';
 import { kafkaRebalance } from './demos/kafka-rebalance.ts';
 import { kafkaReplay } from './demos/kafka-replay.ts';
+import { outage } from './demos/outage.ts';
 import { routing } from './demos/routing.ts';
 import { consumerTiming, deleteTopics, runId, until } from './demos/support.ts';
 import { brokers } from './demos/brokers.ts';
@@ -50,6 +52,22 @@ describe('lab 05-messaging: RabbitMQ', () => {
       },
       { subject: 'order-6', reason: 'gave up after 3 attempts: warehouse API timed out' },
     ]);
+  });
+
+  it('loses no confirmed event in the outage drill when the broker drops the connection', async () => {
+    const connectionName = `lab05-outage-test-${runId()}`;
+    const lines: string[] = [];
+    let dropped: Promise<number> | undefined;
+    const result = await outage(
+      (line) => {
+        lines.push(line);
+        if (line.startsWith('published 10,')) dropped = closeAmqpConnections(connectionName);
+      },
+      { seconds: 10, connectionName },
+    );
+    expect(await dropped).toBe(1);
+    expect(lines).toContain('  [bus] RabbitMQ connection lost; reconnecting');
+    expect(result).toEqual({ published: 100, lost: 0 });
   });
 });
 

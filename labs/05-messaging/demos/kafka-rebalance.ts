@@ -72,7 +72,7 @@ export async function kafkaRebalance(print: Print): Promise<RebalanceOutcome> {
 
   try {
     await subscribe('A');
-    print(`A joins:  ${await settled(['A'])}`);
+    print(`A joins: ${await settled(['A'])}`);
     await publish(10);
 
     const b = await subscribe('B');

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import amqp from 'amqplib';
 import { dockerFallback } from './docker.ts';
 import { redact } from './redact.ts';
@@ -64,13 +64,20 @@ async function findBroker(): Promise<Broker> {
   }
 }
 
-const localRabbitmqctl: Exec = async (command) => {
-  const run = spawnSync('rabbitmqctl', command, { encoding: 'utf8' });
-  if (run.error) {
-    throw new Error(
-      `this test drives the broker with rabbitmqctl, which is not runnable here (${run.error.message}); ` +
-        'run it on the RabbitMQ host, or unset AMQP_URL to use a Testcontainers broker',
-    );
-  }
-  return { stdout: `${run.stdout}${run.stderr}`, exitCode: run.status ?? 1 };
-};
+// Asynchronous on purpose: rabbitmqctl boots an Erlang VM (seconds), and a test keeps
+// publishing and consuming while it runs.
+const localRabbitmqctl: Exec = (command) =>
+  new Promise((resolve, reject) => {
+    execFile('rabbitmqctl', command, { encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err && typeof err.code === 'string') {
+        reject(
+          new Error(
+            `this test drives the broker with rabbitmqctl, which is not runnable here (${err.message}); ` +
+              'run it on the RabbitMQ host, or unset AMQP_URL to use a Testcontainers broker',
+          ),
+        );
+        return;
+      }
+      resolve({ stdout: `${stdout}${stderr}`, exitCode: typeof err?.code === 'number' ? err.code : 0 });
+    });
+  });
