@@ -216,67 +216,113 @@ port_owner() {
 # with bs=1 never reads ahead, so consecutive calls share the stream safely.
 read_bytes() { dd bs=1 count="$1" <&3 2>/dev/null | od -An -v -tu1; }
 
-# Sends a Kafka Metadata v4 request (no topics) to $HOST:$1, waits at most $2
-# seconds (default 3) and prints "<live brokers> <cluster id>". Fails when
-# nothing answers or the answer is not Kafka. Plain bash: cheap enough to poll
-# every half second and needs nothing installed. Metadata v4 is served by every
-# broker from 1.0 to 4.x (Kafka 4 still accepts v0+).
-metadata_probe() {
+# The readiness checks speak the Kafka protocol from plain bash: cheap enough
+# to poll every half second, nothing to install, no JVM to start. They use the
+# same (non-flexible) request versions kafkajs 2.2.4 uses, so a broker that
+# stopped serving them would break the labs anyway. Each request starts with
+# header v1: api_key, api_version, correlation_id 7, client_id "commlab".
+REQ_METADATA_V6='\000\003\000\006\000\000\000\007\000\007commlab\000\000\000\000\000' # topics [], no auto-create
+REQ_METADATA_V6_LEN=22
+REQ_FIND_COORDINATOR_V2='\000\012\000\002\000\000\000\007\000\007commlab\000\007commlab\000' # group "commlab"
+REQ_FIND_COORDINATOR_V2_LEN=27
+REQ_LIST_GROUPS_V2='\000\020\000\002\000\000\000\007\000\007commlab'
+REQ_LIST_GROUPS_V2_LEN=17
+
+# kafka_call <port> <timeout s> <request> <request length> <max bytes>
+# Sends one request to $HOST:<port> and prints (at most <max bytes> of) the
+# response, as decimal bytes, correlation id first. Fails when nothing
+# answers in time or the answer is not Kafka.
+kafka_call() {
+  local port=$1 timeout=$2 request=$3 length=$4 max=$5
   (
-    exec 3<>"/dev/tcp/$HOST/$1" || exit 1
-    # size 22 | api_key 3 | api_version 4 | correlation_id 7 |
-    # client_id "commlab" | topics: empty array | allow_auto_topic_creation 0
-    printf '\000\000\000\026\000\003\000\004\000\000\000\007\000\007commlab\000\000\000\000\000' >&3
+    exec 3<>"/dev/tcp/$HOST/$port" || exit 1
+    # shellcheck disable=SC2059 # the request is a printf escape string
+    printf "\\000\\000\\$(printf '%03o' $((length >> 8)))\\$(printf '%03o' $((length & 255)))$request" >&3
     # shellcheck disable=SC2207 # word splitting of od's numbers is the point
     local -a b=($(read_bytes 4))
     [ "${#b[@]}" -eq 4 ] || exit 1
     local size=$(((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]))
     # A non-Kafka server answers with text ("HTTP/1.1 ...") = absurd size.
-    [ "$size" -ge 16 ] && [ "$size" -le 65536 ] || exit 1
+    [ "$size" -ge 8 ] && [ "$size" -le 16777216 ] || exit 1
+    [ "$size" -le "$max" ] || size=$max
     # shellcheck disable=SC2207
     b=($(read_bytes "$size"))
     [ "${#b[@]}" -eq "$size" ] || exit 1
-    int16() { echo $(((b[$1] << 8) | b[$1 + 1])); }
-    int32() { echo $(((b[$1] << 24) | (b[$1 + 1] << 16) | (b[$1 + 2] << 8) | b[$1 + 3])); }
-    [ "$(int32 0)" -eq 7 ] || exit 1 # our correlation id came back
-    # throttle_time_ms at 4, then the brokers array
-    local brokers i off=12 len id="" c
-    brokers=$(int32 8)
-    [ "$brokers" -le 1000 ] || exit 1
-    for ((i = 0; i < brokers; i++)); do
-      off=$((off + 4))                     # node_id
-      off=$((off + 2 + $(int16 "$off"))) # host
-      off=$((off + 4))                     # port
-      len=$(int16 "$off")                  # rack, nullable
-      off=$((off + 2))
-      [ "$len" -eq 65535 ] || off=$((off + len))
-    done
-    len=$(int16 "$off") # cluster_id, nullable
-    off=$((off + 2))
-    if [ "$len" -ne 65535 ]; then
-      for ((i = 0; i < len; i++)); do
-        c=${b[off + i]}
-        id+=$(printf '%b' "\\$(printf '%03o' "$c")")
-      done
-    fi
-    echo "$brokers ${id:-none}"
+    [ "${b[0]}${b[1]}${b[2]}${b[3]}" = 0007 ] || exit 1 # our correlation id
+    echo "${b[*]}"
   ) &
-  local probe=$!
+  local call=$!
   # A server that accepts but never replies must not hang us. The watchdog
   # kills its own sleep when cancelled (and keeps off our stdout), otherwise
-  # a $(metadata_probe) would wait for that sleep to finish.
+  # a $(kafka_call) would wait for that sleep to finish.
   (
     trap 'kill "$nap" 2>/dev/null; exit 0' TERM
-    sleep "${2:-3}" &
+    sleep "$timeout" &
     nap=$!
-    wait "$nap" && kill "$probe" 2>/dev/null
+    wait "$nap" && kill "$call" 2>/dev/null
   ) >/dev/null 2>&1 &
   local watchdog=$!
   local rc=0
-  wait "$probe" || rc=$?
+  wait "$call" || rc=$?
   kill "$watchdog" 2>/dev/null || true
   wait "$watchdog" 2>/dev/null || true
   return "$rc"
+}
+
+# metadata_probe <port> [timeout s]: prints "<live brokers> <cluster id>";
+# fails if the port does not answer as Kafka. Fenced (still starting)
+# brokers are not listed, so "0" means "Kafka, but not ready yet".
+metadata_probe() {
+  local reply
+  reply=$(kafka_call "$1" "${2:-3}" "$REQ_METADATA_V6" "$REQ_METADATA_V6_LEN" 65536) || return 1
+  # shellcheck disable=SC2206
+  local -a b=($reply)
+  int16() { echo $(((b[$1] << 8) | b[$1 + 1])); }
+  int32() { echo $(((b[$1] << 24) | (b[$1 + 1] << 16) | (b[$1 + 2] << 8) | b[$1 + 3])); }
+  # correlation_id, throttle_time_ms, then the brokers array
+  local brokers i off=12 len id="" c
+  brokers=$(int32 8)
+  [ "$brokers" -le 1000 ] || return 1
+  for ((i = 0; i < brokers; i++)); do
+    off=$((off + 4))                     # node_id
+    off=$((off + 2 + $(int16 "$off"))) # host
+    off=$((off + 4))                     # port
+    len=$(int16 "$off")                  # rack, nullable
+    off=$((off + 2))
+    [ "$len" -eq 65535 ] || off=$((off + len))
+  done
+  [ $((off + 2)) -le "${#b[@]}" ] || return 1
+  len=$(int16 "$off") # cluster_id, nullable
+  off=$((off + 2))
+  if [ "$len" -ne 65535 ]; then
+    for ((i = 0; i < len; i++)); do
+      c=${b[off + i]:-63}
+      id+=$(printf '%b' "\\$(printf '%03o' "$c")")
+    done
+  fi
+  echo "$brokers ${id:-none}"
+}
+
+# error_code of a FindCoordinator v2 / ListGroups v2 response: it follows the
+# correlation id and throttle_time_ms.
+response_error() { # <decimal bytes>
+  # shellcheck disable=SC2206
+  local -a b=($1)
+  echo $(((b[8] << 8) | b[9]))
+}
+
+# groups_ready <port>: true once consumer groups can be used. FindCoordinator
+# makes the broker create __consumer_offsets on a fresh cluster; ListGroups
+# fails with COORDINATOR_LOAD_IN_PROGRESS until every offsets partition is
+# loaded, which after a restart takes a few seconds past the broker being
+# "up". Without this wait, a test that starts Kafka and at once lists or
+# joins groups fails now and then.
+groups_ready() {
+  local reply
+  reply=$(kafka_call "$1" 2 "$REQ_FIND_COORDINATOR_V2" "$REQ_FIND_COORDINATOR_V2_LEN" 10) &&
+    [ "$(response_error "$reply")" -eq 0 ] &&
+    reply=$(kafka_call "$1" 2 "$REQ_LIST_GROUPS_V2" "$REQ_LIST_GROUPS_V2_LEN" 10) &&
+    [ "$(response_error "$reply")" -eq 0 ]
 }
 
 # ------------------------------------------------------------- our process
@@ -393,7 +439,8 @@ ensure_storage() {
 
 # Polls until the broker answers a Metadata request with itself as a live
 # broker (KRaft opens the port before the broker is unfenced; clients that
-# connect in that window get "0 brokers" errors on createTopics).
+# connect in that window get "0 brokers" errors on createTopics), and then
+# until consumer groups work (see groups_ready).
 wait_ready() { # <pid>; the timeout counts from here, not from a fetch
   local pid=$1 t0 reply="" next_note=5 elapsed
   t0=$(now)
@@ -411,7 +458,7 @@ wait_ready() { # <pid>; the timeout counts from here, not from a fetch
       if [ "${reply#* }" != "$CLUSTER_ID" ]; then
         die "a broker answers on $HOST:$KAFKA_PORT but reports cluster ${reply#* }, not $CLUSTER_ID"
       fi
-      return 0
+      if groups_ready "$KAFKA_PORT"; then return 0; fi
     fi
     if [ "$elapsed" -ge "$KAFKA_START_TIMEOUT" ]; then
       tail_log

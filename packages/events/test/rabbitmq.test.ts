@@ -198,7 +198,10 @@ describe('RabbitMQ event bus', () => {
     // publishing, and we go on publishing after it.
     let dropped = false;
     const closing = closeAmqpConnections(connectionName).finally(() => (dropped = true));
-    while (!dropped) await publish();
+    while (!dropped) {
+      await publish();
+      await new Promise((resolve) => setTimeout(resolve, 10)); // a steady stream, not a flood
+    }
     expect(await closing).toBe(1);
     for (let i = 0; i < 20; i++) await publish();
 
