@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
-import type { EventPublisher, EventSubscriber, Subscription } from '../bus.ts';
+import type { EventPublisher, EventSubscriber } from '../bus.ts';
 import type { CloudEvent } from '../envelope.ts';
 import { silentLog, type BusLog } from '../log.ts';
+import { openSubscriptions } from '../subscriptions.ts';
 import { defaultTopicOf } from '../types.ts';
 import { toKafkaMessage } from '../wire/kafka-binding.ts';
 import { kafkaClient } from './client.ts';
@@ -79,7 +80,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
         return ready;
       }),
     );
-  const subscriptions = new Set<Subscription>();
+  const subscriptions = openSubscriptions();
 
   return {
     topicOf,
@@ -110,20 +111,13 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
         },
         handler,
       );
-      const tracked: Subscription = {
-        close: async () => {
-          subscriptions.delete(tracked);
-          await subscription.close();
-        },
-      };
-      subscriptions.add(tracked);
-      return tracked;
+      return subscriptions.track(subscription);
     },
 
     replay: (request) => replayGroup(kafka, admin, request),
 
     close: async () => {
-      await Promise.allSettled([...subscriptions].map((s) => s.close()));
+      await subscriptions.closeAll();
       await producer.disconnect();
       await admin.disconnect();
     },

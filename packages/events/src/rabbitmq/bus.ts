@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel } from 'amqplib';
-import type { EventPublisher, EventSubscriber, Subscription } from '../bus.ts';
+import type { EventPublisher, EventSubscriber } from '../bus.ts';
 import type { CloudEvent } from '../envelope.ts';
 import { silentLog, type BusLog } from '../log.ts';
+import { openSubscriptions } from '../subscriptions.ts';
 import { toAmqpMessage } from '../wire/amqp-binding.ts';
 import { publishConfirmed } from './confirmed.ts';
 import { consume, deadLetterHeaders } from './consumer.ts';
@@ -59,7 +60,7 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Ra
     },
     log,
   );
-  const subscriptions = new Set<Subscription>();
+  const subscriptions = openSubscriptions();
   try {
     await publishing.start();
   } catch (err) {
@@ -103,18 +104,11 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Ra
         },
         handler,
       );
-      const tracked: Subscription = {
-        close: async () => {
-          subscriptions.delete(tracked);
-          await subscription.close();
-        },
-      };
-      subscriptions.add(tracked);
-      return tracked;
+      return subscriptions.track(subscription);
     },
 
     close: async () => {
-      await Promise.allSettled([...subscriptions].map((s) => s.close()));
+      await subscriptions.closeAll();
       await publishing.close();
       await link.close();
     },
