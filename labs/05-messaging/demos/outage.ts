@@ -10,7 +10,12 @@ import { deleteAmqp, runAsScript, runId, sleep, until, type Print } from './supp
 
 export async function outage(
   print: Print,
-  { seconds = 20, connectionName = 'lab05-outage' } = {},
+  {
+    seconds = 20,
+    connectionName = 'lab05-outage',
+    /** Keep going past `seconds` until this settles (a test's drop), then one more second. */
+    runUntil = Promise.resolve() as Promise<unknown>,
+  } = {},
 ): Promise<{ published: number; lost: number }> {
   const exchange = `lab05.outage.${runId()}`;
   const group = `${exchange}.audit`;
@@ -25,7 +30,13 @@ export async function outage(
   const consumed = new Set<string>();
   try {
     await bus.subscribe({ group, types: ['lab05.tick.v1'] }, async (event) => void consumed.add(event.id));
-    for (let tick = 1; tick <= seconds * 10; tick++) {
+    let settled = false;
+    let last = seconds * 10;
+    void runUntil.finally(() => {
+      settled = true;
+      last = Math.max(last, published.length + 10);
+    });
+    for (let tick = 1; tick <= last || !settled; tick++) {
       const event = newEvent({ source: '/lab05', type: 'lab05.tick.v1', subject: 'ticker', data: { tick } });
       await bus.publish(event); // resolves once confirmed, after a reconnect if need be
       published.push(event.id);
