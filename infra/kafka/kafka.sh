@@ -35,6 +35,7 @@ data_dir=$kafka_root/data
 run_dir=$kafka_root/run
 pid_file=$run_dir/kafka.pid
 log_file=$run_dir/kafka.log
+out_file=$run_dir/kafka.out
 props_file=$run_dir/server.properties
 # Remembers what the running broker was started with, for status/stop.
 state_file=$run_dir/kafka.state
@@ -98,7 +99,9 @@ take_lock() {
   mkdir -p "$kafka_root"
   until mkdir "$lock_dir" 2>/dev/null; do
     holder=$(cat "$lock_dir/pid" 2>/dev/null || true)
-    if [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null; then
+    # Dead holder, or one killed between its mkdir and writing its pid.
+    if { [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null; } ||
+      { [ -z "$holder" ] && [ "$waited" -ge 10 ]; }; then
       rm -rf "$lock_dir"
       continue
     fi
@@ -157,8 +160,8 @@ do_fetch() {
   fi
   need_mvn
   mkdir -p "$kafka_root/$KAFKA_VERSION"
-  # Fetch next to the final dir and rename at the end, so a killed fetch or a
-  # second concurrent fetch never leaves a half-filled libs/ behind.
+  # Fetch next to the final dir and rename at the end, so that a killed
+  # fetch never leaves a half-filled libs/ behind.
   scratch=$(mktemp -d "$kafka_root/$KAFKA_VERSION/.fetch.XXXXXX")
   cp "$here/pom.xml" "$scratch/pom.xml"
   say "fetching Apache Kafka $KAFKA_VERSION from Maven Central (once, ~45 MB)..."
@@ -183,11 +186,9 @@ do_fetch() {
     tail -n 30 "$scratch/mvn.log" | sed "s/$(printf '\033')\[[0-9;]*m//g" >&2 || true
     die "fetching Kafka $KAFKA_VERSION failed (Maven output above). Is Maven Central reachable, and does version $KAFKA_VERSION exist?"
   fi
-  if [ ! -e "$libs_dir" ]; then
-    mv "$scratch/libs" "$libs_dir"
-    # Lost a race with a concurrent fetch: mv dropped ours inside theirs.
-    rm -rf "${libs_dir:?}/libs"
-  fi
+  # Under the lock, so no concurrent fetch; whatever is there is incomplete.
+  rm -rf "$libs_dir"
+  mv "$scratch/libs" "$libs_dir"
   rm -rf "$scratch"
   scratch=""
   fetched || die "fetch finished but $libs_dir has no kafka_2.13-$KAFKA_VERSION.jar"
@@ -227,6 +228,8 @@ REQ_FIND_COORDINATOR_V2='\000\012\000\002\000\000\000\007\000\007commlab\000\007
 REQ_FIND_COORDINATOR_V2_LEN=27
 REQ_LIST_GROUPS_V2='\000\020\000\002\000\000\000\007\000\007commlab'
 REQ_LIST_GROUPS_V2_LEN=17
+REQ_INIT_PRODUCER_ID_V1='\000\026\000\001\000\000\000\007\000\007commlab\377\377\000\000\352\140' # no transactional id, 60 s
+REQ_INIT_PRODUCER_ID_V1_LEN=23
 
 # kafka_call <port> <timeout s> <request> <request length> <max bytes>
 # Sends one request to $HOST:<port> and prints (at most <max bytes> of) the
@@ -303,25 +306,28 @@ metadata_probe() {
   echo "$brokers ${id:-none}"
 }
 
-# error_code of a FindCoordinator v2 / ListGroups v2 response: it follows the
-# correlation id and throttle_time_ms.
+# error_code of a FindCoordinator v2, ListGroups v2 or InitProducerId v1
+# response: it follows the correlation id and throttle_time_ms.
 response_error() { # <decimal bytes>
   # shellcheck disable=SC2206
   local -a b=($1)
   echo $(((b[8] << 8) | b[9]))
 }
 
-# groups_ready <port>: true once consumer groups can be used. FindCoordinator
-# makes the broker create __consumer_offsets on a fresh cluster; ListGroups
-# fails with COORDINATOR_LOAD_IN_PROGRESS until every offsets partition is
-# loaded, which after a restart takes a few seconds past the broker being
-# "up". Without this wait, a test that starts Kafka and at once lists or
-# joins groups fails now and then.
-groups_ready() {
+# coordinators_ready <port>: true once consumer groups and idempotent
+# producers work. A broker is "up" seconds before that: FindCoordinator makes
+# it create __consumer_offsets on a fresh cluster, ListGroups fails with
+# COORDINATOR_LOAD_IN_PROGRESS until the offsets partitions are loaded, and
+# InitProducerId fails the same way until the broker has a block of producer
+# ids. Without this wait a test that starts Kafka and at once lists groups
+# fails now and then, and every first producer logs kafkajs ERROR lines.
+coordinators_ready() {
   local reply
   reply=$(kafka_call "$1" 2 "$REQ_FIND_COORDINATOR_V2" "$REQ_FIND_COORDINATOR_V2_LEN" 10) &&
     [ "$(response_error "$reply")" -eq 0 ] &&
     reply=$(kafka_call "$1" 2 "$REQ_LIST_GROUPS_V2" "$REQ_LIST_GROUPS_V2_LEN" 10) &&
+    [ "$(response_error "$reply")" -eq 0 ] &&
+    reply=$(kafka_call "$1" 2 "$REQ_INIT_PRODUCER_ID_V1" "$REQ_INIT_PRODUCER_ID_V1_LEN" 10) &&
     [ "$(response_error "$reply")" -eq 0 ]
 }
 
@@ -365,10 +371,27 @@ running_pid() {
 
 state_get() { if [ -f "$state_file" ]; then sed -n "s/^$1=//p" "$state_file"; fi; }
 
+# The log spans many runs; start marks where each run begins, so that a
+# failure shows this run's last lines, not the previous shutdown.
+START_MARK='=== kafka.sh start'
 tail_log() {
-  [ -f "$log_file" ] || return 0
-  printf -- '--- last 30 lines of %s ---\n' "$log_file" >&2
-  tail -n 30 "$log_file" >&2
+  if [ -s "$log_file" ]; then
+    printf -- '--- last 30 lines of %s ---\n' "$log_file" >&2
+    awk -v mark="$START_MARK" 'index($0, mark) == 1 { n = 0; err = ""; cause = "" }
+      { line[n++] = $0 }
+      err == "" && / (ERROR|FATAL) / { err = $0 }
+      err != "" && /^Caused by: / { cause = $0 }
+      END {
+        for (i = (n > 30 ? n - 30 : 0); i < n; i++) print line[i]
+        # The cause is often 100 stack lines above the tail.
+        if (err != "") print "--- first error of this run ---\n" err
+        if (cause != "") print cause
+      }' "$log_file" >&2
+  fi
+  if [ -s "$out_file" ]; then
+    printf -- '--- %s ---\n' "$out_file" >&2
+    tail -n 30 "$out_file" >&2
+  fi
   printf -- '---\n' >&2
 }
 
@@ -391,6 +414,7 @@ java_cmd() {
   jcmd=("$java_bin" $KAFKA_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS
     -Djava.awt.headless=true
     -Dlog4j2.configurationFile="$here/log4j2.properties"
+    -Dcommlab.kafka.log="$log_file"
     -cp "$libs_dir/*" "$main" "$@")
 }
 
@@ -440,7 +464,7 @@ ensure_storage() {
 # Polls until the broker answers a Metadata request with itself as a live
 # broker (KRaft opens the port before the broker is unfenced; clients that
 # connect in that window get "0 brokers" errors on createTopics), and then
-# until consumer groups work (see groups_ready).
+# until groups and producers work (see coordinators_ready).
 wait_ready() { # <pid>; the timeout counts from here, not from a fetch
   local pid=$1 t0 reply="" next_note=5 elapsed
   t0=$(now)
@@ -458,7 +482,7 @@ wait_ready() { # <pid>; the timeout counts from here, not from a fetch
       if [ "${reply#* }" != "$CLUSTER_ID" ]; then
         die "a broker answers on $HOST:$KAFKA_PORT but reports cluster ${reply#* }, not $CLUSTER_ID"
       fi
-      if groups_ready "$KAFKA_PORT"; then return 0; fi
+      if coordinators_ready "$KAFKA_PORT"; then return 0; fi
     fi
     if [ "$elapsed" -ge "$KAFKA_START_TIMEOUT" ]; then
       tail_log
@@ -504,15 +528,15 @@ do_start() {
 
   need_java
   do_fetch
-  ensure_storage
   mkdir -p "$run_dir"
+  ensure_storage
   render_properties "$props_file" "$data_dir"
-  # Keep one previous log: enough to debug the last run, never unbounded.
-  if [ -f "$log_file" ]; then mv -f "$log_file" "$log_file.1"; fi
   printf 'version=%s\nport=%s\ncontroller_port=%s\n' \
     "$KAFKA_VERSION" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" >"$state_file"
 
   say "starting Kafka $KAFKA_VERSION on $HOST:$KAFKA_PORT (log: $log_file)..."
+  printf '%s %s: Kafka %s on %s:%s ===\n' "$START_MARK" "$(date '+%Y-%m-%d %H:%M:%S')" \
+    "$KAFKA_VERSION" "$HOST" "$KAFKA_PORT" >>"$log_file"
   # Own session (setsid where available) so that a Ctrl-C meant for whatever
   # ran this script does not also kill the broker; the child records its own
   # pid because setsid may fork.
@@ -521,9 +545,9 @@ do_start() {
   local record_pid='echo $$ >"$1"; shift; exec "$@"'
   rm -f "$pid_file"
   if command -v setsid >/dev/null 2>&1; then
-    setsid bash -c "$record_pid" kafka "$pid_file" "${jcmd[@]}" >"$log_file" 2>&1 </dev/null &
+    setsid bash -c "$record_pid" kafka "$pid_file" "${jcmd[@]}" >"$out_file" 2>&1 </dev/null &
   else
-    nohup bash -c "$record_pid" kafka "$pid_file" "${jcmd[@]}" >"$log_file" 2>&1 </dev/null &
+    nohup bash -c "$record_pid" kafka "$pid_file" "${jcmd[@]}" >"$out_file" 2>&1 </dev/null &
   fi
   local i
   for ((i = 0; i < 50; i++)); do
@@ -625,7 +649,7 @@ case ${1:-} in
   reset) do_reset ;;
   logs)
     [ -f "$log_file" ] || die "no log yet: $log_file"
-    exec tail -n 50 -f "$log_file"
+    exec tail -n 50 -F "$log_file" # -F: follows the file across rollovers
     ;;
   -h | --help | help) usage ;;
   *)

@@ -179,6 +179,23 @@ describe('RabbitMQ event bus', () => {
     expect(attempts).toBe(3);
   });
 
+  it('lets the broker dead-letter a message that keeps coming back once it passes the delivery limit', async () => {
+    // A consumer that dies on every delivery never gets to dead-letter anything itself; the
+    // quorum queue's x-delivery-limit is the backstop. Plain nack-and-requeue plays that consumer.
+    const group = uniqueName('crashy');
+    const events = await bus({ maxAttempts: 2 }, [group]);
+    const subscription = await events.subscribe({ group, types: ['commlab.order.placed.v1'] }, async () => {});
+    await subscription.close();
+    const event = placed('order-crash');
+    await events.publish(event);
+    const returned = await raw.returnEveryDelivery(group);
+
+    const [dead] = await raw.take(`${group}.dlq`, 1);
+    await returned.stop();
+    expect(dead!.properties.messageId).toBe(event.id);
+    expect(deadLetterReason(dead!.properties.headers)).toBe('broker: delivery_limit');
+  });
+
   it('loses no confirmed event when the broker closes the connection mid-stream', async () => {
     const group = uniqueName('outage');
     const connectionName = uniqueName('connection');

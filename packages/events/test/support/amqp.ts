@@ -22,6 +22,11 @@ export async function rawAmqp(url: string) {
       });
       return taken;
     },
+    /** Consumes a queue, returning every delivery to it (nack + requeue), as a crashing consumer would. */
+    async returnEveryDelivery(queue: string) {
+      const { consumerTag } = await channel.consume(queue, (message) => message && channel.nack(message, false, true));
+      return { stop: () => channel.cancel(consumerTag) };
+    },
     /** Messages waiting in a queue right now. */
     depth: async (queue: string) => (await channel.checkQueue(queue)).messageCount,
     /** Remembers broker objects a test made, to delete them afterwards. */
