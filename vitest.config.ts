@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Unit tests sit next to the code they test (src/**/*.test.ts) and need nothing running.
-// Integration tests (a service's test/ folder, every lab) talk to real brokers and processes.
+// Integration tests (a package's or service's test/ folder, every lab) talk to real brokers and processes.
 export default defineConfig({
   test: {
     projects: [
@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['services/*/test/**/*.test.ts', 'labs/*/**/*.test.ts'],
+          include: ['{packages,services}/*/test/**/*.test.ts', 'labs/*/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 90_000,
           // Two cores: two test files at a time, each with its own processes on free ports.

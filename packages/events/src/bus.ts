@@ -29,3 +29,6 @@ export interface Subscription {
 export interface EventSubscriber {
   subscribe(options: { group: string; types: readonly string[] }, handler: EventHandler): Promise<Subscription>;
 }
+
+/** Both seams over one broker connection: what a service's composition root holds. */
+export interface EventBus extends EventPublisher, EventSubscriber {}

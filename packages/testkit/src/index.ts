@@ -1,2 +1,4 @@
 export { freshPostgresDatabase, type TestDatabase } from './postgres.ts';
+export { amqpUrl, closeAmqpConnections } from './rabbitmq.ts';
+export { kafkaBrokers } from './kafka.ts';
 export { dockerFallback } from './docker.ts';

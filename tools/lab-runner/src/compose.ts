@@ -15,10 +15,13 @@ const infraServices: Record<Infra, object> = {
     environment: {
       KAFKA_NODE_ID: '1',
       KAFKA_PROCESS_ROLES: 'broker,controller',
-      KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093',
-      KAFKA_ADVERTISED_LISTENERS: 'PLAINTEXT://kafka:9092',
+      // Containers reach the broker as kafka:9092; the host (lab demos, tests) as 127.0.0.1:9092
+      // through a second listener, since Kafka hands each client the address to come back to.
+      KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093,HOST://:9094',
+      KAFKA_ADVERTISED_LISTENERS: 'PLAINTEXT://kafka:9092,HOST://127.0.0.1:9092',
+      KAFKA_INTER_BROKER_LISTENER_NAME: 'PLAINTEXT',
       KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
-      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,HOST:PLAINTEXT',
       KAFKA_CONTROLLER_QUORUM_VOTERS: '1@kafka:9093',
       KAFKA_NUM_PARTITIONS: '3',
       KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
@@ -27,6 +30,7 @@ const infraServices: Record<Infra, object> = {
       KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
       KAFKA_HEAP_OPTS: '-Xms256m -Xmx512m',
     },
+    ports: ['127.0.0.1:9092:9094'],
     healthcheck: {
       test: '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null',
       interval: '5s',

@@ -27,6 +27,8 @@ export interface LabSpec {
   services: Record<string, ServiceSpec>;
   /** Shown when the lab is up; `url` may use placeholders. */
   links: { label: string; url: string }[];
+  /** Commands the reader runs next (a lab of demos may have no services at all), shown by `lab up`. */
+  commands?: { label: string; command: string }[];
 }
 
 export function defineLab(spec: LabSpec): LabSpec {

@@ -8,7 +8,7 @@ import { runVitest } from '../vitest.ts';
 import { checkInContainers, hasComposeFile } from './compose-check.ts';
 
 /** Brokers the service-level integration tests use, beyond what the labs declare. */
-const suiteInfra: Infra[] = ['postgres'];
+const suiteInfra: Infra[] = ['postgres', 'rabbitmq', 'kafka'];
 
 /**
  * pnpm lab test [lab] [--native-only]: static checks, then every unit and integration test

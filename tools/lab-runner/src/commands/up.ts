@@ -39,6 +39,13 @@ export async function up(idOrPrefix: string | undefined): Promise<number> {
   say.ok(colour.bold(`${lab.id} is up in ${((Date.now() - started) / 1000).toFixed(1)} s`));
   for (const link of lab.links) say.line(`   ${link.label.padEnd(22)} ${colour.cyan(running.resolve(link.url))}`);
   say.line(`   ${'Lab guide'.padEnd(22)} labs/${lab.id}/README.md`);
+  if (lab.commands?.length) {
+    say.line();
+    say.line('   Try:');
+    for (const { label, command } of lab.commands) say.line(`   ${label.padEnd(22)} ${colour.cyan(command)}`);
+  }
+  // A lab made only of demos has nothing to keep running: its brokers stay up on their own.
+  if (running.services.length === 0) return 0;
   say.line(colour.dim('   Ctrl-C stops everything.'));
   say.line();
 

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import type { ConfirmChannel } from 'amqplib';
+import type { EventPublisher, EventSubscriber } from '../bus.ts';
+import type { CloudEvent } from '../envelope.ts';
+import { silentLog, type BusLog } from '../log.ts';
+import { openSubscriptions } from '../subscriptions.ts';
+import { toAmqpMessage } from '../wire/amqp-binding.ts';
+import { publishConfirmed } from './confirmed.ts';
+import { consume, deadLetterHeaders } from './consumer.ts';
+import { AmqpLink, KeptChannel } from './link.ts';
+import { assertExchange, namesFor } from './topology.ts';
+
+export interface RabbitMqBusOptions {
+  /** e.g. amqp://guest:guest@127.0.0.1:5672 */
+  url: string;
+  /** The topic exchange every event is published to. */
+  exchange?: string;
+  /** Names this client's connection on the broker (rabbitmqctl list_connections user_provided_name). */
+  connectionName?: string;
+  prefetch?: number;
+  maxAttempts?: number;
+  retryDelayMs?: number;
+  /** How long a publish may wait for a confirm, through an outage, before it rejects. */
+  publishTimeoutMs?: number;
+  connectRetries?: number;
+  log?: BusLog;
+}
+
+export interface RabbitMqBus extends EventPublisher, EventSubscriber {
+  readonly exchange: string;
+}
+
+export const rabbitMqDefaults = {
+  exchange: 'commlab.events',
+  prefetch: 10,
+  maxAttempts: 5,
+  retryDelayMs: 1_000,
+  publishTimeoutMs: 30_000,
+  connectRetries: 10,
+};
+
+/**
+ * The event bus on RabbitMQ: one self-recovering connection, a confirm channel for
+ * publishing (and for dead letters), and one channel per subscription.
+ */
+export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<RabbitMqBus> {
+  const settings = { ...rabbitMqDefaults, ...withoutUndefined(options), url: options.url };
+  const log = options.log ?? silentLog;
+  const link = await AmqpLink.open({
+    url: settings.url,
+    connectionName: settings.connectionName ?? `commlab-events-${randomUUID().slice(0, 8)}`,
+    connectRetries: settings.connectRetries,
+    log,
+  });
+  const publishing = new KeptChannel<ConfirmChannel>(
+    link,
+    (model) => model.createConfirmChannel(),
+    async (channel) => {
+      await assertExchange(channel, settings.exchange);
+    },
+    log,
+  );
+  const subscriptions = openSubscriptions();
+  try {
+    await publishing.start();
+  } catch (err) {
+    await link.close();
+    throw err;
+  }
+
+  return {
+    exchange: settings.exchange,
+
+    publish: (event: CloudEvent) => {
+      const { content, options: properties } = toAmqpMessage(event);
+      return publishConfirmed(publishing, settings.publishTimeoutMs, {
+        exchange: settings.exchange,
+        routingKey: event.type,
+        content,
+        options: properties,
+        what: `event ${event.id} (${event.type})`,
+      });
+    },
+
+    subscribe: async ({ group, types }, handler) => {
+      const names = namesFor(settings.exchange, group);
+      const subscription = await consume(
+        link,
+        {
+          names,
+          types,
+          prefetch: settings.prefetch,
+          maxAttempts: settings.maxAttempts,
+          retryDelayMs: settings.retryDelayMs,
+          log,
+          deadLetter: (message, reason) =>
+            publishConfirmed(publishing, settings.publishTimeoutMs, {
+              exchange: names.deadLetterExchange,
+              routingKey: names.queue,
+              content: message.content,
+              options: { ...message.properties, headers: deadLetterHeaders(message, names.queue, reason) },
+              what: `dead letter of ${String(message.properties.messageId ?? 'a message')}`,
+            }),
+        },
+        handler,
+      );
+      return subscriptions.track(subscription);
+    },
+
+    close: async () => {
+      await subscriptions.closeAll();
+      await publishing.close();
+      await link.close();
+    },
+  };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

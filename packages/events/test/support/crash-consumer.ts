@@ -1,0 +1,53 @@
+/**
+ * A consumer process for the crash test. It applies each event through the idempotent
+ * consumer into a SQLite file, and logs every delivery there too (outside the transaction).
+ * With CRASH_AT set, it stops dead right after applying the event whose data.n equals it —
+ * effect committed, ack or offset commit not yet sent — and prints `applied <n>` so the test
+ * can SIGKILL it in exactly that window.
+ *
+ * Configuration comes in one JSON argument: { transport, url | brokers, exchange | topic, group, db, crashAt? }
+ */
+import { DatabaseSync } from 'node:sqlite';
+import { connectEventBus, defaultTopicOf, idempotent, sqliteProcessedEvents } from '../../src/index.ts';
+
+const config = JSON.parse(process.argv[2]!) as {
+  transport: 'rabbitmq' | 'kafka';
+  url: string;
+  brokers: string[];
+  exchange: string;
+  topicPrefix: string;
+  group: string;
+  db: string;
+  crashAt?: number;
+};
+
+const db = new DatabaseSync(config.db);
+db.exec(`
+  PRAGMA journal_mode = WAL;
+  PRAGMA busy_timeout = 5000;
+  CREATE TABLE IF NOT EXISTS effects (event_id TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS deliveries (event_id TEXT NOT NULL);`);
+const logDelivery = db.prepare('INSERT INTO deliveries VALUES (?)');
+const apply = idempotent(sqliteProcessedEvents(db), config.group, (event, tx) => {
+  tx.prepare('INSERT INTO effects VALUES (?)').run(event.id);
+});
+
+const bus = await connectEventBus(
+  config.transport === 'rabbitmq'
+    ? { transport: 'rabbitmq', url: config.url, exchange: config.exchange, prefetch: 10 }
+    : {
+        transport: 'kafka',
+        brokers: config.brokers,
+        topicOf: (type) => `${config.topicPrefix}.${defaultTopicOf(type)}`,
+        consumerTiming: { sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 10_000 },
+      },
+);
+await bus.subscribe({ group: config.group, types: ['commlab.order.placed.v1'] }, async (event) => {
+  logDelivery.run(event.id);
+  await apply(event);
+  if ((event.data as { n: number }).n === config.crashAt) {
+    console.log(`applied ${config.crashAt}`);
+    await new Promise(() => {}); // hold the ack / offset commit until the test kills us
+  }
+});
+console.log('subscribed');
