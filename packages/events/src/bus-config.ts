@@ -23,5 +23,5 @@ export const BusConfig = {
   }),
 };
 
-const BusSettingsSchema = Type.Object(BusConfig);
-export type BusSettings = Static<typeof BusSettingsSchema>;
+export const BusSettings = Type.Object(BusConfig);
+export type BusSettings = Static<typeof BusSettings>;

@@ -6,7 +6,7 @@ export {
   type EventSubscriber,
   type Subscription,
 } from './bus.ts';
-export { BusConfig, type BusSettings } from './bus-config.ts';
+export { BusConfig, BusSettings } from './bus-config.ts';
 export { openEventBus, type EventBus } from './open-bus.ts';
 export { eventData } from './event-data.ts';
 export { rabbitMqNames } from './rabbitmq-minimal.ts';

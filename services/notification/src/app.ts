@@ -25,6 +25,8 @@ export async function createApp({ logger, log, readiness }: NotificationDeps) {
     loggerInstance: logger as FastifyBaseLogger,
     return503OnClosing: true,
     logController: new CompactRequestLog(),
+    // An unknown query parameter is a mistake to report, not something to drop silently.
+    ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setErrorHandler(errorHandler);
   app.get('/healthz', async () => ({ status: 'ok' }));
