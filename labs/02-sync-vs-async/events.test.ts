@@ -69,7 +69,10 @@ describe('lab 02-sync-vs-async events', () => {
     expect(told.map((n) => n.type)).toEqual([orderEventTypes.placed, orderEventTypes.confirmed]);
     // Recognised by event id, recorded with the effect: each consumer said so.
     for (const service of ['order-async', 'notification']) {
-      expect(lab.logs(service).some((line) => line.includes('duplicate event ignored')), service).toBe(true);
+      expect(
+        lab.logs(service).some((line) => line.includes('duplicate event ignored')),
+        service,
+      ).toBe(true);
     }
   });
 

@@ -55,13 +55,13 @@ export function labClient(lab: LabUnderTest) {
     },
 
     /** Polls until the order leaves `pending`; gives up (and says so) after `timeoutMs`. */
-    settled: async (checkout: Checkout, id: string, timeoutMs = 20_000) => {
+    settled: async (checkout: Checkout, id: string, timeoutMs = 20_000, everyMs = 20) => {
       const until = Date.now() + timeoutMs;
       for (;;) {
         const order = await client.get(checkout, id);
         if (order.status !== 'pending') return order;
         if (Date.now() > until) throw new Error(`order ${id} still pending after ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, everyMs));
       }
     },
 

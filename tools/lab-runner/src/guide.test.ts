@@ -31,4 +31,11 @@ describe('lab guides', () => {
     expect(matchesExpected('{"id":"abc","status":"cancelled"}', '{"id":"…","status":"confirmed"}')).toBe(false);
     expect(matchesExpected('a+b (c)', 'a+b (c)')).toBe(true);
   });
+
+  it('lets whitespace in the expected block match any whitespace or none, as in pretty-printed JSON', () => {
+    expect(
+      matchesExpected('{"id":"a1","lines":[{"sku":"KB-001"}]}', '{\n  "id": "…",\n  "lines": [{ "sku": "KB-001" }]\n}'),
+    ).toBe(true);
+    expect(matchesExpected('{"id":"a1","status":"pending"}', '{ "id": "…", "status": "confirmed" }')).toBe(false);
+  });
 });

@@ -42,12 +42,20 @@ export function guideSteps(markdown: string): GuideStep[] {
   return steps;
 }
 
-/** Whether output matches an expected block, "…" matching any text. */
+/**
+ * Whether output matches an expected block, "…" matching any text and whitespace matching any
+ * whitespace or none — so a guide may show compact JSON output pretty-printed (prettier does).
+ */
 export function matchesExpected(output: string, expected: string): boolean {
   const pattern = expected
     .trim()
     .split('…')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .map((part) =>
+      part
+        .split(/\s+/)
+        .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('\\s*'),
+    )
     .join('[\\s\\S]*?');
   return new RegExp(`^${pattern}$`).test(output.trim());
 }
