@@ -5,3 +5,4 @@ export { probe } from './probe.ts';
 export { problemContentType, type Problem } from './problem.ts';
 export { startService } from './start.ts';
 export { CompactRequestLog } from './http-log.ts';
+export { healthRoutes, type ReadinessCheck } from './health-routes.ts';
