@@ -2,9 +2,10 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { CompactRequestLog, drainOnClose, type Logger } from '@commlab/kit';
+import { CompactRequestLog, drainOnClose, healthRoutes, type Logger, type ReadinessCheck } from '@commlab/kit';
+import type { OrderLifecycle } from './domain/order-lifecycle.ts';
 import type { Orders } from './domain/orders.ts';
-import { healthRoutes, type ReadinessCheck } from './http/health-routes.ts';
+import { cancelRoutes } from './http/cancel-routes.ts';
 import { ordersRoutes } from './http/orders-routes.ts';
 import { errorHandler, problem, problemTypes, sendProblem, type ProblemSlug } from './http/problems.ts';
 import { validatorCompiler } from './http/validation.ts';
@@ -15,12 +16,14 @@ export interface AppConfig {
 
 export interface AppDeps {
   orders: Orders;
+  /** Status changes after placing (cancellation); without it, POST /orders/:id/cancel is absent. */
+  lifecycle?: OrderLifecycle;
   readiness: ReadinessCheck[];
   logger: Logger;
 }
 
 /** The order service's HTTP API. Builds the app; never listens (main.ts and tests decide that). */
-export async function createApp(config: AppConfig, { orders, readiness, logger }: AppDeps) {
+export async function createApp(config: AppConfig, { orders, lifecycle, readiness, logger }: AppDeps) {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -56,5 +59,6 @@ export async function createApp(config: AppConfig, { orders, readiness, logger }
 
   await app.register(healthRoutes, { checks: readiness });
   await app.register(ordersRoutes, { orders });
+  if (lifecycle) await app.register(cancelRoutes, { lifecycle });
   return app;
 }

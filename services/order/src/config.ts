@@ -1,5 +1,6 @@
 import Type from 'typebox';
-import { CommonConfig } from '@commlab/kit';
+import { CommonConfig, ConfigError } from '@commlab/kit';
+import { BusConfig } from '@commlab/events';
 
 export const OrderConfig = Type.Object({
   ...CommonConfig,
@@ -17,4 +18,22 @@ export const OrderConfig = Type.Object({
     Type.String({ description: 'SQLite file when DATABASE_URL is unset; default DATA_DIR/orders.sqlite' }),
   ),
   BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'largest accepted request body' }),
+  // Events (lab 02): how checkout gets its stock, and where the order events go.
+  CHECKOUT_MODE: Type.Union([Type.Literal('sync'), Type.Literal('async')], {
+    default: 'sync',
+    description: 'sync: reserve stock over gRPC before answering 201; async: answer 202 pending, finish by events',
+  }),
+  ...BusConfig,
+  EVENT_RELAY_INTERVAL_MS: Type.Integer({
+    default: 1000,
+    minimum: 50,
+    description: 'how often events still unpublished (broker was down) are published again',
+  }),
 });
+
+/** Settings that only make sense together; checked at start-up like the schema. */
+export function checkOrderConfig(config: { CHECKOUT_MODE: string; EVENT_BUS: string }): void {
+  if (config.CHECKOUT_MODE === 'async' && config.EVENT_BUS === 'none') {
+    throw new ConfigError(['CHECKOUT_MODE: async checkout needs an event bus (got EVENT_BUS=none); set EVENT_BUS']);
+  }
+}

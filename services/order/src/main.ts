@@ -1,30 +1,43 @@
 import { probe, startService } from '@commlab/kit';
 import { createApp } from './app.ts';
-import { OrderConfig } from './config.ts';
+import { checkOrderConfig, OrderConfig } from './config.ts';
+import { OrderLifecycle } from './domain/order-lifecycle.ts';
 import { Orders } from './domain/orders.ts';
+import { openEventEdge } from './events/event-edge.ts';
 import { grpcInventory } from './inventory/grpc-reservations.ts';
 import { openOrderStore } from './store/open-store.ts';
 
 await startService('order', OrderConfig, async (config, logger) => {
+  checkOrderConfig(config);
   const store = await openOrderStore(config);
   const inventory = grpcInventory(config.INVENTORY_ADDR);
+  const events = await openEventEdge(config, { outbox: store, logger });
   const orders = new Orders({
     store,
     stock: inventory,
     reserveTimeoutMs: config.INVENTORY_DEADLINE_MS,
+    checkout: config.CHECKOUT_MODE,
+    onEventsStored: events.onEventsStored,
     onCompensationFailure: (orderId, err) => logger.error({ err, orderId }, 'could not release reservation'),
   });
+  const lifecycle = new OrderLifecycle({ store, onEventsStored: events.onEventsStored });
+  await events.start(lifecycle);
+  const inventoryCheck = { name: 'inventory', check: () => probe(`grpc://${config.INVENTORY_ADDR}`) };
   const app = await createApp(config, {
     orders,
+    lifecycle,
     logger,
     readiness: [
       { name: 'order store', check: store.ping },
-      { name: 'inventory', check: () => probe(`grpc://${config.INVENTORY_ADDR}`) },
+      // Async checkout does not call inventory; its readiness does not depend on it.
+      ...(config.CHECKOUT_MODE === 'sync' ? [inventoryCheck] : []),
+      ...events.readiness,
     ],
   });
   await app.listen({ host: config.HOST, port: config.PORT });
   return [
     { name: 'HTTP server', close: () => app.close() },
+    { name: 'events', close: events.close },
     { name: 'inventory client', close: inventory.close },
     { name: 'order store', close: store.close },
   ];

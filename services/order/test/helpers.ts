@@ -9,6 +9,7 @@ import { probe } from '@commlab/kit';
 import { freshPostgresDatabase } from '@commlab/testkit';
 import { createApp } from '../src/app.ts';
 import { Orders } from '../src/domain/orders.ts';
+import type { OrderStoreWithEvents } from '../src/domain/event-ports.ts';
 import type { OrderStore } from '../src/domain/ports.ts';
 import { grpcInventory } from '../src/inventory/grpc-reservations.ts';
 import { postgresOrderStore } from '../src/store/postgres-store.ts';
@@ -52,7 +53,10 @@ export async function startInventoryProcess() {
 }
 
 /** Each store the order service supports, created empty for one test file. */
-export const stores: { name: string; open: () => Promise<{ store: OrderStore; drop: () => Promise<void> }> }[] = [
+export const stores: {
+  name: string;
+  open: () => Promise<{ store: OrderStoreWithEvents; drop: () => Promise<void> }>;
+}[] = [
   {
     name: 'SQLite',
     open: async () => ({

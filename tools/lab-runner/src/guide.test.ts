@@ -49,4 +49,11 @@ describe('lab guides', () => {
     expect(matchesStep('{"id":7,"lines":[]}', step)).toBe(false);
     expect(matchesStep('not json', step)).toBe(false);
   });
+
+  it('lets whitespace in the expected block match any whitespace or none, as in pretty-printed JSON', () => {
+    expect(
+      matchesExpected('{"id":"a1","lines":[{"sku":"KB-001"}]}', '{\n  "id": "…",\n  "lines": [{ "sku": "KB-001" }]\n}'),
+    ).toBe(true);
+    expect(matchesExpected('{"id":"a1","status":"pending"}', '{ "id": "…", "status": "confirmed" }')).toBe(false);
+  });
 });

@@ -11,6 +11,12 @@ export interface NativeLab {
   url(name: string): string;
   /** A link or text with placeholders, resolved for this run. */
   resolve(text: string): string;
+  /** The environment a service was started with. */
+  env(name: string): Record<string, string>;
+  /** Stops one service (SIGTERM, as on Ctrl-C); the others keep running. */
+  stopService(name: string): Promise<void>;
+  /** Starts a stopped service again with the same environment and data, once it is ready. */
+  startService(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -19,6 +25,8 @@ export interface StartOptions {
   /** Each service keeps its files (e.g. the order SQLite database) under dataDir/<service>. */
   dataDir: string;
   logFormat?: 'pretty' | 'json';
+  /** Added to every service's environment (tests give broker names a unique prefix this way). */
+  env?: Record<string, string>;
   output?: (service: string, line: string) => void;
   onReady?: (service: string, target: string, ms: number) => void;
 }
@@ -26,40 +34,63 @@ export interface StartOptions {
 /** Starts a lab's services as local processes, each once what it depends on is ready. */
 export async function startNative(lab: LabSpec, options: StartOptions): Promise<NativeLab> {
   const { placement } = options;
-  const running: RunningService[] = [];
+  const running = new Map<string, RunningService>();
   const names = startOrder(lab);
   const labelWidth = Math.max(...names.map((n) => n.length));
+  const envOf = (name: string) => ({
+    ...serviceEnv(lab, name, placement),
+    DATA_DIR: join(options.dataDir, name),
+    LOG_FORMAT: options.logFormat ?? 'pretty',
+    ...(process.stdout.isTTY && !process.env.NO_COLOR && { FORCE_COLOR: '1' }),
+    ...options.env,
+  });
+
+  const launch = async (name: string) => {
+    const spec = lab.services[name]!;
+    const started = Date.now();
+    const service = spawnService({
+      name,
+      service: spec.service,
+      index: names.indexOf(name),
+      labelWidth,
+      env: envOf(name),
+      ...(options.output && { output: (line: string) => options.output!(name, line) }),
+    });
+    running.set(name, service);
+    const target = healthTarget(spec, '127.0.0.1', portOf(lab, name, placement));
+    await waitReady(service, target);
+    options.onReady?.(name, target, Date.now() - started);
+  };
+  // Map order is start order, also after a restart: stopAll stops callers before what they call.
+  const inStartOrder = () => names.flatMap((name) => running.get(name) ?? []);
+
   try {
-    for (const [index, name] of names.entries()) {
-      const spec = lab.services[name]!;
-      const started = Date.now();
-      const service = spawnService({
-        name,
-        service: spec.service,
-        index,
-        labelWidth,
-        env: {
-          ...serviceEnv(lab, name, placement),
-          DATA_DIR: join(options.dataDir, name),
-          LOG_FORMAT: options.logFormat ?? 'pretty',
-          ...(process.stdout.isTTY && !process.env.NO_COLOR && { FORCE_COLOR: '1' }),
-        },
-        ...(options.output && { output: (line: string) => options.output!(name, line) }),
-      });
-      running.push(service);
-      const target = healthTarget(spec, '127.0.0.1', portOf(lab, name, placement));
-      await waitReady(service, target);
-      options.onReady?.(name, target, Date.now() - started);
-    }
+    for (const name of names) await launch(name);
   } catch (err) {
-    await stopAll(running);
+    await stopAll(inStartOrder());
     throw err;
   }
+  const known = (name: string) => {
+    if (!lab.services[name]) throw new Error(`lab ${lab.id} has no service ${name}`);
+    return name;
+  };
   return {
-    services: running,
+    get services() {
+      return inStartOrder();
+    },
     addr: (name) => resolve(lab, `\${${name}.addr}`, placement),
     url: (name) => resolve(lab, `\${${name}.url}`, placement),
     resolve: (text) => resolve(lab, text, placement),
-    stop: () => stopAll(running),
+    env: (name) => envOf(known(name)),
+    stopService: async (name) => {
+      const service = running.get(known(name));
+      if (service) await stopAll([service]);
+      running.delete(name);
+    },
+    startService: async (name) => {
+      if (running.has(known(name))) throw new Error(`${name} is already running`);
+      await launch(name);
+    },
+    stop: () => stopAll(inStartOrder()),
   };
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,9 @@ import { parseLabPorts } from './lab-ports.ts';
 import { loadLab } from './labs.ts';
 import { labsDir, repoRoot } from './paths.ts';
 import { startNative } from './run-lab.ts';
-import { resolve as resolvePlaceholders, type Placement } from './topology.ts';
+import { resolve as resolvePlaceholders, serviceEnv, type Placement } from './topology.ts';
 
-export { matchesStep } from './guide.ts';
+export { matchesExpected, matchesStep } from './guide.ts';
 
 export interface LabUnderTest {
   /** host:port of a service. */
@@ -23,25 +24,39 @@ export interface LabUnderTest {
   logs(name: string): string[];
   /** Rewrites a command written for the lab's default ports to the ports of this run. */
   onItsPorts(command: string): string;
+  /** The environment a service runs with (e.g. its AMQP_URL and EVENT_NAMESPACE). */
+  env(name: string): Record<string, string>;
+  /** Stops one service of the lab, as Ctrl-C would; the others keep running. */
+  stopService(name: string): Promise<void>;
+  /** Starts a stopped service again (same environment and data) and waits until it is ready. */
+  startService(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * Starts a lab for an integration test: its real services as processes on free ports,
- * with a fresh data directory, against the real brokers. With COMMLAB_LAB_TARGET=running
- * the test drives a lab that is already up instead (`pnpm lab up`, or Compose) on its
- * default ports, or on those COMMLAB_LAB_PORTS names.
+ * with a fresh data directory, against the real brokers, with broker names (exchanges,
+ * queues, topics) under a namespace of their own (EVENT_NAMESPACE), so test runs sharing a
+ * broker never see each other's events. With COMMLAB_LAB_TARGET=running the test drives a
+ * lab that is already up instead (`pnpm lab up`, or Compose) on its default ports, or on
+ * those COMMLAB_LAB_PORTS names.
  */
 export async function startLab(id: string): Promise<LabUnderTest> {
   const lab = await loadLab(id);
   if (process.env.COMMLAB_LAB_TARGET === 'running') {
     const ports = parseLabPorts(lab, process.env.COMMLAB_LAB_PORTS);
     const placement: Placement = { mode: 'native', infra: nativeInfra(), ports };
+    const notHere = async () => {
+      throw new Error('stopping one service needs a lab the test started itself (unset COMMLAB_LAB_TARGET)');
+    };
     return {
       addr: (name) => resolvePlaceholders(lab, `\${${name}.addr}`, placement),
       url: (name) => resolvePlaceholders(lab, `\${${name}.url}`, placement),
       logs: () => [],
       onItsPorts: movePorts(lab, ports),
+      env: (name) => serviceEnv(lab, name, placement),
+      stopService: notHere,
+      startService: notHere,
       stop: async () => {},
     };
   }
@@ -54,6 +69,7 @@ export async function startLab(id: string): Promise<LabUnderTest> {
     placement: { mode: 'native', infra: nativeInfra(), ports },
     dataDir,
     logFormat: 'json',
+    env: { EVENT_NAMESPACE: `commlab-test-${randomBytes(4).toString('hex')}` },
     output: (service, line) => {
       const lines = logs.get(service) ?? [];
       lines.push(line);
@@ -66,6 +82,9 @@ export async function startLab(id: string): Promise<LabUnderTest> {
     addr: running.addr,
     url: running.url,
     logs: (name) => logs.get(name) ?? [],
+    env: running.env,
+    stopService: running.stopService,
+    startService: running.startService,
     onItsPorts: movePorts(lab, ports),
     stop: async () => {
       await running.stop();

@@ -6,7 +6,8 @@ export type OrderErrorReason =
   | 'UNKNOWN_SKU'
   | 'INSUFFICIENT_STOCK'
   | 'INVENTORY_UNAVAILABLE'
-  | 'INVENTORY_TIMEOUT';
+  | 'INVENTORY_TIMEOUT'
+  | 'ORDER_NOT_CANCELLABLE';
 
 export class OrderError extends Error {
   override readonly name = 'OrderError';

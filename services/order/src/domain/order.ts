@@ -1,4 +1,5 @@
-export type OrderStatus = 'confirmed' | 'cancelled';
+/** pending: accepted, awaiting its stock (async checkout); then confirmed or rejected; cancelled on request. */
+export type OrderStatus = 'pending' | 'confirmed' | 'rejected' | 'cancelled';
 
 export interface OrderLine {
   sku: string;

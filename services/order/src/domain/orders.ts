@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OrderError } from './errors.ts';
 import type { NewOrder, Order, Page } from './order.ts';
+import { orderEvent } from './order-events.ts';
 import type { OrderStore, StockReservations } from './ports.ts';
 
 export interface OrdersDeps {
@@ -9,6 +10,13 @@ export interface OrdersDeps {
   /** How long the whole reservation may take, end to end. */
   reserveTimeoutMs: number;
   onCompensationFailure?: (orderId: string, err: unknown) => void;
+  /**
+   * CHECKOUT_MODE. sync: reserve the stock, then store the order confirmed. async: store it
+   * pending at once; inventory answers by event (OrderLifecycle applies the answer).
+   */
+  checkout?: 'sync' | 'async';
+  /** Told after a commit that stored events, so the relay publishes them now. */
+  onEventsStored?: () => void;
   now?: () => Date;
   newId?: () => string;
 }
@@ -18,13 +26,20 @@ export class Orders {
   readonly #deps: Required<OrdersDeps>;
 
   constructor(deps: OrdersDeps) {
-    this.#deps = { now: () => new Date(), newId: randomUUID, onCompensationFailure: () => {}, ...deps };
+    this.#deps = {
+      now: () => new Date(),
+      newId: randomUUID,
+      onCompensationFailure: () => {},
+      checkout: 'sync',
+      onEventsStored: () => {},
+      ...deps,
+    };
   }
 
   /**
-   * Reserves stock, then stores the order. Either both happen or neither does: if the
+   * Sync checkout: reserves stock, then stores the order. Either both happen or neither does: if the
    * reservation's outcome is unclear (timeout) or storing fails, the reservation is
-   * released, so a refused order never holds stock.
+   * released, so a refused order never holds stock. (Async checkout: see #accept.)
    */
   async place(input: NewOrder): Promise<Order> {
     const { store, stock, newId, now, reserveTimeoutMs } = this.#deps;
@@ -35,6 +50,7 @@ export class Orders {
       lines: input.lines,
       createdAt: now().toISOString(),
     };
+    if (this.#deps.checkout === 'async') return this.#accept({ ...order, status: 'pending' });
     try {
       await stock.reserve(order.id, order.lines, new Date(now().getTime() + reserveTimeoutMs));
     } catch (err) {
@@ -42,11 +58,19 @@ export class Orders {
       throw err;
     }
     try {
-      await store.insert(order);
+      await store.insert(order, [orderEvent('placed', order), orderEvent('confirmed', order)]);
     } catch (err) {
       await this.#release(order.id);
       throw err;
     }
+    this.#deps.onEventsStored();
+    return order;
+  }
+
+  /** Async checkout: the order and its placed event are stored; nothing waits on inventory. */
+  async #accept(order: Order): Promise<Order> {
+    await this.#deps.store.insert(order, [orderEvent('placed', order)]);
+    this.#deps.onEventsStored();
     return order;
   }
 

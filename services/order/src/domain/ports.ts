@@ -1,8 +1,10 @@
+import type { CloudEvent } from '@commlab/events';
 import type { Order, OrderLine, Page } from './order.ts';
 
 /** Where orders are kept. Adapters: SQLite (default) and PostgreSQL. */
 export interface OrderStore {
-  insert(order: Order): Promise<void>;
+  /** Stores the order and the events announcing it in one transaction (see event-ports.ts). */
+  insert(order: Order, events?: readonly CloudEvent[]): Promise<void>;
   get(id: string): Promise<Order | undefined>;
   list(query: { limit: number; after?: string | undefined }): Promise<Page<Order>>;
   ping(): Promise<void>;

@@ -11,14 +11,18 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async
     {
       schema: {
         summary: 'Place an order (reserves its stock in inventory)',
+        description: 'Sync checkout answers 201 confirmed; async checkout 202 pending, and the order changes later.',
         tags: ['orders'],
         body: NewOrder,
-        response: { 201: Order, ...problems },
+        response: { 201: Order, 202: Order, ...problems },
       },
     },
     async (request, reply) => {
       const order = await orders.place(request.body);
-      return reply.code(201).header('location', `/orders/${order.id}`).send(order);
+      return reply
+        .code(order.status === 'pending' ? 202 : 201)
+        .header('location', `/orders/${order.id}`)
+        .send(order);
     },
   );
 

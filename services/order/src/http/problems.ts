@@ -34,6 +34,11 @@ export const problemTypes = {
     description: 'The request body exceeds the size limit.',
   },
   'unknown-sku': { status: 422, title: 'Unknown SKU', description: 'A line names a SKU the catalogue does not have.' },
+  'order-not-cancellable': {
+    status: 409,
+    title: 'Order not cancellable',
+    description: 'Only a pending or confirmed order can be cancelled; this one was rejected.',
+  },
   'insufficient-stock': {
     status: 409,
     title: 'Insufficient stock',
@@ -62,6 +67,7 @@ const slugFor: Record<OrderErrorReason, ProblemSlug> = {
   INSUFFICIENT_STOCK: 'insufficient-stock',
   INVENTORY_UNAVAILABLE: 'inventory-unavailable',
   INVENTORY_TIMEOUT: 'inventory-timeout',
+  ORDER_NOT_CANCELLABLE: 'order-not-cancellable',
 };
 
 const fastifyCodes: Record<string, ProblemSlug> = {

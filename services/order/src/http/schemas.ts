@@ -21,7 +21,12 @@ export const Order = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     customerId: Type.String(),
-    status: Type.Union([Type.Literal('confirmed'), Type.Literal('cancelled')]),
+    status: Type.Union([
+      Type.Literal('pending'),
+      Type.Literal('confirmed'),
+      Type.Literal('rejected'),
+      Type.Literal('cancelled'),
+    ]),
     lines: Type.Array(OrderLine),
     createdAt: Type.String({ format: 'date-time' }),
   },
@@ -62,7 +67,7 @@ const problemResponse = (description: string) => ({
 export const problemResponses = {
   400: problemResponse('malformed JSON, wrong types, unknown or missing fields, bad cursor'),
   404: problemResponse('no such order'),
-  409: problemResponse('insufficient stock'),
+  409: problemResponse('insufficient stock; or an order that cannot be cancelled'),
   413: problemResponse('body larger than the limit'),
   415: problemResponse('body is not application/json'),
   422: problemResponse('unknown SKU'),

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { OrderStore } from '../domain/ports.ts';
+import type { OrderStoreWithEvents } from '../domain/event-ports.ts';
 import { postgresOrderStore } from './postgres-store.ts';
 import { sqliteOrderStore } from './sqlite-store.ts';
 
@@ -8,7 +8,7 @@ export function openOrderStore(config: {
   DATABASE_URL?: string | undefined;
   ORDER_DB_FILE?: string | undefined;
   DATA_DIR: string;
-}): Promise<OrderStore> {
+}): Promise<OrderStoreWithEvents> {
   if (config.DATABASE_URL) return postgresOrderStore(config.DATABASE_URL);
   return Promise.resolve(sqliteOrderStore(config.ORDER_DB_FILE ?? join(config.DATA_DIR, 'orders.sqlite')));
 }

@@ -1,9 +1,10 @@
 import pg from 'pg';
-import type { OrderStore } from '../domain/ports.ts';
+import type { OrderStoreWithEvents } from '../domain/event-ports.ts';
+import { inTransaction, postgresOrderEvents } from './postgres-events.ts';
 import { decodeCursor, toPage, fromRow, toRow, type OrderRow } from './schema.ts';
 
 /** Orders in PostgreSQL, used when DATABASE_URL is set. */
-export async function postgresOrderStore(connectionString: string): Promise<OrderStore> {
+export async function postgresOrderStore(connectionString: string): Promise<OrderStoreWithEvents> {
   const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000 });
   await pool.query(`
     CREATE TABLE IF NOT EXISTS orders (
@@ -14,13 +15,18 @@ export async function postgresOrderStore(connectionString: string): Promise<Orde
       lines TEXT NOT NULL,
       created_at TIMESTAMPTZ NOT NULL
     )`);
+  const events = await postgresOrderEvents(pool);
 
   return {
-    insert: async (order) => {
-      await pool.query('INSERT INTO orders (id, customer_id, status, lines, created_at) VALUES ($1, $2, $3, $4, $5)', [
-        ...toRow(order),
-      ]);
-    },
+    ...events.lifecycle,
+    insert: (order, orderEvents = []) =>
+      inTransaction(pool, async (client) => {
+        await client.query(
+          'INSERT INTO orders (id, customer_id, status, lines, created_at) VALUES ($1, $2, $3, $4, $5)',
+          [...toRow(order)],
+        );
+        await events.add(client, orderEvents);
+      }),
     get: async (id) => {
       const { rows } = await pool.query<OrderRow>('SELECT * FROM orders WHERE id = $1', [id]);
       return rows[0] && fromRow(rows[0]);

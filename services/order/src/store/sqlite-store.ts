@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { OrderStore } from '../domain/ports.ts';
+import type { OrderStoreWithEvents } from '../domain/event-ports.ts';
 import { decodeCursor, fromRow, toPage, toRow, type OrderRow } from './schema.ts';
+import { inTransaction, sqliteOrderEvents } from './sqlite-events.ts';
 
 /** Orders in an embedded SQLite file (Node's built-in node:sqlite): native runs need no database server. */
-export function sqliteOrderStore(file: string): OrderStore {
+export function sqliteOrderStore(file: string): OrderStoreWithEvents {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   db.exec(`
@@ -22,10 +23,15 @@ export function sqliteOrderStore(file: string): OrderStore {
   const insert = db.prepare('INSERT INTO orders (id, customer_id, status, lines, created_at) VALUES (?, ?, ?, ?, ?)');
   const byId = db.prepare('SELECT * FROM orders WHERE id = ?');
   const page = db.prepare('SELECT * FROM orders WHERE seq > ? ORDER BY seq LIMIT ?');
+  const events = sqliteOrderEvents(db);
 
   return {
-    insert: async (order) => {
-      insert.run(...toRow(order));
+    ...events.lifecycle,
+    insert: async (order, orderEvents = []) => {
+      inTransaction(db, () => {
+        insert.run(...toRow(order));
+        events.add(orderEvents);
+      });
     },
     get: async (id) => {
       const row = byId.get(id) as OrderRow | undefined;

@@ -1,5 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { problemContentType } from '@commlab/kit';
+import type { FastifyPluginAsync, FastifySchema } from 'fastify';
+import { problemContentType } from './problem.ts';
 
 /** A named check of something the service needs to do its job. */
 export interface ReadinessCheck {
@@ -9,7 +9,8 @@ export interface ReadinessCheck {
 
 /** /healthz: the process runs. /readyz: every dependency answers (503 names those that don't). */
 export const healthRoutes: FastifyPluginAsync<{ checks: ReadinessCheck[] }> = async (app, { checks }) => {
-  const hide = { schema: { hide: true } };
+  // Probes, not API: kept out of the OpenAPI document where @fastify/swagger is registered.
+  const hide = { schema: { hide: true } as FastifySchema };
   app.get('/healthz', hide, async () => ({ status: 'ok' }));
   app.get('/readyz', hide, async (_request, reply) => {
     const results = await Promise.all(

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inventoryEventTypes, orderEventTypes } from '@commlab/contracts/events';
+import {
+  minimalRabbitMqNames as rabbitMqNames,
+  openEventBus,
+  type CloudEvent,
+  type ServiceBus as EventBus,
+} from '@commlab/events';
+import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
+import { labClient } from './lab-client.ts';
+
+// At-least-once delivery means duplicates; consumers must make them harmless. And an event
+// that can never be processed must not block its queue: it is dead-lettered with its reason.
+describe('lab 02-sync-vs-async events', () => {
+  let lab: LabUnderTest;
+  let client: ReturnType<typeof labClient>;
+  let bus: EventBus;
+  let amqp: ChannelModel;
+  let raw: ConfirmChannel;
+  let names: ReturnType<typeof rabbitMqNames>;
+  const tapped: CloudEvent[] = [];
+
+  beforeAll(async () => {
+    lab = await startLab('02-sync-vs-async');
+    client = labClient(lab);
+    const env = lab.env('order-async');
+    const settings = { AMQP_URL: env.AMQP_URL!, EVENT_NAMESPACE: env.EVENT_NAMESPACE! };
+    bus = (await openEventBus({ ...settings, EVENT_BUS: 'rabbitmq', KAFKA_BROKERS: '' }, console))!;
+    await bus.subscriber.subscribe(
+      { group: 'lab-test.tap', types: [orderEventTypes.placed, inventoryEventTypes.stockReserved] },
+      async (event) => void tapped.push(event),
+    );
+    names = rabbitMqNames(settings.EVENT_NAMESPACE);
+    amqp = await connect(settings.AMQP_URL);
+    raw = await amqp.createConfirmChannel();
+  });
+  afterAll(async () => {
+    client?.close();
+    await amqp?.close();
+    await bus?.close();
+    await lab?.stop();
+  });
+
+  /**
+   * Every consumer handles its queue in order, so once an order placed after some events is
+   * confirmed and notified, inventory, order and notification have all handled those events.
+   */
+  async function barrier() {
+    const { body } = await client.place('order-async', [{ sku: 'MP-009', quantity: 1 }], `barrier-${randomUUID()}`);
+    await client.settled('order-async', body.id);
+    await client.notificationsUntil(`orderId=${body.id}`, (items) => items.some((n) => n.status === 'confirmed'));
+  }
+
+  const tappedFor = async (type: string, orderId: string) => {
+    await expect.poll(() => tapped.some((e) => e.type === type && e.subject === orderId)).toBe(true);
+    return tapped.find((e) => e.type === type && e.subject === orderId)!;
+  };
+
+  it('a redelivered order.placed reserves the stock once, and a redelivered stock result confirms once', async () => {
+    const before = await client.stockOf('DK-006');
+    const { body } = await client.place('order-async', [{ sku: 'DK-006', quantity: 2 }], 'customer-dup');
+    expect((await client.settled('order-async', body.id)).status).toBe('confirmed');
+    const placed = await tappedFor(orderEventTypes.placed, body.id);
+    const reserved = await tappedFor(inventoryEventTypes.stockReserved, body.id);
+
+    for (const event of [placed, placed, reserved, reserved]) await bus.publisher.publish(event);
+    await barrier();
+
+    expect((await client.stockOf('DK-006')).reserved).toBe(before.reserved + 2);
+    expect((await client.get('order-async', body.id)).status).toBe('confirmed');
+    const told = await client.notifications(`orderId=${body.id}`);
+    expect(told.map((n) => n.type)).toEqual([orderEventTypes.placed, orderEventTypes.confirmed]);
+    // Recognised by event id, recorded with the effect: each consumer said so.
+    for (const service of ['order-async', 'notification']) {
+      expect(
+        lab.logs(service).some((line) => line.includes('duplicate event ignored')),
+        service,
+      ).toBe(true);
+    }
+  });
+
+  const ce = (type: string, subject: string) => ({
+    'cloudEvents:specversion': '1.0',
+    'cloudEvents:id': randomUUID(),
+    'cloudEvents:source': '/lab-test',
+    'cloudEvents:type': type,
+    'cloudEvents:subject': subject,
+    'cloudEvents:time': new Date().toISOString(),
+  });
+  const orderId = randomUUID();
+  const brokenOrder = { orderId, status: 'pending', lines: [{ sku: 'HD-004', quantity: 1 }], createdAt: 'now' };
+
+  it.each([
+    [
+      'an order.placed whose data breaks the contract',
+      orderEventTypes.placed,
+      ce(orderEventTypes.placed, orderId),
+      JSON.stringify(brokenOrder),
+      /customerId/,
+    ],
+    ['a message that is not a CloudEvent', orderEventTypes.placed, {}, 'hello', /not a CloudEvent: missing/],
+    [
+      'an event whose data is not JSON',
+      orderEventTypes.placed,
+      ce(orderEventTypes.placed, orderId),
+      '{"orderId":',
+      /not valid JSON/,
+    ],
+    [
+      'a stock result for an order the order service never stored',
+      inventoryEventTypes.stockReserved,
+      ce(inventoryEventTypes.stockReserved, orderId),
+      JSON.stringify({ orderId, lines: [{ sku: 'HD-004', quantity: 1 }] }),
+      /no order/,
+    ],
+  ])('dead-letters %s with the reason, and nothing changes', async (_label, type, headers, body, reason) => {
+    const stockBefore = await client.stockOf('HD-004');
+    const messageId = randomUUID();
+    raw.publish(names.exchange, type, Buffer.from(body), { headers, messageId, persistent: true });
+    await raw.waitForConfirms();
+
+    const dead = await deadLetter(messageId);
+    expect(String(dead.properties.headers?.['x-poison-reason'])).toMatch(reason);
+    expect(await client.stockOf('HD-004')).toEqual(stockBefore);
+    expect(await client.notifications(`orderId=${orderId}`)).toEqual([]);
+  });
+
+  /** Reads the dead-letter queue until the message with this id arrives. */
+  async function deadLetter(messageId: string): Promise<GetMessage> {
+    const until = Date.now() + 20_000;
+    while (Date.now() < until) {
+      const message = await raw.get(names.deadLetterQueue, { noAck: true });
+      if (message && message.properties.messageId === messageId) return message;
+      if (!message) await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`message ${messageId} was not dead-lettered`);
+  }
+});

@@ -1,0 +1,21 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import type { NotificationLog } from '../domain/notifications.ts';
+
+const Query = Type.Object(
+  {
+    customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    orderId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    after: Type.Integer({ minimum: 0, default: 0, description: 'return entries after this seq' }),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+  },
+  { additionalProperties: false },
+);
+
+/** Reads the notification log: what a customer was told, in order, from a position on. */
+export const notificationsRoutes: FastifyPluginAsyncTypebox<{ log: NotificationLog }> = async (app, { log }) => {
+  app.get('/notifications', { schema: { querystring: Query } }, async (request) => {
+    const items = await log.read(request.query);
+    return { items, last: items.at(-1)?.seq ?? request.query.after };
+  });
+};
