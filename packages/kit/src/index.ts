@@ -7,3 +7,4 @@ export { startService } from './start.ts';
 export { CompactRequestLog } from './http-log.ts';
 export { undocumentedVariables } from './documented.ts';
 export { drainOnClose } from './http-drain.ts';
+export { requestIdHeader, requestIdFrom } from './request-id.ts';
