@@ -1,16 +1,17 @@
-import { probe, startService } from '@commlab/kit';
+import { startService } from '@commlab/kit';
 import { createApp } from './app.ts';
 import { OrderConfig } from './config.ts';
 import { Orders } from './domain/orders.ts';
-import { grpcInventory } from './inventory/grpc-reservations.ts';
+import { connectInventory } from './inventory/connect.ts';
+import { withinRequestBudget } from './inventory/request-budget.ts';
 import { openOrderStore } from './store/open-store.ts';
 
 await startService('order', OrderConfig, async (config, logger) => {
   const store = await openOrderStore(config);
-  const inventory = grpcInventory(config.INVENTORY_ADDR);
+  const inventory = connectInventory(config); // gRPC, Thrift or REST, by INVENTORY_TRANSPORT
   const orders = new Orders({
     store,
-    stock: inventory,
+    stock: withinRequestBudget(inventory),
     reserveTimeoutMs: config.INVENTORY_DEADLINE_MS,
     onCompensationFailure: (orderId, err) => logger.error({ err, orderId }, 'could not release reservation'),
   });
@@ -19,7 +20,7 @@ await startService('order', OrderConfig, async (config, logger) => {
     logger,
     readiness: [
       { name: 'order store', check: store.ping },
-      { name: 'inventory', check: () => probe(`grpc://${config.INVENTORY_ADDR}`) },
+      { name: `inventory (${config.INVENTORY_TRANSPORT})`, check: inventory.ready },
     ],
   });
   await app.listen({ host: config.HOST, port: config.PORT });
