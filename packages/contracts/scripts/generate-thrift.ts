@@ -43,7 +43,9 @@ export function ensureThriftCompiler(): void {
     );
   }
   if (version !== compilerVersion) {
-    throw new Error(`thrift ${version} found, but the committed code comes from thrift ${compilerVersion} (Debian 12's thrift-compiler)`);
+    throw new Error(
+      `thrift ${version} found, but the committed code comes from thrift ${compilerVersion} (Debian 12's thrift-compiler)`,
+    );
   }
 }
 

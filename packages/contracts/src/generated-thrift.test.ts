@@ -15,9 +15,13 @@ function snapshot(dir: string): Record<string, string> {
 describe('generated Thrift code', () => {
   // Never skipped: without the compiler, generate() installs Debian's thrift-compiler when it
   // may (root with apt-get, as in CI) and otherwise fails saying how to install it.
-  it('matches what thrift-compiler generates from protos/ today (run pnpm gen:thrift if not)', { timeout: 300_000 }, () => {
-    const fresh = mkdtempSync(join(tmpdir(), 'commlab-gen-thrift-'));
-    generate(fresh);
-    expect(snapshot(committed)).toEqual(snapshot(fresh));
-  });
+  it(
+    'matches what thrift-compiler generates from protos/ today (run pnpm gen:thrift if not)',
+    { timeout: 300_000 },
+    () => {
+      const fresh = mkdtempSync(join(tmpdir(), 'commlab-gen-thrift-'));
+      generate(fresh);
+      expect(snapshot(committed)).toEqual(snapshot(fresh));
+    },
+  );
 });

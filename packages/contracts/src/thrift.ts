@@ -12,6 +12,14 @@ const InventoryService = require('./generated-thrift/InventoryService.js') as ty
 const types = require('./generated-thrift/inventory_types.js') as typeof TypesModule;
 
 export { InventoryService as ThriftInventoryService };
-export const { StockLevel, ReservationLine, ReserveRequest, ReserveResponse, RefusalReason, InvalidArgument, UnknownSku, Refused } =
-  types;
+export const {
+  StockLevel,
+  ReservationLine,
+  ReserveRequest,
+  ReserveResponse,
+  RefusalReason,
+  InvalidArgument,
+  UnknownSku,
+  Refused,
+} = types;
 export type ThriftInventoryClient = InstanceType<typeof InventoryService.Client>;

@@ -13,7 +13,9 @@ export function requestTimeoutFrom(value: string | string[] | undefined): number
   const text = Array.isArray(value) ? value[0] : value;
   const ms = /^\d{1,6}$/.test(text ?? '') ? Number(text) : NaN;
   if (!(ms >= 1 && ms <= maxRequestTimeoutMs)) {
-    throw new RangeError(`${requestTimeoutHeader} must be a whole number of milliseconds from 1 to ${maxRequestTimeoutMs}`);
+    throw new RangeError(
+      `${requestTimeoutHeader} must be a whole number of milliseconds from 1 to ${maxRequestTimeoutMs}`,
+    );
   }
   return ms;
 }

@@ -95,7 +95,7 @@ describe('inventory gRPC deadlines, cancellation and request ids', () => {
     expect(slow.started).toEqual(['q-1', 'q-2']);
   });
 
-  it('echoes the caller\'s x-request-id and stamps it on its log lines', async () => {
+  it("echoes the caller's x-request-id and stamps it on its log lines", async () => {
     const { logger, lines } = capturedLogger();
     inventory = await startInventory(new StockLedger(seedCatalogue), logger);
     const metadata = new Metadata();

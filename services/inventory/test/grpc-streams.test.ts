@@ -105,11 +105,7 @@ describe('inventory gRPC streaming calls', () => {
     });
 
     it.each([
-      [
-        'a zero delta',
-        { sku: 'LT-012', delta: 0, reason: 'ADJUSTMENT_REASON_COUNTED' },
-        'adjustments[1].delta',
-      ],
+      ['a zero delta', { sku: 'LT-012', delta: 0, reason: 'ADJUSTMENT_REASON_COUNTED' }, 'adjustments[1].delta'],
       [
         'a huge delta',
         { sku: 'LT-012', delta: 2_000_000, reason: 'ADJUSTMENT_REASON_RECEIVED' },
@@ -118,12 +114,15 @@ describe('inventory gRPC streaming calls', () => {
       ['no reason', { sku: 'LT-012', delta: 1 }, 'adjustments[1].reason'],
       ['an enum value this server does not know', { sku: 'LT-012', delta: 1, reason: 99 }, 'adjustments[1].reason'],
       ['a malformed SKU', { sku: 'lt 12', delta: 1, reason: 'ADJUSTMENT_REASON_RECEIVED' }, 'adjustments[1].sku'],
-    ])('refuses an upload with %s as INVALID_ARGUMENT, naming it, and applies nothing', async (_label, bad, subject) => {
-      const { error } = await upload([{ sku: 'LT-012', delta: 5, reason: 'ADJUSTMENT_REASON_RECEIVED' }, bad]);
-      expect(error?.code).toBe(status.INVALID_ARGUMENT);
-      expect(error?.metadata.get('error-subject')).toEqual([subject]);
-      expect(await stockOf('LT-012')).toMatchObject({ available: 0 });
-    });
+    ])(
+      'refuses an upload with %s as INVALID_ARGUMENT, naming it, and applies nothing',
+      async (_label, bad, subject) => {
+        const { error } = await upload([{ sku: 'LT-012', delta: 5, reason: 'ADJUSTMENT_REASON_RECEIVED' }, bad]);
+        expect(error?.code).toBe(status.INVALID_ARGUMENT);
+        expect(error?.metadata.get('error-subject')).toEqual([subject]);
+        expect(await stockOf('LT-012')).toMatchObject({ available: 0 });
+      },
+    );
 
     it('refuses an upload of more than 1000 adjustments as INVALID_ARGUMENT and applies nothing', async () => {
       const many = Array.from({ length: 1001 }, () => ({
@@ -158,7 +157,10 @@ describe('inventory gRPC streaming calls', () => {
       const session = client().ReserveSession();
       const replies = readAll<SessionReply>(session);
       session.write({ correlationId: 'a', reserve: { reservationId: 's-1', lines: [{ sku: 'HD-004', quantity: 2 }] } });
-      session.write({ correlationId: 'b', reserve: { reservationId: 's-2', lines: [{ sku: 'CH-011', quantity: 99 }] } });
+      session.write({
+        correlationId: 'b',
+        reserve: { reservationId: 's-2', lines: [{ sku: 'CH-011', quantity: 99 }] },
+      });
       session.write({ correlationId: 'c', reserve: { reservationId: 's-3', lines: [{ sku: 'NOPE-1', quantity: 1 }] } });
       session.write({ correlationId: 'd' });
       session.write({ correlationId: 'e', release: { reservationId: 's-1' } });

@@ -58,7 +58,11 @@ describe('inventory over REST/JSON', () => {
   });
 
   it('refuses a malformed Request-Timeout with a validation problem', async () => {
-    const response = await put('rt-1', { lines: [{ sku: 'KB-001', quantity: 1 }] }, { ...json, 'request-timeout': 'soon' });
+    const response = await put(
+      'rt-1',
+      { lines: [{ sku: 'KB-001', quantity: 1 }] },
+      { ...json, 'request-timeout': 'soon' },
+    );
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ type: '/problems/validation', subject: 'request-timeout' });
   });

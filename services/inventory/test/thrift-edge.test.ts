@@ -31,10 +31,16 @@ describe('inventory over Thrift (framed transport, compact protocol)', () => {
     await server?.close();
   });
 
-  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (err: unknown) => err);
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
 
   it('reads stock, reserves and releases, with the same answers as gRPC', async () => {
-    expect(await client.getStock(['MS-002'])).toEqual([{ sku: 'MS-002', name: 'Wireless mouse', available: 40, reserved: 0 }]);
+    expect(await client.getStock(['MS-002'])).toEqual([
+      { sku: 'MS-002', name: 'Wireless mouse', available: 40, reserved: 0 },
+    ]);
     const reserved = await client.reserve({ reservationId: 't-1', lines: [{ sku: 'MS-002', quantity: 3 }] });
     expect(reserved).toEqual({
       reservationId: 't-1',
@@ -47,7 +53,11 @@ describe('inventory over Thrift (framed transport, compact protocol)', () => {
   it.each([
     ['a zero quantity', { reservationId: 'bad-1', lines: [{ sku: 'KB-001', quantity: 0 }] }, 'lines[0].quantity'],
     ['a negative quantity', { reservationId: 'bad-2', lines: [{ sku: 'KB-001', quantity: -4 }] }, 'lines[0].quantity'],
-    ['a huge quantity', { reservationId: 'bad-3', lines: [{ sku: 'KB-001', quantity: 2_000_000_000 }] }, 'lines[0].quantity'],
+    [
+      'a huge quantity',
+      { reservationId: 'bad-3', lines: [{ sku: 'KB-001', quantity: 2_000_000_000 }] },
+      'lines[0].quantity',
+    ],
     ['an empty line list', { reservationId: 'bad-4', lines: [] }, 'lines'],
     ['a malformed SKU', { reservationId: 'bad-5', lines: [{ sku: 'kb 1', quantity: 1 }] }, 'lines[0].sku'],
     ['a malformed reservation id', { reservationId: ' ', lines: [{ sku: 'KB-001', quantity: 1 }] }, 'reservation_id'],

@@ -85,6 +85,10 @@ describe('StockLedger', () => {
     ['a negative quantity', [{ sku: 'A-1', quantity: -1 }]],
     ['a fractional quantity', [{ sku: 'A-1', quantity: 1.5 }]],
     ['a huge quantity', [{ sku: 'A-1', quantity: 1e9 }]],
+    [
+      'lines of one SKU adding up to more than 10000',
+      Array.from({ length: 3 }, () => ({ sku: 'A-1', quantity: 4000 })),
+    ],
     ['a malformed SKU', [{ sku: 'not a sku', quantity: 1 }]],
     ['more than 100 lines', Array.from({ length: 101 }, () => ({ sku: 'A-1', quantity: 1 }))],
     ['a missing SKU (a loosely typed edge sent null)', [{ sku: null, quantity: 1 }]],

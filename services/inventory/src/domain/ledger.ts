@@ -142,11 +142,7 @@ export class StockLedger implements Inventory {
     for (const [sku, delta] of totals) {
       const level = this.#level(sku);
       if (level.available + delta < 0) {
-        throw new StockError(
-          'INSUFFICIENT_STOCK',
-          `cannot remove ${-delta} ${sku}: ${level.available} available`,
-          sku,
-        );
+        throw new StockError('INSUFFICIENT_STOCK', `cannot remove ${-delta} ${sku}: ${level.available} available`, sku);
       }
     }
     for (const [sku, delta] of totals) this.#items.get(sku)!.available += delta;
@@ -228,6 +224,15 @@ function mergeLines(lines: readonly ReservationLine[]): ReservationLine[] {
     }
     totals.set(line.sku, (totals.get(line.sku) ?? 0) + line.quantity);
   });
+  for (const [sku, quantity] of totals) {
+    if (quantity > limits.maxQuantity) {
+      throw new StockError(
+        'INVALID_ARGUMENT',
+        `lines for ${sku} add up to ${quantity}; at most ${limits.maxQuantity} of one SKU per reservation`,
+        'lines',
+      );
+    }
+  }
   return [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([sku, quantity]) => ({ sku, quantity }));
 }
 
@@ -236,7 +241,8 @@ function isSku(value: unknown): value is string {
 }
 
 function checkSkuList(skus: readonly string[]): void {
-  if (!Array.isArray(skus) || skus.length === 0) throw new StockError('INVALID_ARGUMENT', 'name at least one SKU', 'skus');
+  if (!Array.isArray(skus) || skus.length === 0)
+    throw new StockError('INVALID_ARGUMENT', 'name at least one SKU', 'skus');
   if (skus.length > limits.maxSkus) {
     throw new StockError('INVALID_ARGUMENT', `at most ${limits.maxSkus} SKUs per request`, 'skus');
   }
@@ -266,7 +272,11 @@ function sumAdjustments(adjustments: readonly StockAdjustment[]): Map<string, nu
       );
     }
     if (!adjustmentReasons.includes(reason)) {
-      throw new StockError('INVALID_ARGUMENT', `${at}.reason must be one of ${adjustmentReasons.join(', ')}`, `${at}.reason`);
+      throw new StockError(
+        'INVALID_ARGUMENT',
+        `${at}.reason must be one of ${adjustmentReasons.join(', ')}`,
+        `${at}.reason`,
+      );
     }
     if ((reason === 'RECEIVED' && delta < 0) || (reason === 'DAMAGED' && delta > 0)) {
       throw new StockError(

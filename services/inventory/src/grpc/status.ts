@@ -24,7 +24,8 @@ export function toServiceError(err: unknown): Partial<ServiceError> {
 
 /** The same refusal as a message inside a stream, where one refused request must not end the others. */
 export function toRefusal(err: unknown): Refusal {
-  if (!(err instanceof StockError)) return { code: status.INTERNAL, reason: 'INTERNAL', subject: '', message: 'internal error' };
+  if (!(err instanceof StockError))
+    return { code: status.INTERNAL, reason: 'INTERNAL', subject: '', message: 'internal error' };
   return { code: codeFor[err.reason], reason: err.reason, subject: err.subject ?? '', message: err.message };
 }
 

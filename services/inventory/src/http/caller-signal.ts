@@ -18,5 +18,7 @@ export function callerSignal(request: FastifyRequest, reply: FastifyReply): Abor
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) controller.abort(new Error('the caller closed the connection'));
   });
-  return timeoutMs === undefined ? controller.signal : AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]);
+  return timeoutMs === undefined
+    ? controller.signal
+    : AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]);
 }

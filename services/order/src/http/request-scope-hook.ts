@@ -18,7 +18,10 @@ export function installRequestScope(app: FastifyInstance, budgetMs: number): voi
       const detail = (err as Error).message;
       sendProblem(
         reply,
-        problem('validation', detail, { instance: request.url, errors: [{ pointer: `#/headers/${requestTimeoutHeader}`, detail }] }),
+        problem('validation', detail, {
+          instance: request.url,
+          errors: [{ pointer: `#/headers/${requestTimeoutHeader}`, detail }],
+        }),
       );
       return;
     }

@@ -25,7 +25,12 @@ export function grpcInventory(address: string): InventoryEdge {
   return {
     reserve: (orderId: string, lines: readonly OrderLine[], deadline: Date) =>
       new Promise<void>((resolve, reject) => {
-        client.Reserve({ reservationId: orderId, lines: [...lines] }, metadata(), { deadline }, callback(resolve, reject));
+        client.Reserve(
+          { reservationId: orderId, lines: [...lines] },
+          metadata(),
+          { deadline },
+          callback(resolve, reject),
+        );
       }),
     release: (orderId: string, deadline: Date) =>
       new Promise<void>((resolve, reject) => {

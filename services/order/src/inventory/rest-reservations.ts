@@ -35,7 +35,11 @@ export function restInventory(baseUrl: string): InventoryEdge {
       });
     } catch (err) {
       if ((err as Error).name === 'TimeoutError') throw inventoryTimeout(baseUrl, err);
-      throw inventoryUnavailable(baseUrl, ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message, err);
+      throw inventoryUnavailable(
+        baseUrl,
+        ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message,
+        err,
+      );
     }
     if (response.ok) {
       await response.arrayBuffer();

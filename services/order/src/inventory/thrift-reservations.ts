@@ -25,7 +25,10 @@ interface Link {
  * connection fails the calls waiting on it. Inventory never learns that a caller gave up.
  */
 export function thriftInventory(address: string): InventoryEdge {
-  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
+  const [host, port] = [
+    address.slice(0, address.lastIndexOf(':')),
+    Number(address.slice(address.lastIndexOf(':') + 1)),
+  ];
   let link: Link | undefined;
 
   function open(): Link {
@@ -84,10 +87,15 @@ export function thriftInventory(address: string): InventoryEdge {
 
 /** Inventory's declared exceptions in the order domain's words. */
 function toOrderError(err: unknown, address: string) {
-  if (err instanceof InvalidArgument) return refusalToOrderError({ reason: 'INVALID_ARGUMENT', message: err.message, subject: err.field }, err);
-  if (err instanceof UnknownSku) return refusalToOrderError({ reason: 'UNKNOWN_SKU', message: err.message, subject: err.sku }, err);
+  if (err instanceof InvalidArgument)
+    return refusalToOrderError({ reason: 'INVALID_ARGUMENT', message: err.message, subject: err.field }, err);
+  if (err instanceof UnknownSku)
+    return refusalToOrderError({ reason: 'UNKNOWN_SKU', message: err.message, subject: err.sku }, err);
   if (err instanceof Refused) {
-    return refusalToOrderError({ reason: RefusalReason[err.reason] ?? String(err.reason), message: err.message, subject: err.subject }, err);
+    return refusalToOrderError(
+      { reason: RefusalReason[err.reason] ?? String(err.reason), message: err.message, subject: err.subject },
+      err,
+    );
   }
   return inventoryUnavailable(address, (err as Error).message ?? String(err), err);
 }
