@@ -66,7 +66,9 @@ export function composeFile(lab: LabSpec, buildContext = '../..'): string {
       build: { context: buildContext, args: { SERVICE: spec.service } },
       image: `commlab/${spec.service}:dev`,
       environment: { ...serviceEnv(lab, name, placement), LOG_FORMAT: 'json' },
-      ports: [`127.0.0.1:${spec.port}:${spec.port}`],
+      ports: [spec.port, ...Object.values(spec.extraPorts ?? {}).map((extra) => extra.port)].map(
+        (port) => `127.0.0.1:${port}:${port}`,
+      ),
       healthcheck: {
         test: ['CMD', 'node', 'packages/kit/src/probe.ts', healthTarget(spec, '127.0.0.1', spec.port)],
         interval: '3s',

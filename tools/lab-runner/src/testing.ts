@@ -8,7 +8,7 @@ import { guideSteps, type GuideStep } from './guide.ts';
 import { loadLab } from './labs.ts';
 import { labsDir, repoRoot } from './paths.ts';
 import { startNative } from './run-lab.ts';
-import { resolve as resolvePlaceholders, type Placement } from './topology.ts';
+import { allPorts, resolve as resolvePlaceholders, type Placement } from './topology.ts';
 
 export { matchesStep } from './guide.ts';
 
@@ -44,7 +44,7 @@ export async function startLab(id: string): Promise<LabUnderTest> {
   }
 
   const ports: Record<string, number> = {};
-  for (const name of Object.keys(lab.services)) ports[name] = await freePort();
+  for (const { key } of allPorts(lab)) ports[key] = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), `commlab-${lab.id}-`));
   const logs = new Map<string, string[]>();
   const running = await startNative(lab, {
@@ -64,9 +64,9 @@ export async function startLab(id: string): Promise<LabUnderTest> {
     url: running.url,
     logs: (name) => logs.get(name) ?? [],
     onItsPorts: (command) =>
-      Object.entries(lab.services).reduce(
-        (text, [name, spec]) =>
-          text.replace(new RegExp(`(localhost|127\\.0\\.0\\.1):${spec.port}\\b`, 'g'), `$1:${ports[name]}`),
+      allPorts(lab).reduce(
+        (text, { key, port }) =>
+          text.replace(new RegExp(`(localhost|127\\.0\\.0\\.1):${port}\\b`, 'g'), `$1:${ports[key]}`),
         command,
       ),
     stop: async () => {
