@@ -22,7 +22,9 @@ const count = Number(option('count') ?? Infinity);
 const args = rest;
 
 if (!address || !command) {
-  console.error('usage: node labs/04-rpc/client.ts <host:port> services|stock|watch|adjust|session [args] [--request-id ID]');
+  console.error(
+    'usage: node labs/04-rpc/client.ts <host:port> services|stock|watch|adjust|session [args] [--request-id ID]',
+  );
   process.exit(2);
 }
 
@@ -115,11 +117,13 @@ const commands: Record<string, () => void | Promise<void>> = {
     let n = 0;
     session.on('data', (reply: SessionReply) => {
       const id = reply.reserved?.reservationId ?? reply.released?.reservationId ?? '';
-      if (reply.reserved) console.log(`${reply.correlationId} reserved ${id}: ${reply.reserved.items.map(show).join(', ')}`);
+      if (reply.reserved)
+        console.log(`${reply.correlationId} reserved ${id}: ${reply.reserved.items.map(show).join(', ')}`);
       if (reply.released) console.log(`${reply.correlationId} released ${id}: ${reply.released.released}`);
       if (reply.refusal) {
         const { code, reason, message } = reply.refusal;
-        console.log(`${reply.correlationId} refused: ${status[code]} ${reason}: ${message}`);
+        const why = reason === status[code] ? '' : ` ${reason}`;
+        console.log(`${reply.correlationId} refused: ${status[code]}${why}: ${message}`);
       }
     });
     session.on('error', fail);

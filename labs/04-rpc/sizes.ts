@@ -84,13 +84,20 @@ const rows = codecs.map((codec) => {
   if (decoded.lines.length !== order.lines.length || decoded.reservationId !== order.reservationId) {
     throw new Error(`${codec.name} did not give the order back`);
   }
-  return { name: codec.name, size: bytes.length, encode: timePerCall(codec.encode), decode: timePerCall(() => codec.decode(bytes)) };
+  return {
+    name: codec.name,
+    size: bytes.length,
+    encode: timePerCall(codec.encode),
+    decode: timePerCall(() => codec.decode(bytes)),
+  };
 });
 
 const baseline = rows[0]!.size;
 console.log(`The same reservation (an id and ${order.lines.length} lines), ${iterations} times each:`);
 console.log('');
-console.log(`${'format'.padEnd(16)}${'bytes'.padStart(6)}${'vs JSON'.padStart(10)}${'encode µs'.padStart(12)}${'decode µs'.padStart(12)}`);
+console.log(
+  `${'format'.padEnd(16)}${'bytes'.padStart(6)}${'vs JSON'.padStart(10)}${'encode µs'.padStart(12)}${'decode µs'.padStart(12)}`,
+);
 for (const row of rows) {
   console.log(
     `${row.name.padEnd(16)}${String(row.size).padStart(6)}${`${Math.round((100 * row.size) / baseline)} %`.padStart(10)}` +

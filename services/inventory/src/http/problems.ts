@@ -55,7 +55,10 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   if (fastifyError.validation) return sendProblem(reply, problem('validation', error.message, { instance }));
   const slug = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
   if (slug) return sendProblem(reply, problem(slug, error.message, { instance }));
-  if (error.name === 'AbortError') return sendProblem(reply, problem('caller-gave-up', 'stopped: the caller gave up'));
+  if (error.name === 'AbortError') {
+    request.log.info(`${request.method} ${request.url} stopped: the caller gave up`);
+    return sendProblem(reply, problem('caller-gave-up', 'stopped: the caller gave up'));
+  }
   request.log.error({ err: error }, 'unhandled error');
   return sendProblem(reply, problem('internal', 'see the inventory service log', { instance }));
 }

@@ -6,18 +6,24 @@ import { StockError } from '../domain/errors.ts';
  * error, which the generated processor sends as TApplicationException: its text says
  * nothing about our internals.
  */
-export function toThriftException(err: unknown): Error {
-  if (!(err instanceof StockError)) return new Error('internal error');
+export function toThriftException(err: unknown): { kind: string; exception: Error } {
+  if (!(err instanceof StockError)) return { kind: 'internal', exception: new Error('internal error') };
   switch (err.reason) {
     case 'INVALID_ARGUMENT':
-      return new InvalidArgument({ message: err.message, ...(err.subject && { field: err.subject }) });
+      return {
+        kind: 'InvalidArgument',
+        exception: new InvalidArgument({ message: err.message, ...(err.subject && { field: err.subject }) }),
+      };
     case 'UNKNOWN_SKU':
-      return new UnknownSku({ message: err.message, sku: err.subject ?? '' });
+      return { kind: 'UnknownSku', exception: new UnknownSku({ message: err.message, sku: err.subject ?? '' }) };
     default:
-      return new Refused({
-        reason: RefusalReason[err.reason],
-        message: err.message,
-        ...(err.subject && { subject: err.subject }),
-      });
+      return {
+        kind: `Refused(${err.reason})`,
+        exception: new Refused({
+          reason: RefusalReason[err.reason],
+          message: err.message,
+          ...(err.subject && { subject: err.subject }),
+        }),
+      };
   }
 }

@@ -25,12 +25,13 @@ export function createThriftServer({ inventory, logger }: { inventory: Inventory
     const started = performance.now();
     try {
       const result = await work();
-      log.info({ method, ms: Math.round(performance.now() - started) }, `${method} OK`);
+      const ms = Math.round(performance.now() - started);
+      log.info({ method, ms }, `${method} OK ${ms}ms`);
       return result;
     } catch (err) {
-      const exception = toThriftException(err);
-      if (exception.constructor === Error) log.error({ err, method }, 'unexpected error');
-      else log.info({ method, exception: exception.constructor.name, details: exception.message }, 'refused');
+      const { kind, exception } = toThriftException(err);
+      if (kind === 'internal') log.error({ err, method }, 'unexpected error');
+      else log.info({ method, exception: kind, details: exception.message }, `${method} threw ${kind}`);
       throw exception;
     }
   }
