@@ -71,7 +71,12 @@ describe('extra ports', () => {
         health: 'grpc',
         extraPorts: { thrift: { port: 50052, env: 'THRIFT_PORT' } },
       },
-      order: { service: 'order', port: 3000, health: 'http', env: { INVENTORY_THRIFT_ADDR: '${inventory.thrift.addr}' } },
+      order: {
+        service: 'order',
+        port: 3000,
+        health: 'http',
+        env: { INVENTORY_THRIFT_ADDR: '${inventory.thrift.addr}' },
+      },
     },
     links: [],
   });

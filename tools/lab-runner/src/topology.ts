@@ -33,7 +33,12 @@ export function portOf(lab: LabSpec, name: string, placement: Placement, extra?:
 export function allPorts(lab: LabSpec): { key: string; service: string; extra?: string; port: number }[] {
   return Object.entries(lab.services).flatMap(([service, spec]) => [
     { key: service, service, port: spec.port },
-    ...Object.entries(spec.extraPorts ?? {}).map(([extra, { port }]) => ({ key: `${service}.${extra}`, service, extra, port })),
+    ...Object.entries(spec.extraPorts ?? {}).map(([extra, { port }]) => ({
+      key: `${service}.${extra}`,
+      service,
+      extra,
+      port,
+    })),
   ]);
 }
 
