@@ -1,5 +1,5 @@
 import type { InventoryServiceHandlers } from '@commlab/contracts';
-import type { Inventory } from '../domain/ledger.ts';
+import type { Inventory, StockWatch } from '../domain/ledger.ts';
 import type { CallScope } from './call-scope.ts';
 import { toServiceError } from './status.ts';
 
@@ -13,7 +13,7 @@ export function watchStock(
   inventory: Inventory,
   scope: CallScope,
 ): void {
-  let watch;
+  let watch: StockWatch;
   try {
     watch = inventory.watch(call.request.skus, (level) => call.write(level));
   } catch (err) {

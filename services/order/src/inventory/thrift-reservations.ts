@@ -76,7 +76,7 @@ export function thriftInventory(address: string): InventoryEdge {
       await call(deadline, (client) => client.release(orderId));
     },
     ready: async () => {
-      await call(new Date(Date.now() + 2_000), (client) => client.getStock(['KB-001']));
+      await call(new Date(Date.now() + 2_000), (client) => client.getStock([]));
     },
     close: () => {
       link?.connection.end();
