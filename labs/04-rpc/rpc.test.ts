@@ -11,6 +11,9 @@ import {
 } from '@commlab/contracts';
 import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
 
+// Waits for something the servers do in their own time; generous, for a busy two-core machine.
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 20 });
+
 const run = promisify(execFile);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -62,7 +65,7 @@ describe('lab 04-rpc: one contract, four call kinds, three transports', () => {
   it("carries a request id from HTTP through gRPC into inventory's log, and echoes it", async () => {
     const placed = await placeOrder('order', [{ sku: 'MP-009', quantity: 1 }], { 'x-request-id': 'lab04-trace-1' });
     expect(placed.headers.get('x-request-id')).toBe('lab04-trace-1');
-    await vi.waitFor(() => {
+    await eventually(() => {
       const line = lab.logs('inventory').find((l) => l.includes('lab04-trace-1'));
       expect(JSON.parse(line ?? '{}')).toMatchObject({ requestId: 'lab04-trace-1', method: 'Reserve', code: 'OK' });
     });
@@ -73,9 +76,9 @@ describe('lab 04-rpc: one contract, four call kinds, three transports', () => {
     const seen: number[] = [];
     watch.on('data', (level: StockLevel) => seen.push(level.available));
     watch.on('error', () => {});
-    await vi.waitFor(() => expect(seen).toEqual([20]));
+    await eventually(() => expect(seen).toEqual([20]));
     await placeOrder('order-rest', [{ sku: 'LS-008', quantity: 2 }]);
-    await vi.waitFor(() => expect(seen).toEqual([20, 18]));
+    await eventually(() => expect(seen).toEqual([20, 18]));
     watch.cancel();
   });
 

@@ -6,6 +6,9 @@ import { StockLedger, type Inventory } from '../src/domain/ledger.ts';
 import { withReserveDelay } from '../src/faults/reserve-delay.ts';
 import { call, capturedLogger, nextMessage, startInventory } from './helpers.ts';
 
+// Waits for something the servers do in their own time; generous, for a busy two-core machine.
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 20 });
+
 /**
  * An inventory whose reservations never finish by themselves (but those named in `answer`):
  * each waits until its caller gives up. It records which reservations started and which were abandoned.
@@ -38,43 +41,48 @@ describe('inventory gRPC deadlines, cancellation and request ids', () => {
   it('stops a reservation whose caller cancelled the call', async () => {
     const slow = waitingForever(new StockLedger(seedCatalogue));
     inventory = await startInventory(slow.inventory);
+    let pending: { cancel(): void } | undefined;
     const error = new Promise<ServiceError | null>((resolve) => {
-      const pending = inventory!.client.Reserve(
+      pending = inventory!.client.Reserve(
         { reservationId: 'cancel-me', lines: [{ sku: 'KB-001', quantity: 1 }] },
         (err) => resolve(err),
       );
-      setTimeout(() => pending.cancel(), 100);
     });
+    await eventually(() => expect(slow.started).toEqual(['cancel-me'])); // the server is working on it
+    pending!.cancel();
     expect((await error)?.code).toBe(status.CANCELLED);
-    await vi.waitFor(() => expect(slow.abandoned).toEqual(['cancel-me']));
+    await eventually(() => expect(slow.abandoned).toEqual(['cancel-me']));
   });
 
   it("stops a reservation when the caller's deadline passes, because the deadline travels with the call", async () => {
     const slow = waitingForever(new StockLedger(seedCatalogue));
     inventory = await startInventory(slow.inventory);
+    await call((cb) => inventory!.client.GetStock({ skus: [] }, cb)); // connected, so the deadline is all the server's
     const { error } = await call((cb) =>
       inventory!.client.Reserve(
         { reservationId: 'too-slow', lines: [{ sku: 'KB-001', quantity: 1 }] },
-        { deadline: Date.now() + 200 },
+        { deadline: Date.now() + 500 },
         cb,
       ),
     );
     expect(error?.code).toBe(status.DEADLINE_EXCEEDED);
-    await vi.waitFor(() => expect(slow.abandoned).toEqual(['too-slow']));
+    expect(slow.started).toEqual(['too-slow']);
+    await eventually(() => expect(slow.abandoned).toEqual(['too-slow']));
   });
 
   it('reserves nothing when a slow reservation outlives its deadline', async () => {
     const { logger, lines } = capturedLogger();
-    inventory = await startInventory(withReserveDelay(new StockLedger(seedCatalogue), 1_000), logger);
+    inventory = await startInventory(withReserveDelay(new StockLedger(seedCatalogue), 5_000), logger);
+    await call((cb) => inventory!.client.GetStock({ skus: [] }, cb)); // connected, so the deadline is all the server's
     const { error } = await call((cb) =>
       inventory!.client.Reserve(
         { reservationId: 'late', lines: [{ sku: 'KB-001', quantity: 1 }] },
-        { deadline: Date.now() + 100 },
+        { deadline: Date.now() + 500 },
         cb,
       ),
     );
     expect(error?.code).toBe(status.DEADLINE_EXCEEDED);
-    await vi.waitFor(() => expect(lines.map((l) => l.msg)).toContain('Reserve stopped: the caller gave up'));
+    await eventually(() => expect(lines.map((l) => l.msg)).toContain('Reserve stopped: the caller gave up'));
     const { reply } = await call<GetStockResponse>((cb) => inventory!.client.GetStock({ skus: ['KB-001'] }, cb));
     expect(reply!.items[0]).toMatchObject({ available: 25, reserved: 0 });
   });
@@ -91,7 +99,7 @@ describe('inventory gRPC deadlines, cancellation and request ids', () => {
     expect(first.correlationId).toBe('q-1');
     session.cancel();
     // q-2 was waiting when the cancel arrived: it is abandoned. q-3 never starts.
-    await vi.waitFor(() => expect(slow.abandoned).toEqual(['q-2']));
+    await eventually(() => expect(slow.abandoned).toEqual(['q-2']));
     expect(slow.started).toEqual(['q-1', 'q-2']);
   });
 
@@ -109,7 +117,7 @@ describe('inventory gRPC deadlines, cancellation and request ids', () => {
       pending.on('metadata', resolve);
     });
     expect((await echoed).get('x-request-id')).toEqual(['checkout-7']);
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(lines).toContainEqual(expect.objectContaining({ requestId: 'checkout-7', method: 'Reserve', code: 'OK' })),
     );
   });
@@ -120,7 +128,7 @@ describe('inventory gRPC deadlines, cancellation and request ids', () => {
     const metadata = new Metadata();
     metadata.set('x-request-id', 'two words');
     await call((cb) => inventory!.client.GetStock({ skus: ['KB-001'] }, metadata, cb));
-    await vi.waitFor(() => expect(lines.some((l) => l.method === 'GetStock')).toBe(true));
+    await eventually(() => expect(lines.some((l) => l.method === 'GetStock')).toBe(true));
     expect(lines.find((l) => l.method === 'GetStock')!.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
