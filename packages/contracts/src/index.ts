@@ -14,6 +14,11 @@ export type { ReservationLine__Output as ReservationLine } from './generated/com
 export type { GetStockResponse__Output as GetStockResponse } from './generated/commlab/inventory/v1/GetStockResponse.ts';
 export type { ReserveResponse__Output as ReserveResponse } from './generated/commlab/inventory/v1/ReserveResponse.ts';
 export type { ReleaseResponse__Output as ReleaseResponse } from './generated/commlab/inventory/v1/ReleaseResponse.ts';
+export type { StockAdjustment__Output as StockAdjustment } from './generated/commlab/inventory/v1/StockAdjustment.ts';
+export type { AdjustStockSummary__Output as AdjustStockSummary } from './generated/commlab/inventory/v1/AdjustStockSummary.ts';
+export type { SessionRequest__Output as SessionRequest } from './generated/commlab/inventory/v1/SessionRequest.ts';
+export type { SessionReply__Output as SessionReply } from './generated/commlab/inventory/v1/SessionReply.ts';
+export type { Refusal__Output as Refusal } from './generated/commlab/inventory/v1/Refusal.ts';
 
 /** The folder holding every .proto file; gRPC reflection and the loaders read from here. */
 export const protoRoot = fileURLToPath(new URL('../../../protos', import.meta.url));

@@ -8,3 +8,5 @@ export { CompactRequestLog } from './http-log.ts';
 export { undocumentedVariables } from './documented.ts';
 export { drainOnClose } from './http-drain.ts';
 export { healthRoutes, type ReadinessCheck } from './health-routes.ts';
+export { requestIdHeader, requestIdFrom } from './request-id.ts';
+export { requestTimeoutHeader, requestTimeoutFrom, maxRequestTimeoutMs } from './request-timeout.ts';

@@ -20,9 +20,12 @@ export interface InventoryServer {
   close(): Promise<void>;
 }
 
+/** Largest message a client may send; bigger ones are refused with RESOURCE_EXHAUSTED before any handler runs. */
+export const maxMessageBytes = 64 * 1024;
+
 /** The inventory gRPC server with the standard health service and server reflection. */
 export function createInventoryServer({ inventory, logger }: InventoryDeps): InventoryServer {
-  const server = new Server();
+  const server = new Server({ 'grpc.max_receive_message_length': maxMessageBytes });
   const proto = loadInventoryProto();
   server.addService(proto.commlab.inventory.v1.InventoryService.service, inventoryHandlers(inventory, logger));
 

@@ -2,9 +2,19 @@ import Type from 'typebox';
 import { BusConfig } from '@commlab/events';
 import { CommonConfig } from '@commlab/kit';
 
+const port = (description: string) => Type.Integer({ minimum: 0, maximum: 65535, description });
+
 export const InventoryConfig = Type.Object({
   ...CommonConfig,
   PORT: Type.Integer({ default: 50051, minimum: 0, maximum: 65535, description: 'gRPC port' }),
   // Events (lab 02): with a bus, inventory also reserves stock for orders placed by event.
   ...BusConfig,
+  THRIFT_PORT: Type.Optional(port('Thrift port (framed transport, compact protocol); unset = no Thrift server')),
+  HTTP_PORT: Type.Optional(port('REST/JSON port; unset = no HTTP server')),
+  RESERVE_DELAY_MS: Type.Integer({
+    default: 0,
+    minimum: 0,
+    maximum: 60_000,
+    description: 'wait before each reservation is made, to watch deadlines and cancellation',
+  }),
 });

@@ -39,6 +39,21 @@ describe('inventory gRPC server', () => {
     ],
     ['INVALID_ARGUMENT for no lines', { reservationId: 'bad-2', lines: [] }, status.INVALID_ARGUMENT],
     [
+      'INVALID_ARGUMENT for a negative quantity',
+      { reservationId: 'bad-5', lines: [{ sku: 'KB-001', quantity: -2 }] },
+      status.INVALID_ARGUMENT,
+    ],
+    [
+      'INVALID_ARGUMENT for a huge quantity',
+      { reservationId: 'bad-6', lines: [{ sku: 'KB-001', quantity: 2_000_000_000 }] },
+      status.INVALID_ARGUMENT,
+    ],
+    [
+      'INVALID_ARGUMENT for a malformed SKU',
+      { reservationId: 'bad-7', lines: [{ sku: 'kb 001', quantity: 1 }] },
+      status.INVALID_ARGUMENT,
+    ],
+    [
       'INVALID_ARGUMENT for an empty reservation id',
       { reservationId: '', lines: [{ sku: 'KB-001', quantity: 1 }] },
       status.INVALID_ARGUMENT,

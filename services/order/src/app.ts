@@ -2,16 +2,26 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { CompactRequestLog, drainOnClose, healthRoutes, type Logger, type ReadinessCheck } from '@commlab/kit';
+import {
+  CompactRequestLog,
+  drainOnClose,
+  healthRoutes,
+  requestIdFrom,
+  requestIdHeader,
+  type Logger,
+  type ReadinessCheck,
+} from '@commlab/kit';
 import type { OrderLifecycle } from './domain/order-lifecycle.ts';
 import type { Orders } from './domain/orders.ts';
 import { cancelRoutes } from './http/cancel-routes.ts';
 import { ordersRoutes } from './http/orders-routes.ts';
+import { installRequestScope } from './http/request-scope-hook.ts';
 import { errorHandler, problem, problemTypes, sendProblem, type ProblemSlug } from './http/problems.ts';
 import { validatorCompiler } from './http/validation.ts';
 
 export interface AppConfig {
   BODY_LIMIT_BYTES: number;
+  REQUEST_BUDGET_MS: number;
 }
 
 export interface AppDeps {
@@ -28,13 +38,15 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     return503OnClosing: true,
-    logController: new CompactRequestLog(),
+    logController: new CompactRequestLog({ requestIdLogLabel: 'requestId' }),
+    genReqId: (request) => requestIdFrom(request.headers[requestIdHeader]),
   }).withTypeProvider<TypeBoxTypeProvider>();
   // The API speaks JSON only; any other body is refused with 415 instead of being half-parsed.
   drainOnClose(app);
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
+  installRequestScope(app, config.REQUEST_BUDGET_MS);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, problem('not-found', `no route for ${request.method} ${request.url}`)),
   );

@@ -5,11 +5,31 @@ import { BusConfig } from '@commlab/events';
 export const OrderConfig = Type.Object({
   ...CommonConfig,
   PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535, description: 'HTTP port' }),
+  INVENTORY_TRANSPORT: Type.Union([Type.Literal('grpc'), Type.Literal('thrift'), Type.Literal('rest')], {
+    default: 'grpc',
+    description: 'how order calls inventory: grpc, thrift or rest',
+  }),
   INVENTORY_ADDR: Type.String({ default: '127.0.0.1:50051', description: 'inventory gRPC address, host:port' }),
+  INVENTORY_THRIFT_ADDR: Type.String({
+    default: '127.0.0.1:50052',
+    pattern: '^[^:]+:\\d+$',
+    description: 'inventory Thrift address, host:port (INVENTORY_TRANSPORT=thrift)',
+  }),
+  INVENTORY_URL: Type.String({
+    default: 'http://127.0.0.1:50053',
+    pattern: '^https?://',
+    description: 'inventory REST/JSON base URL (INVENTORY_TRANSPORT=rest)',
+  }),
   INVENTORY_DEADLINE_MS: Type.Integer({
     default: 2000,
     minimum: 1,
     description: 'how long a stock reservation may take before the order answers 504',
+  }),
+  REQUEST_BUDGET_MS: Type.Integer({
+    default: 10_000,
+    minimum: 1,
+    maximum: 600_000,
+    description: 'time budget of one incoming request; a shorter Request-Timeout header wins',
   }),
   DATABASE_URL: Type.Optional(
     Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = embedded SQLite file' }),

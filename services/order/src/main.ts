@@ -1,20 +1,21 @@
-import { probe, startService } from '@commlab/kit';
+import { startService } from '@commlab/kit';
 import { createApp } from './app.ts';
 import { checkOrderConfig, OrderConfig } from './config.ts';
 import { OrderLifecycle } from './domain/order-lifecycle.ts';
 import { Orders } from './domain/orders.ts';
 import { openEventEdge } from './events/event-edge.ts';
-import { grpcInventory } from './inventory/grpc-reservations.ts';
+import { connectInventory } from './inventory/connect.ts';
+import { withinRequestBudget } from './inventory/request-budget.ts';
 import { openOrderStore } from './store/open-store.ts';
 
 await startService('order', OrderConfig, async (config, logger) => {
   checkOrderConfig(config);
   const store = await openOrderStore(config);
-  const inventory = grpcInventory(config.INVENTORY_ADDR);
   const events = await openEventEdge(config, { outbox: store, logger });
+  const inventory = connectInventory(config); // gRPC, Thrift or REST, by INVENTORY_TRANSPORT
   const orders = new Orders({
     store,
-    stock: inventory,
+    stock: withinRequestBudget(inventory),
     reserveTimeoutMs: config.INVENTORY_DEADLINE_MS,
     checkout: config.CHECKOUT_MODE,
     onEventsStored: events.onEventsStored,
@@ -22,7 +23,7 @@ await startService('order', OrderConfig, async (config, logger) => {
   });
   const lifecycle = new OrderLifecycle({ store, onEventsStored: events.onEventsStored });
   await events.start(lifecycle);
-  const inventoryCheck = { name: 'inventory', check: () => probe(`grpc://${config.INVENTORY_ADDR}`) };
+  const inventoryCheck = { name: `inventory (${config.INVENTORY_TRANSPORT})`, check: inventory.ready };
   const app = await createApp(config, {
     orders,
     lifecycle,

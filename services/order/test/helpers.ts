@@ -11,7 +11,9 @@ import { createApp } from '../src/app.ts';
 import { Orders } from '../src/domain/orders.ts';
 import type { OrderStoreWithEvents } from '../src/domain/event-ports.ts';
 import type { OrderStore } from '../src/domain/ports.ts';
+import type { InventoryEdge } from '../src/inventory/edge.ts';
 import { grpcInventory } from '../src/inventory/grpc-reservations.ts';
+import { withinRequestBudget } from '../src/inventory/request-budget.ts';
 import { postgresOrderStore } from '../src/store/postgres-store.ts';
 import { sqliteOrderStore } from '../src/store/sqlite-store.ts';
 
@@ -24,12 +26,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The real inventory service, as its own process (services talk over the wire, never by import). */
-export async function startInventoryProcess() {
+/**
+ * The real inventory service, as its own process (services talk over the wire, never by
+ * import); `env` adds configuration such as THRIFT_PORT or RESERVE_DELAY_MS.
+ */
+export async function startInventoryProcess(env: Record<string, string> = {}) {
   const port = await freePort();
   const main = fileURLToPath(new URL('../../inventory/src/main.ts', import.meta.url));
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env },
     stdio: 'inherit',
   });
   const address = `127.0.0.1:${port}`;
@@ -73,12 +78,25 @@ export const stores: {
   },
 ];
 
-/** The order API in process (app.inject, no port), wired to a real inventory over gRPC. */
-export async function buildOrderApp(options: { store: OrderStore; inventoryAddr: string; deadlineMs?: number }) {
-  const inventory = grpcInventory(options.inventoryAddr);
-  const orders = new Orders({ store: options.store, stock: inventory, reserveTimeoutMs: options.deadlineMs ?? 2_000 });
+/**
+ * The order API in process (app.inject, no port), wired as main.ts wires it to a real
+ * inventory: over gRPC at `inventoryAddr`, or over the edge given.
+ */
+export async function buildOrderApp(options: {
+  store: OrderStore;
+  inventoryAddr?: string;
+  inventory?: InventoryEdge;
+  deadlineMs?: number;
+  budgetMs?: number;
+}) {
+  const inventory = options.inventory ?? grpcInventory(options.inventoryAddr!);
+  const orders = new Orders({
+    store: options.store,
+    stock: withinRequestBudget(inventory),
+    reserveTimeoutMs: options.deadlineMs ?? 2_000,
+  });
   const app = await createApp(
-    { BODY_LIMIT_BYTES: 1_048_576 },
+    { BODY_LIMIT_BYTES: 1_048_576, REQUEST_BUDGET_MS: options.budgetMs ?? 10_000 },
     { orders, readiness: [{ name: 'order store', check: options.store.ping }], logger: pino({ level: 'silent' }) },
   );
   app.addHook('onClose', async () => inventory.close());

@@ -51,7 +51,12 @@ describe('order service process', () => {
 
   it('on SIGTERM finishes the request in flight, then exits 0', async () => {
     const port = await freePort();
-    const order = startOrderProcess({ PORT: String(port), INVENTORY_ADDR: `127.0.0.1:${inventoryPort}` });
+    // Deadlines far beyond the stand-in's 1.5 s: this test is about shutdown, and a busy machine must not turn it into a 504.
+    const order = startOrderProcess({
+      PORT: String(port),
+      INVENTORY_ADDR: `127.0.0.1:${inventoryPort}`,
+      INVENTORY_DEADLINE_MS: '20000',
+    });
     for (let i = 0; ; i++) {
       try {
         await probe(`http://127.0.0.1:${port}/healthz`, 500);

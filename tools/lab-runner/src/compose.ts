@@ -76,7 +76,9 @@ export function composeFile(lab: LabSpec, buildContext = '../..'): string {
       build: { context: buildContext, args: { SERVICE: spec.service } },
       image: serviceImage(spec.service),
       environment: { ...serviceEnv(lab, name, placement), LOG_FORMAT: 'json' },
-      ports: [`127.0.0.1:${spec.port}:${spec.port}`],
+      ports: [spec.port, ...Object.values(spec.extraPorts ?? {}).map((extra) => extra.port)].map(
+        (port) => `127.0.0.1:${port}:${port}`,
+      ),
       healthcheck: {
         test: probeCommand(spec, spec.port),
         interval: '3s',

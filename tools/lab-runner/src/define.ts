@@ -6,6 +6,7 @@
  * Environment values may name other parts of the lab with placeholders, resolved per run mode:
  *   ${inventory.addr}  host:port of the `inventory` service (127.0.0.1:50051 / inventory:50051)
  *   ${order.url}       http://host:port of the `order` service
+ *   ${inventory.thrift.addr}  host:port of a service's extra port named `thrift` (see extraPorts)
  *   ${kafka.brokers} ${rabbitmq.url} ${postgres.url}   the brokers' and database's endpoints
  */
 export type Infra = 'kafka' | 'rabbitmq' | 'postgres';
@@ -14,6 +15,11 @@ export interface ServiceSpec {
   /** Folder under services/ whose src/main.ts runs. */
   service: string;
   port: number;
+  /**
+   * Further ports the service listens on (e.g. Thrift beside gRPC), by name: each is passed to
+   * the service in its `env` variable, published by Compose, and moved to a free port in tests.
+   */
+  extraPorts?: Record<string, { port: number; env: string }>;
   /** How readiness is asked: GET /readyz over HTTP, or the gRPC health service. */
   health: 'http' | 'grpc';
   env?: Record<string, string>;

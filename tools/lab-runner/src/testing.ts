@@ -11,7 +11,7 @@ import { parseLabPorts } from './lab-ports.ts';
 import { loadLab } from './labs.ts';
 import { labsDir, repoRoot } from './paths.ts';
 import { startNative } from './run-lab.ts';
-import { resolve as resolvePlaceholders, serviceEnv, type Placement } from './topology.ts';
+import { allPorts, resolve as resolvePlaceholders, serviceEnv, type Placement } from './topology.ts';
 
 export { matchesExpected, matchesStep } from './guide.ts';
 
@@ -62,7 +62,7 @@ export async function startLab(id: string): Promise<LabUnderTest> {
   }
 
   const ports: Record<string, number> = {};
-  for (const name of Object.keys(lab.services)) ports[name] = await freePort();
+  for (const { key } of allPorts(lab)) ports[key] = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), `commlab-${lab.id}-`));
   const logs = new Map<string, string[]>();
   const running = await startNative(lab, {
@@ -85,7 +85,12 @@ export async function startLab(id: string): Promise<LabUnderTest> {
     env: running.env,
     stopService: running.stopService,
     startService: running.startService,
-    onItsPorts: movePorts(lab, ports),
+    onItsPorts: (command) =>
+      allPorts(lab).reduce(
+        (text, { key, port }) =>
+          text.replace(new RegExp(`(localhost|127\\.0\\.0\\.1):${port}\\b`, 'g'), `$1:${ports[key]}`),
+        command,
+      ),
     stop: async () => {
       await running.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defineLab } from './define.ts';
-import { composeInfra, resolve, serviceEnv, startOrder } from './topology.ts';
+import { allPorts, composeInfra, resolve, serviceEnv, startOrder } from './topology.ts';
 
 const lab = defineLab({
   id: 'test-lab',
@@ -57,5 +57,55 @@ describe('lab topology', () => {
       },
     });
     expect(() => startOrder(cyclic)).toThrow(/cycle/);
+  });
+});
+
+describe('extra ports', () => {
+  const withThrift = defineLab({
+    id: 'extra-lab',
+    infra: [],
+    services: {
+      inventory: {
+        service: 'inventory',
+        port: 50051,
+        health: 'grpc',
+        extraPorts: { thrift: { port: 50052, env: 'THRIFT_PORT' } },
+      },
+      order: {
+        service: 'order',
+        port: 3000,
+        health: 'http',
+        env: { INVENTORY_THRIFT_ADDR: '${inventory.thrift.addr}' },
+      },
+    },
+    links: [],
+  });
+
+  it('passes each extra port to its service and resolves placeholders naming it, in both modes', () => {
+    const native = { mode: 'native' as const, infra: {} };
+    expect(serviceEnv(withThrift, 'inventory', native)).toMatchObject({ PORT: '50051', THRIFT_PORT: '50052' });
+    expect(serviceEnv(withThrift, 'order', native).INVENTORY_THRIFT_ADDR).toBe('127.0.0.1:50052');
+    expect(serviceEnv(withThrift, 'order', { mode: 'compose', infra: composeInfra }).INVENTORY_THRIFT_ADDR).toBe(
+      'inventory:50052',
+    );
+  });
+
+  it('follows an extra port moved for a test run, and orders services by it', () => {
+    const placement = { mode: 'native' as const, infra: {}, ports: { 'inventory.thrift': 41052 } };
+    expect(serviceEnv(withThrift, 'inventory', placement).THRIFT_PORT).toBe('41052');
+    expect(resolve(withThrift, '${inventory.thrift.addr}', placement)).toBe('127.0.0.1:41052');
+    expect(startOrder(withThrift)).toEqual(['inventory', 'order']);
+  });
+
+  it('lists every port of the lab', () => {
+    expect(allPorts(withThrift).map((p) => `${p.key}=${p.port}`)).toEqual([
+      'inventory=50051',
+      'inventory.thrift=50052',
+      'order=3000',
+    ]);
+  });
+
+  it('rejects a placeholder naming an extra port the service lacks', () => {
+    expect(() => resolve(withThrift, '${order.thrift.addr}', { mode: 'native', infra: {} })).toThrow(/no extra port/);
   });
 });

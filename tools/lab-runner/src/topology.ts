@@ -14,24 +14,42 @@ export const composeInfra: InfraEndpoints = {
 export interface Placement {
   mode: Mode;
   infra: InfraEndpoints;
-  /** Native runs may move services to other ports (tests use free ones). */
+  /** Native runs may move services to other ports (tests use free ones): by service name, or `service.extra`. */
   ports?: Record<string, number>;
 }
 
-const placeholder = /\$\{([a-z0-9-]+)\.([a-z]+)\}/g;
+// ${name.key} or ${name.extra.key}, where `extra` names one of the service's extraPorts.
+const placeholder = /\$\{([a-z0-9-]+)(?:\.([a-z0-9-]+))?\.([a-z]+)\}/g;
 
-export function portOf(lab: LabSpec, name: string, placement: Placement): number {
-  return placement.ports?.[name] ?? lab.services[name]!.port;
+export function portOf(lab: LabSpec, name: string, placement: Placement, extra?: string): number {
+  const spec = lab.services[name]!;
+  if (extra === undefined) return placement.ports?.[name] ?? spec.port;
+  const declared = spec.extraPorts?.[extra];
+  if (!declared) throw new Error(`lab ${lab.id}: service ${name} has no extra port "${extra}"`);
+  return placement.ports?.[`${name}.${extra}`] ?? declared.port;
+}
+
+/** Every port of every service: its main port (key = service name) and extra ones (`service.extra`). */
+export function allPorts(lab: LabSpec): { key: string; service: string; extra?: string; port: number }[] {
+  return Object.entries(lab.services).flatMap(([service, spec]) => [
+    { key: service, service, port: spec.port },
+    ...Object.entries(spec.extraPorts ?? {}).map(([extra, { port }]) => ({
+      key: `${service}.${extra}`,
+      service,
+      extra,
+      port,
+    })),
+  ]);
 }
 
 /** Replaces ${service.addr|url} and ${infra.key} placeholders for one run mode. */
 export function resolve(lab: LabSpec, text: string, placement: Placement): string {
-  return text.replace(placeholder, (whole, name: string, key: string) => {
-    const infra = placement.infra[`${name}.${key}` as keyof InfraEndpoints];
+  return text.replace(placeholder, (whole, name: string, extra: string | undefined, key: string) => {
+    const infra = extra === undefined ? placement.infra[`${name}.${key}` as keyof InfraEndpoints] : undefined;
     if (infra !== undefined) return infra;
     if (!lab.services[name]) throw new Error(`lab ${lab.id}: ${whole} names no service or broker`);
     const host = placement.mode === 'native' ? '127.0.0.1' : name;
-    const addr = `${host}:${portOf(lab, name, placement)}`;
+    const addr = `${host}:${portOf(lab, name, placement, extra)}`;
     if (key === 'addr') return addr;
     if (key === 'url') return `http://${addr}`;
     throw new Error(`lab ${lab.id}: ${whole}: use .addr or .url`);
@@ -46,6 +64,9 @@ export function serviceEnv(lab: LabSpec, name: string, placement: Placement): Re
     PORT: String(portOf(lab, name, placement)),
     HOST: placement.mode === 'native' ? '127.0.0.1' : '0.0.0.0',
   };
+  for (const [extra, { env: variable }] of Object.entries(spec.extraPorts ?? {})) {
+    env[variable] = String(portOf(lab, name, placement, extra));
+  }
   for (const [key, value] of Object.entries(spec.env ?? {})) env[key] = resolve(lab, value, placement);
   return env;
 }

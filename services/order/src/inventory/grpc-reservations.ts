@@ -1,62 +1,67 @@
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { loadInventoryProto, type InventoryServiceClient } from '@commlab/contracts';
-import { OrderError } from '../domain/errors.ts';
+import { probe, requestIdHeader } from '@commlab/kit';
 import type { OrderLine } from '../domain/order.ts';
-import type { StockReservations } from '../domain/ports.ts';
-
-export interface GrpcInventory extends StockReservations {
-  close(): void;
-}
+import { requestScope } from '../request-scope.ts';
+import type { InventoryEdge } from './edge.ts';
+import { inventoryTimeout, inventoryUnavailable, refusalToOrderError } from './refusals.ts';
 
 /**
- * Inventory over gRPC. One channel is made at start-up and reused for every call
- * (HTTP/2 multiplexes them); keep-alive pings notice a dead peer between calls.
+ * Inventory over gRPC. One channel is made at start-up and reused for every call (HTTP/2
+ * multiplexes them on one connection); keep-alive pings, also between calls, notice a dead
+ * peer before a call has to. Each call carries its deadline (`grpc-timeout`) and the request id.
  */
-export function grpcInventory(address: string): GrpcInventory {
+export function grpcInventory(address: string): InventoryEdge {
   const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
   const client: InventoryServiceClient = new InventoryService(address, credentials.createInsecure(), {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 5_000,
+    'grpc.keepalive_permit_without_calls': 1,
   });
+
+  const callback = (resolve: () => void, reject: (err: unknown) => void) => (err: ServiceError | null) =>
+    err ? reject(toOrderError(err, address)) : resolve();
 
   return {
     reserve: (orderId: string, lines: readonly OrderLine[], deadline: Date) =>
       new Promise<void>((resolve, reject) => {
-        client.Reserve({ reservationId: orderId, lines: [...lines] }, new Metadata(), { deadline }, (err) =>
-          err ? reject(toOrderError(err, address)) : resolve(),
+        client.Reserve(
+          { reservationId: orderId, lines: [...lines] },
+          metadata(),
+          { deadline },
+          callback(resolve, reject),
         );
       }),
     release: (orderId: string, deadline: Date) =>
       new Promise<void>((resolve, reject) => {
-        client.Release({ reservationId: orderId }, new Metadata(), { deadline }, (err) =>
-          err ? reject(toOrderError(err, address)) : resolve(),
-        );
+        client.Release({ reservationId: orderId }, metadata(), { deadline }, callback(resolve, reject));
       }),
+    ready: () => probe(`grpc://${address}`),
     close: () => client.close(),
   };
 }
 
+function metadata(): Metadata {
+  const metadata = new Metadata();
+  const scope = requestScope.current();
+  if (scope) metadata.set(requestIdHeader, scope.requestId);
+  return metadata;
+}
+
 /** Inventory's status codes in the order domain's words. */
-function toOrderError(err: ServiceError, address: string): OrderError {
-  const subject = err.metadata?.get('error-subject')[0]?.toString();
+function toOrderError(err: ServiceError, address: string) {
   const reason = err.metadata?.get('error-reason')[0]?.toString();
+  const subject = err.metadata?.get('error-subject')[0]?.toString();
   switch (err.code) {
-    case status.NOT_FOUND:
-      return new OrderError('UNKNOWN_SKU', err.details, { subject, cause: err });
-    case status.FAILED_PRECONDITION:
-      if (reason === 'INSUFFICIENT_STOCK')
-        return new OrderError('INSUFFICIENT_STOCK', err.details, { subject, cause: err });
-      break;
     case status.INVALID_ARGUMENT:
-      return new OrderError('INVALID_ORDER', err.details, { subject, cause: err });
+    case status.NOT_FOUND:
+    case status.FAILED_PRECONDITION:
+    case status.ALREADY_EXISTS:
+      return refusalToOrderError({ reason: reason ?? status[err.code], message: err.details, subject }, err);
     case status.DEADLINE_EXCEEDED:
-      return new OrderError('INVENTORY_TIMEOUT', `inventory at ${address} did not answer in time`, { cause: err });
+      return inventoryTimeout(address, err);
     case status.UNAVAILABLE:
-      return new OrderError('INVENTORY_UNAVAILABLE', `inventory at ${address} is unavailable: ${err.details}`, {
-        cause: err,
-      });
+      return inventoryUnavailable(address, err.details, err);
   }
-  return new OrderError('INVENTORY_UNAVAILABLE', `inventory failed: ${status[err.code]} ${err.details}`, {
-    cause: err,
-  });
+  return inventoryUnavailable(address, `${status[err.code]} ${err.details}`, err);
 }

@@ -3,6 +3,7 @@ import type { Infra } from '../define.ts';
 import { nativeInfra, reachable } from '../infra.ts';
 import { readyLabs } from '../labs.ts';
 import { colour, say } from '../say.ts';
+import { allPorts } from '../topology.ts';
 
 /** pnpm lab doctor: what a workshop machine has and lacks, with the fix for each gap. Changes nothing. */
 export async function doctor(): Promise<number> {
@@ -31,11 +32,11 @@ export async function doctor(): Promise<number> {
   }
 
   for (const lab of await readyLabs()) {
-    for (const [name, spec] of Object.entries(lab.services)) {
-      const busy = await reachable(`127.0.0.1:${spec.port}`);
+    for (const { key, port } of allPorts(lab)) {
+      const busy = await reachable(`127.0.0.1:${port}`);
       report(
         !busy,
-        `port ${spec.port} free (${lab.id} ${name})`,
+        `port ${port} free (${lab.id} ${key})`,
         'something else listens there; stop it or that lab cannot start',
       );
     }

@@ -3,6 +3,7 @@ import { loadLab } from '../labs.ts';
 import { ensureInfra, nativeInfra, reachable } from '../infra.ts';
 import { runDir } from '../paths.ts';
 import { startNative } from '../run-lab.ts';
+import { allPorts } from '../topology.ts';
 import { colour, say } from '../say.ts';
 
 /** pnpm lab up <lab>: the lab's services as local processes, with their logs, until Ctrl-C. */
@@ -15,11 +16,9 @@ export async function up(idOrPrefix: string | undefined): Promise<number> {
   say.step(`${colour.bold(`${lab.id}`)} — chapter ${lab.entry.chapter}: ${lab.entry.en} / ${lab.entry.zh}`);
 
   if (!(await ensureInfra(lab.infra))) return 1;
-  for (const [name, spec] of Object.entries(lab.services)) {
-    if (await reachable(`127.0.0.1:${spec.port}`)) {
-      say.fail(
-        `port ${spec.port} (for ${name}) is already in use — is this lab already running? (ss -ltnp | grep ${spec.port})`,
-      );
+  for (const { key, port } of allPorts(lab)) {
+    if (await reachable(`127.0.0.1:${port}`)) {
+      say.fail(`port ${port} (for ${key}) is already in use — is this lab already running? (ss -ltnp | grep ${port})`);
       return 1;
     }
   }
