@@ -1,22 +1,67 @@
-import Fastify, { type FastifyBaseLogger } from 'fastify';
-import { CompactRequestLog, drainOnClose, type Logger } from '@commlab/kit';
+import Fastify, { type FastifyBaseLogger, type FastifyError } from 'fastify';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { CompactRequestLog, drainOnClose, noEdgeReporter, type EdgeReporter, type Logger } from '@commlab/kit';
+import { Fanout } from './domain/fanout.ts';
+import type { Feed } from './domain/feed.ts';
+import { injectRoute } from './http/inject-route.ts';
+import { pollRoute } from './http/poll-route.ts';
+import { sendProblem } from './http/problems.ts';
+import { sseRoute } from './http/sse-route.ts';
+import { pushRoute, type PushLimits } from './ws/push-route.ts';
 
-export interface NotificationDeps {
-  logger: Logger;
+export interface NotificationSettings extends PushLimits {
+  tokenSecret: string;
+  allowedOrigins: string[];
+  longPollWaitMs: number;
+  /** Lab only: POST /inject. */
+  inject: boolean;
 }
 
+export interface NotificationDeps {
+  feed: Feed;
+  logger: Logger;
+  edges?: EdgeReporter;
+}
+
+const clientScript = readFileSync(createRequire(import.meta.url).resolve('@commlab/push/client.js'), 'utf8');
+
 /**
- * The notification service's HTTP surface. Today: health endpoints. Events arrive with the
- * messaging chapter (05) and are pushed to browsers over WebSockets in chapter 06.
+ * The notification service's HTTP surface: one feed of order status changes, pushed over
+ * WebSockets (/ws), Server-Sent Events (/sse) and long-polling (/poll). Builds the app;
+ * never listens.
  */
-export async function createApp({ logger }: NotificationDeps) {
+export async function createApp(settings: NotificationSettings, { feed, logger, edges = noEdgeReporter }: NotificationDeps) {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     return503OnClosing: true,
     logController: new CompactRequestLog(),
   });
   drainOnClose(app);
+  const fanout = new Fanout(feed);
+  app.addHook('onClose', async () => fanout.close());
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) return sendProblem(reply, 'validation', error.message);
+    if (error.statusCode === 413) return sendProblem(reply, 'payload-too-large', error.message);
+    if (error.statusCode && error.statusCode < 500) return sendProblem(reply, 'validation', error.message);
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, 'internal', 'see the notification service log');
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, 'not-found', `no route for ${request.method} ${request.url}`));
+
+  const auth = { secret: settings.tokenSecret, allowedOrigins: settings.allowedOrigins };
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async () => ({ status: 'ready', checks: [] }));
+  app.get('/readyz', async () => {
+    await feed.ping();
+    return { status: 'ready', checks: [{ name: 'feed', ok: true }], streams: fanout.streams };
+  });
+  // The browser client, served to any origin: a module script from another origin needs CORS.
+  app.get('/push/client.js', async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('access-control-allow-origin', '*').send(clientScript),
+  );
+  await pushRoute(app, { fanout, auth, limits: settings, edges });
+  await sseRoute(app, { fanout, auth, edges, heartbeatMs: settings.heartbeatMs, maxBufferedBytes: settings.maxBufferedBytes });
+  await pollRoute(app, { feed, auth, edges, waitMs: settings.longPollWaitMs });
+  if (settings.inject) await injectRoute(app, { feed });
   return app;
 }
