@@ -1,9 +1,14 @@
 import { InterceptingCall, ListenerBuilder, RequesterBuilder, status, type Interceptor } from '@grpc/grpc-js';
 import type { EdgeReporter } from './edges.ts';
 
+/** gRPC metadata naming the calling service (for edge reports only; never trusted for anything else). */
+export const callerHeader = 'commlab-caller';
+
 /**
  * A gRPC client interceptor that reports each unary call to the lab console once it ends:
  * "order → inventory gRPC Reserve OK". `subjectOf` picks the order id out of a request.
+ * It also names the caller in the `commlab-caller` metadata, so the server can report the
+ * same edge from its side.
  */
 export function reportingInterceptor(
   reporter: EdgeReporter,
@@ -18,6 +23,7 @@ export function reportingInterceptor(
         next(message);
       })
       .withStart((metadata, _listener, next) => {
+        metadata.set(callerHeader, edge.from);
         const reporting = new ListenerBuilder()
           .withOnReceiveStatus((result, nextStatus) => {
             reporter.report({

@@ -8,5 +8,5 @@ export { CompactRequestLog } from './http-log.ts';
 export { undocumentedVariables } from './documented.ts';
 export { drainOnClose } from './http-drain.ts';
 export { edgeReporter, noEdgeReporter, type EdgeCrossing, type EdgeReporter } from './edges.ts';
-export { reportingInterceptor } from './grpc-edges.ts';
+export { callerHeader, reportingInterceptor } from './grpc-edges.ts';
 export { reportRequests } from './http-edges.ts';

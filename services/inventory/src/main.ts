@@ -1,4 +1,4 @@
-import { startService } from '@commlab/kit';
+import { edgeReporter, startService } from '@commlab/kit';
 import { createInventoryServer } from './app.ts';
 import { InventoryConfig } from './config.ts';
 import { seedCatalogue } from './domain/catalogue.ts';
@@ -6,8 +6,12 @@ import { StockLedger } from './domain/ledger.ts';
 
 await startService('inventory', InventoryConfig, async (config, logger) => {
   const inventory = new StockLedger(seedCatalogue);
-  const grpc = createInventoryServer({ inventory, logger });
+  const edges = edgeReporter({ url: config.CONSOLE_URL, service: config.SERVICE_NAME ?? 'inventory' });
+  const grpc = createInventoryServer({ inventory, logger, edges });
   const port = await grpc.listen(config.HOST, config.PORT);
   logger.info({ address: `${config.HOST}:${port}`, skus: seedCatalogue.length }, 'inventory gRPC server ready');
-  return [{ name: 'gRPC server', close: grpc.close }];
+  return [
+    { name: 'gRPC server', close: grpc.close },
+    { name: 'edge reporter', close: edges.close },
+  ];
 });

@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { CompactRequestLog, drainOnClose, type Logger } from '@commlab/kit';
+import { CompactRequestLog, drainOnClose, reportRequests, type EdgeReporter, type Logger } from '@commlab/kit';
 import type { Orders } from './domain/orders.ts';
 import { healthRoutes, type ReadinessCheck } from './http/health-routes.ts';
 import { ordersRoutes } from './http/orders-routes.ts';
@@ -17,10 +17,12 @@ export interface AppDeps {
   orders: Orders;
   readiness: ReadinessCheck[];
   logger: Logger;
+  /** Where edge crossings are reported (the lab console); none by default. */
+  edges?: EdgeReporter;
 }
 
 /** The order service's HTTP API. Builds the app; never listens (main.ts and tests decide that). */
-export async function createApp(config: AppConfig, { orders, readiness, logger }: AppDeps) {
+export async function createApp(config: AppConfig, { orders, readiness, logger, edges }: AppDeps) {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -54,6 +56,7 @@ export async function createApp(config: AppConfig, { orders, readiness, logger }
     return { type: `/problems/${request.params.slug}`, ...type };
   });
 
+  if (edges) reportRequests(app, edges, { from: 'client', to: 'order' });
   await app.register(healthRoutes, { checks: readiness });
   await app.register(ordersRoutes, { orders });
   return app;

@@ -1,4 +1,4 @@
-import { probe, startService } from '@commlab/kit';
+import { edgeReporter, probe, reportingInterceptor, startService } from '@commlab/kit';
 import { createApp } from './app.ts';
 import { OrderConfig } from './config.ts';
 import { Orders } from './domain/orders.ts';
@@ -7,7 +7,14 @@ import { openOrderStore } from './store/open-store.ts';
 
 await startService('order', OrderConfig, async (config, logger) => {
   const store = await openOrderStore(config);
-  const inventory = grpcInventory(config.INVENTORY_ADDR);
+  const edges = edgeReporter({ url: config.CONSOLE_URL, service: config.SERVICE_NAME ?? 'order' });
+  const inventory = grpcInventory(config.INVENTORY_ADDR, [
+    reportingInterceptor(edges, {
+      from: 'order',
+      to: 'inventory',
+      subjectOf: (request) => (request as { reservationId?: string }).reservationId,
+    }),
+  ]);
   const orders = new Orders({
     store,
     stock: inventory,
@@ -17,6 +24,7 @@ await startService('order', OrderConfig, async (config, logger) => {
   const app = await createApp(config, {
     orders,
     logger,
+    edges,
     readiness: [
       { name: 'order store', check: store.ping },
       { name: 'inventory', check: () => probe(`grpc://${config.INVENTORY_ADDR}`) },
@@ -26,6 +34,7 @@ await startService('order', OrderConfig, async (config, logger) => {
   return [
     { name: 'HTTP server', close: () => app.close() },
     { name: 'inventory client', close: inventory.close },
+    { name: 'edge reporter', close: edges.close },
     { name: 'order store', close: store.close },
   ];
 });

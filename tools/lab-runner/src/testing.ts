@@ -21,7 +21,14 @@ export interface LabUnderTest {
   logs(name: string): string[];
   /** Rewrites a command written for the lab's default ports to the ports of this run. */
   onItsPorts(command: string): string;
+  /** Stops one service gracefully and starts it again on the same port and data. */
+  restart(name: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface StartLabOptions {
+  /** Extra environment per service, e.g. { notification: { PUSH_HEARTBEAT_MS: '200' } }. */
+  env?: Record<string, Record<string, string>>;
 }
 
 /**
@@ -30,15 +37,19 @@ export interface LabUnderTest {
  * the test drives a lab that is already up instead (`pnpm lab up`, or Compose) on its
  * default ports.
  */
-export async function startLab(id: string): Promise<LabUnderTest> {
+export async function startLab(id: string, options: StartLabOptions = {}): Promise<LabUnderTest> {
   const lab = await loadLab(id);
   if (process.env.COMMLAB_LAB_TARGET === 'running') {
+    if (options.env) throw new Error(`this test sets service settings; run it without COMMLAB_LAB_TARGET=running`);
     const placement: Placement = { mode: 'native', infra: nativeInfra() };
     return {
       addr: (name) => resolvePlaceholders(lab, `\${${name}.addr}`, placement),
       url: (name) => resolvePlaceholders(lab, `\${${name}.url}`, placement),
       logs: () => [],
       onItsPorts: (command) => command,
+      restart: async () => {
+        throw new Error('a test cannot restart services of a lab it did not start');
+      },
       stop: async () => {},
     };
   }
@@ -51,6 +62,7 @@ export async function startLab(id: string): Promise<LabUnderTest> {
     placement: { mode: 'native', infra: nativeInfra(), ports },
     dataDir,
     logFormat: 'json',
+    ...(options.env && { env: options.env }),
     output: (service, line) => {
       const lines = logs.get(service) ?? [];
       lines.push(line);
@@ -62,6 +74,7 @@ export async function startLab(id: string): Promise<LabUnderTest> {
   return {
     addr: running.addr,
     url: running.url,
+    restart: running.restart,
     logs: (name) => logs.get(name) ?? [],
     onItsPorts: (command) =>
       Object.entries(lab.services).reduce(

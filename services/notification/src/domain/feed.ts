@@ -52,7 +52,8 @@ export function toFeedEntry(event: CloudEvent): Omit<FeedEntry, 'id'> {
     problems.push('data.customerId');
   const verb = typeof event.type === 'string' ? orderEventType.exec(event.type)?.[1] : undefined;
   if (!verb) problems.push('type (commlab.order.<change>.v<N>)');
-  if (data.status !== undefined && typeof data.status !== 'string') problems.push('data.status');
+  if (data.status !== undefined && (typeof data.status !== 'string' || !/^[a-z][a-z-]{0,31}$/.test(data.status)))
+    problems.push('data.status (a lower-case word)');
   if (problems.length > 0) throw new FeedError(`event cannot be routed: bad or missing ${problems.join(', ')}`);
   const time = typeof event.time === 'string' && !Number.isNaN(Date.parse(event.time)) ? event.time : new Date().toISOString();
   return {

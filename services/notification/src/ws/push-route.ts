@@ -100,7 +100,10 @@ export async function pushRoute(
         });
       }
       const parsed = parseClientFrame(data, isBinary);
-      if (!parsed.ok) return refuse(closeCodes.protocolError, { type: 'error', ...parsed });
+      if (!parsed.ok) {
+        const { code, message, fatal } = parsed;
+        return refuse(closeCodes.protocolError, { type: 'error', code, message, fatal });
+      }
       if (subscribed) {
         return refuse(closeCodes.protocolError, {
           type: 'error',

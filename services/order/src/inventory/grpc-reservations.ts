@@ -1,4 +1,4 @@
-import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, status, type Interceptor, type ServiceError } from '@grpc/grpc-js';
 import { loadInventoryProto, type InventoryServiceClient } from '@commlab/contracts';
 import { OrderError } from '../domain/errors.ts';
 import type { OrderLine } from '../domain/order.ts';
@@ -12,11 +12,12 @@ export interface GrpcInventory extends StockReservations {
  * Inventory over gRPC. One channel is made at start-up and reused for every call
  * (HTTP/2 multiplexes them); keep-alive pings notice a dead peer between calls.
  */
-export function grpcInventory(address: string): GrpcInventory {
+export function grpcInventory(address: string, interceptors: Interceptor[] = []): GrpcInventory {
   const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
   const client: InventoryServiceClient = new InventoryService(address, credentials.createInsecure(), {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 5_000,
+    interceptors,
   });
 
   return {
