@@ -26,8 +26,8 @@ describe('lab 06-websockets: one client never costs another', () => {
     const overflowed = () => lab.logs('notification').some((line) => line.includes('slow consumer: closing 4409'));
     const fastIds: number[] = [];
     for (let round = 0; round < 40 && !overflowed(); round++) {
-      await inject(lab, Array.from({ length: 2000 }, () => orderEvent(slowCustomer, longId('order'))));
-      fastIds.push(...(await inject(lab, [orderEvent(fastCustomer, `f-${round}`)])));
+      await inject(lab.url('notification'), Array.from({ length: 2000 }, () => orderEvent(slowCustomer, longId('order'))));
+      fastIds.push(...(await inject(lab.url('notification'), [orderEvent(fastCustomer, `f-${round}`)])));
     }
     expect(overflowed()).toBe(true);
     await until(() => fast.events().length === fastIds.length, 'the fast client got every event');
@@ -42,7 +42,7 @@ describe('lab 06-websockets: one client never costs another', () => {
     expect(got.at(-1)).toBe(lastId);
     expect(new Set(got).size).toBe(got.length);
     // ...and resuming after it continues with the next one.
-    const missed = await inject(lab, [orderEvent(slowCustomer, 'after-the-close')]);
+    const missed = await inject(lab.url('notification'), [orderEvent(slowCustomer, 'after-the-close')]);
     const resumed = await subscribed(lab, slowCustomer, { after: lastId });
     await until(() => resumed.events().some((e) => e.id === missed[0]), 'the resumed client caught up');
     expect(resumed.events()[0]!.id).toBeGreaterThan(lastId);
@@ -59,7 +59,7 @@ describe('lab 06-websockets: one client never costs another', () => {
       clients.push(...(await Promise.all(customers.slice(i, i + 100).map((c) => subscribed(lab, c)))));
     }
     const ids = await inject(
-      lab,
+      lab.url('notification'),
       customers.flatMap((customer) => [orderEvent(customer, `${customer}-a`), orderEvent(customer, `${customer}-b`, 'shipped')]),
     );
     await until(() => clients.every((client) => client.events().length >= 2), 'every client got its two events', 60_000);

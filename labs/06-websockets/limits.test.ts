@@ -94,7 +94,7 @@ describe('lab 06-websockets: heartbeats, auth, limits and bad input', () => {
     expect(client.messages[0]).toEqual({ type: 'error', code, message: expect.any(String), fatal: false });
     client.send({ type: 'subscribe' });
     await until(() => client.messages.some((m) => m.type === 'subscribed'), 'subscribed after the error');
-    const [eventId] = await inject(lab, [orderEvent(id, 'o-1')]);
+    const [eventId] = await inject(lab.url('notification'), [orderEvent(id, 'o-1')]);
     await until(() => client.events().length === 1, 'an event');
     expect(client.events()[0]!.id).toBe(eventId);
     client.socket.close();

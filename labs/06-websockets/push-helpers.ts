@@ -15,10 +15,10 @@ export const orderEvent = (customerId: string, orderId: string, status = 'placed
 });
 
 /** Appends events to the feed through the lab-only /inject switch; answers their feed ids. */
-export async function inject(lab: LabUnderTest, events: object[]): Promise<number[]> {
+export async function inject(notificationUrl: string, events: object[]): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < events.length; i += 5_000) {
-    const response = await fetch(`${lab.url('notification')}/inject`, {
+    const response = await fetch(`${notificationUrl}/inject`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(events.slice(i, i + 5_000)),

@@ -15,14 +15,14 @@ describe('lab 06-websockets: reconnect with resume', () => {
   it('sends a reconnecting client exactly the events it missed, after the id it names', async () => {
     const customer = `c-${randomUUID()}`;
     const first = await subscribed(lab, customer);
-    const before = await inject(lab, [orderEvent(customer, 'o-1'), orderEvent(customer, 'o-2')]);
+    const before = await inject(lab.url('notification'), [orderEvent(customer, 'o-1'), orderEvent(customer, 'o-2')]);
     await until(() => first.events().length === 2, 'the first two events');
     first.socket.close(1000);
     await first.closed;
 
-    const missed = await inject(lab, [orderEvent(customer, 'o-1', 'shipped'), orderEvent(customer, 'o-3')]);
+    const missed = await inject(lab.url('notification'), [orderEvent(customer, 'o-1', 'shipped'), orderEvent(customer, 'o-3')]);
     const second = await subscribed(lab, customer, { after: before.at(-1)! });
-    const later = await inject(lab, [orderEvent(customer, 'o-2', 'cancelled')]);
+    const later = await inject(lab.url('notification'), [orderEvent(customer, 'o-2', 'cancelled')]);
     await until(() => second.events().length === 3, 'missed and new events');
 
     expect(first.events().map((e) => e.id)).toEqual(before);
@@ -50,13 +50,13 @@ describe('lab 06-websockets: reconnect with resume', () => {
     }).start();
     await until(() => states.includes('open'), 'client open');
 
-    const sent = await inject(lab, [1, 2, 3].map((n) => orderEvent(customer, `o-${n}`)));
+    const sent = await inject(lab.url('notification'), [1, 2, 3].map((n) => orderEvent(customer, `o-${n}`)));
     await until(() => received.length === 3, 'events before the restart');
     await lab.restart('notification');
     // Appended while the client may still be reconnecting: it must get these from the feed.
-    sent.push(...(await inject(lab, [4, 5, 6].map((n) => orderEvent(customer, `o-${n}`)))));
+    sent.push(...(await inject(lab.url('notification'), [4, 5, 6].map((n) => orderEvent(customer, `o-${n}`)))));
     await until(() => received.length >= 6, 'events after the restart');
-    sent.push(...(await inject(lab, [orderEvent(customer, 'o-7')])));
+    sent.push(...(await inject(lab.url('notification'), [orderEvent(customer, 'o-7')])));
     await until(() => received.length >= 7, 'a live event after the resume');
     client.stop();
 
@@ -68,8 +68,8 @@ describe('lab 06-websockets: reconnect with resume', () => {
   it('sends only the orders a client subscribed to, and says where it starts', async () => {
     const customer = `c-${randomUUID()}`;
     const client = await subscribed(lab, customer, { orders: ['o-keep'] });
-    await inject(lab, [orderEvent(customer, 'o-skip'), orderEvent(customer, 'o-keep'), orderEvent(customer, 'o-skip', 'shipped')]);
-    await inject(lab, [orderEvent(customer, 'o-keep', 'shipped')]);
+    await inject(lab.url('notification'), [orderEvent(customer, 'o-skip'), orderEvent(customer, 'o-keep'), orderEvent(customer, 'o-skip', 'shipped')]);
+    await inject(lab.url('notification'), [orderEvent(customer, 'o-keep', 'shipped')]);
     await until(() => client.events().length === 2, 'the two o-keep events');
     expect(client.events().map((e) => `${e.orderId} ${e.status}`)).toEqual(['o-keep placed', 'o-keep shipped']);
     expect(client.messages[0]).toMatchObject({ type: 'subscribed', orders: ['o-keep'] });

@@ -18,6 +18,7 @@
  * @property {number} [code] close code that led here
  * @property {string} [reason] close reason or error message
  * @property {number} [delayMs] wait before the next attempt
+ * @property {number} [after] on open: the id the server resumes after
  */
 /**
  * @typedef {object} PushClientOptions
@@ -115,11 +116,12 @@ export class PushClient {
 
   /** @param {string} text */
   #receive(text) {
+    if (this.#stopped) return;
     /** @type {ServerMessage} */
     const message = JSON.parse(text);
     if (message.type === 'subscribed') {
       this.#attempt = 0; // a working connection resets the backoff
-      this.#status({ state: 'open' });
+      this.#status({ state: 'open', after: message.after });
     } else if (message.type === 'event') {
       // The server sends each id once per connection; the guard makes a resume overlap harmless.
       if (this.#lastId !== undefined && message.event.id <= this.#lastId) return;

@@ -82,7 +82,7 @@ function onCrossing(crossing) {
   }
   const item = document.createElement('li');
   item.innerHTML = `<span class="time"></span><span><span class="proto"></span> <span class="edge-name"></span> <span class="label"></span></span><span class="detail"></span>`;
-  item.querySelector('.time').textContent = new Date(crossing.at).toLocaleTimeString();
+  item.querySelector('.time').textContent = new Date(crossing.at).toLocaleTimeString([], { hour12: false });
   item.querySelector('.proto').textContent = crossing.protocol;
   item.querySelector('.edge-name').textContent = `${crossing.from} → ${crossing.to}`;
   const label = item.querySelector('.label');
