@@ -19,7 +19,11 @@ const { values } = parseArgs({
   },
 });
 const base = `http://${values.server}`;
-const [clients, events, samples] = [values.clients, values.events, values.samples].map(Number) as [number, number, number];
+const [clients, events, samples] = [values.clients, values.events, values.samples].map(Number) as [
+  number,
+  number,
+  number,
+];
 
 interface Listener {
   received: PushEvent[];

@@ -32,9 +32,17 @@ describe('lab 06-websockets: heartbeats, auth, limits and bad input', () => {
 
   it.each([
     ['no token', 401, {}],
-    ['a token signed with another secret', 401, { authorization: 'Bearer eyJzdWIiOiJjLTEiLCJleHAiOjk5OTk5OTk5OTl9.c2lnbmF0dXJl' }],
+    [
+      'a token signed with another secret',
+      401,
+      { authorization: 'Bearer eyJzdWIiOiJjLTEiLCJleHAiOjk5OTk5OTk5OTl9.c2lnbmF0dXJl' },
+    ],
     ['an expired token', 401, { authorization: `Bearer ${tokenFor('c-1', -10)}` }],
-    ['a token and a foreign origin', 403, { authorization: `Bearer ${tokenFor('c-1')}`, origin: 'http://evil.example' }],
+    [
+      'a token and a foreign origin',
+      403,
+      { authorization: `Bearer ${tokenFor('c-1')}`, origin: 'http://evil.example' },
+    ],
   ])('refuses an upgrade with %s by HTTP %i, never opening a socket', async (_label, status, headers) => {
     const socket = new WebSocket(`ws://${lab.addr('notification')}/ws`, [subprotocol], { headers });
     const outcome = await new Promise<{ status?: number; opened: boolean; body?: string }>((resolve) => {
@@ -46,7 +54,10 @@ describe('lab 06-websockets: heartbeats, auth, limits and bad input', () => {
       });
     });
     expect(outcome).toMatchObject({ status, opened: false });
-    expect(JSON.parse(outcome.body!)).toMatchObject({ status, type: status === 401 ? '/problems/unauthorized' : '/problems/forbidden-origin' });
+    expect(JSON.parse(outcome.body!)).toMatchObject({
+      status,
+      type: status === 401 ? '/problems/unauthorized' : '/problems/forbidden-origin',
+    });
   });
 
   it('accepts a browser from the console origin, with the token as a subprotocol', async () => {
@@ -130,8 +141,13 @@ describe('lab 06-websockets: heartbeats, auth, limits and bad input', () => {
       body: JSON.stringify([orderEvent(id, 'o-1'), { type: 'commlab.order.placed.v1', subject: 'o-2', data: {} }]),
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ type: '/problems/validation', detail: expect.stringMatching(/event 1: .*data\.customerId/) });
-    const poll = await fetch(`${lab.url('notification')}/poll?after=0&waitMs=0`, { headers: { authorization: `Bearer ${tokenFor(id)}` } });
+    expect(await response.json()).toMatchObject({
+      type: '/problems/validation',
+      detail: expect.stringMatching(/event 1: .*data\.customerId/),
+    });
+    const poll = await fetch(`${lab.url('notification')}/poll?after=0&waitMs=0`, {
+      headers: { authorization: `Bearer ${tokenFor(id)}` },
+    });
     expect(((await poll.json()) as { events: unknown[] }).events).toEqual([]);
   });
 });

@@ -17,8 +17,14 @@ const { values } = parseArgs({
 });
 const after = values.after === undefined ? undefined : Number(values.after);
 const count = values.count === undefined ? undefined : Number(values.count);
-if (!values.customer || (after !== undefined && !Number.isSafeInteger(after)) || (count !== undefined && !(count > 0))) {
-  console.error('usage: node labs/06-websockets/listen.ts --customer <id> [--after <id>] [--orders a,b] [--count n] [--server host:port]');
+if (
+  !values.customer ||
+  (after !== undefined && !Number.isSafeInteger(after)) ||
+  (count !== undefined && !(count > 0))
+) {
+  console.error(
+    'usage: node labs/06-websockets/listen.ts --customer <id> [--after <id>] [--orders a,b] [--count n] [--server host:port]',
+  );
   process.exit(2);
 }
 const customer = values.customer;
@@ -37,7 +43,9 @@ const client = new PushClient({
   onStatus: (status) => {
     if (status.state === 'open') console.log(`subscribed as ${customer} after #${status.after}`);
     if (status.state === 'reconnecting' && status.delayMs !== undefined)
-      console.log(`closed${status.code ? ` ${status.code}` : ''}${status.reason ? ` (${status.reason})` : ''}; reconnecting in ${status.delayMs} ms`);
+      console.log(
+        `closed${status.code ? ` ${status.code}` : ''}${status.reason ? ` (${status.reason})` : ''}; reconnecting in ${status.delayMs} ms`,
+      );
     if (status.state === 'failed') {
       console.log(`closed ${status.code} (${status.reason}); not retrying`);
       process.exitCode = 1;

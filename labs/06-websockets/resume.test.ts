@@ -20,7 +20,10 @@ describe('lab 06-websockets: reconnect with resume', () => {
     first.socket.close(1000);
     await first.closed;
 
-    const missed = await inject(lab.url('notification'), [orderEvent(customer, 'o-1', 'shipped'), orderEvent(customer, 'o-3')]);
+    const missed = await inject(lab.url('notification'), [
+      orderEvent(customer, 'o-1', 'shipped'),
+      orderEvent(customer, 'o-3'),
+    ]);
     const second = await subscribed(lab, customer, { after: before.at(-1)! });
     const later = await inject(lab.url('notification'), [orderEvent(customer, 'o-2', 'cancelled')]);
     await until(() => second.events().length === 3, 'missed and new events');
@@ -50,11 +53,19 @@ describe('lab 06-websockets: reconnect with resume', () => {
     }).start();
     await until(() => states.includes('open'), 'client open');
 
-    const sent = await inject(lab.url('notification'), [1, 2, 3].map((n) => orderEvent(customer, `o-${n}`)));
+    const sent = await inject(
+      lab.url('notification'),
+      [1, 2, 3].map((n) => orderEvent(customer, `o-${n}`)),
+    );
     await until(() => received.length === 3, 'events before the restart');
     await lab.restart('notification');
     // Appended while the client may still be reconnecting: it must get these from the feed.
-    sent.push(...(await inject(lab.url('notification'), [4, 5, 6].map((n) => orderEvent(customer, `o-${n}`)))));
+    sent.push(
+      ...(await inject(
+        lab.url('notification'),
+        [4, 5, 6].map((n) => orderEvent(customer, `o-${n}`)),
+      )),
+    );
     await until(() => received.length >= 6, 'events after the restart');
     sent.push(...(await inject(lab.url('notification'), [orderEvent(customer, 'o-7')])));
     await until(() => received.length >= 7, 'a live event after the resume');
@@ -68,7 +79,11 @@ describe('lab 06-websockets: reconnect with resume', () => {
   it('sends only the orders a client subscribed to, and says where it starts', async () => {
     const customer = `c-${randomUUID()}`;
     const client = await subscribed(lab, customer, { orders: ['o-keep'] });
-    await inject(lab.url('notification'), [orderEvent(customer, 'o-skip'), orderEvent(customer, 'o-keep'), orderEvent(customer, 'o-skip', 'shipped')]);
+    await inject(lab.url('notification'), [
+      orderEvent(customer, 'o-skip'),
+      orderEvent(customer, 'o-keep'),
+      orderEvent(customer, 'o-skip', 'shipped'),
+    ]);
     await inject(lab.url('notification'), [orderEvent(customer, 'o-keep', 'shipped')]);
     await until(() => client.events().length === 2, 'the two o-keep events');
     expect(client.events().map((e) => `${e.orderId} ${e.status}`)).toEqual(['o-keep placed', 'o-keep shipped']);

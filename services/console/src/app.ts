@@ -19,7 +19,9 @@ export async function createApp(links: LabLinks, { logger, board = new Board() }
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => ({ status: 'ready', checks: [] }));
   for (const [path, asset] of Object.entries(assets)) {
-    app.get(path, async (_request, reply) => reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body));
+    app.get(path, async (_request, reply) =>
+      reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body),
+    );
   }
   await reportRoute(app, { board });
   await streamRoute(app, { board });

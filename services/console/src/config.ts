@@ -5,7 +5,9 @@ export const ConsoleConfig = Type.Object({
   ...CommonConfig,
   PORT: Type.Integer({ default: 3080, minimum: 0, maximum: 65535, description: 'console page port' }),
   LAB_ID: Type.Optional(Type.String({ description: 'the lab shown in the page title' })),
-  ORDER_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'order API the page places orders through' })),
+  ORDER_URL: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'order API the page places orders through' }),
+  ),
   NOTIFICATION_PORT: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 65535, description: 'port the page opens its notification WebSocket on' }),
   ),

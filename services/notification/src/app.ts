@@ -31,7 +31,10 @@ const clientScript = readFileSync(createRequire(import.meta.url).resolve('@comml
  * WebSockets (/ws), Server-Sent Events (/sse) and long-polling (/poll). Builds the app;
  * never listens.
  */
-export async function createApp(settings: NotificationSettings, { feed, logger, edges = noEdgeReporter }: NotificationDeps) {
+export async function createApp(
+  settings: NotificationSettings,
+  { feed, logger, edges = noEdgeReporter }: NotificationDeps,
+) {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     return503OnClosing: true,
@@ -47,7 +50,9 @@ export async function createApp(settings: NotificationSettings, { feed, logger, 
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, 'internal', 'see the notification service log');
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 'not-found', `no route for ${request.method} ${request.url}`));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 'not-found', `no route for ${request.method} ${request.url}`),
+  );
 
   const auth = { secret: settings.tokenSecret, allowedOrigins: settings.allowedOrigins };
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -60,7 +65,13 @@ export async function createApp(settings: NotificationSettings, { feed, logger, 
     reply.type('text/javascript; charset=utf-8').header('access-control-allow-origin', '*').send(clientScript),
   );
   await pushRoute(app, { fanout, auth, limits: settings, edges });
-  await sseRoute(app, { fanout, auth, edges, heartbeatMs: settings.heartbeatMs, maxBufferedBytes: settings.maxBufferedBytes });
+  await sseRoute(app, {
+    fanout,
+    auth,
+    edges,
+    heartbeatMs: settings.heartbeatMs,
+    maxBufferedBytes: settings.maxBufferedBytes,
+  });
   await pollRoute(app, { feed, auth, edges, waitMs: settings.longPollWaitMs });
   if (settings.inject) await injectRoute(app, { feed });
   return app;

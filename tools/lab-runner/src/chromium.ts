@@ -12,7 +12,8 @@ const install = 'apt-get update && apt-get install -y chromium';
  */
 export function ensureChromium(): boolean {
   if (existsSync(chromiumPath)) return true;
-  const canInstall = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  const canInstall =
+    process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
   if (canInstall) {
     say.step(`Chromium is missing (${chromiumPath}); installing it: ${install}`);
     spawnSync('sh', ['-c', install], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });

@@ -46,7 +46,13 @@ export interface LabSpec {
 
 export function defineLab(spec: LabSpec): LabSpec {
   if (!spec.console) return spec;
-  const console: ServiceSpec = { service: 'console', port: spec.console.port, health: 'http', memory: '96m', env: spec.console.env ?? {} };
+  const console: ServiceSpec = {
+    service: 'console',
+    port: spec.console.port,
+    health: 'http',
+    memory: '96m',
+    env: spec.console.env ?? {},
+  };
   return {
     ...spec,
     services: { ...spec.services, console },

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Board, type BoardUpdate } from './board.ts';
 
-const crossing = (label: string) => ({ from: 'client', to: 'order', protocol: 'REST', label, at: '2030-01-01T00:00:00Z' });
+const crossing = (label: string) => ({
+  from: 'client',
+  to: 'order',
+  protocol: 'REST',
+  label,
+  at: '2030-01-01T00:00:00Z',
+});
 
 describe('console board', () => {
   it('lists a service as up while it reports, and as silent once it stops', () => {

@@ -54,12 +54,15 @@ export async function labRoutes(app: FastifyInstance, links: LabLinks) {
         .type(response.headers.get('content-type') ?? 'application/json')
         .send(await response.text());
     } catch (err) {
-      return reply.code(502).type(problemContentType).send({
-        type: '/problems/order-unreachable',
-        title: 'Order service unreachable',
-        status: 502,
-        detail: `${links.orderUrl}: ${(err as Error).message}`,
-      });
+      return reply
+        .code(502)
+        .type(problemContentType)
+        .send({
+          type: '/problems/order-unreachable',
+          title: 'Order service unreachable',
+          status: 502,
+          detail: `${links.orderUrl}: ${(err as Error).message}`,
+        });
     }
   });
 }

@@ -77,7 +77,10 @@ function onCrossing(crossing) {
     const known = orders.get(crossing.orderId);
     known?.edges.add(chipOf(crossing.protocol));
     if (known || crossing.status) {
-      trackOrder(crossing.orderId, { status: crossing.status, edges: known?.edges ?? new Set([chipOf(crossing.protocol)]) });
+      trackOrder(crossing.orderId, {
+        status: crossing.status,
+        edges: known?.edges ?? new Set([chipOf(crossing.protocol)]),
+      });
     }
   }
   const item = document.createElement('li');
@@ -127,7 +130,11 @@ async function placeOrder(event) {
     result.className = 'ok';
     result.textContent = `order ${answer.id.slice(0, 8)} ${answer.status}`;
     const known = orders.get(answer.id);
-    trackOrder(answer.id, { customer: answer.customerId, status: known?.status || answer.status, edges: known?.edges ?? new Set() });
+    trackOrder(answer.id, {
+      customer: answer.customerId,
+      status: known?.status || answer.status,
+      edges: known?.edges ?? new Set(),
+    });
   } else {
     result.className = 'bad';
     result.textContent = `${response.status} ${answer.title}: ${answer.detail ?? ''}`;
@@ -151,7 +158,9 @@ async function listen(port) {
     },
     onStatus: (s) => {
       $('#push-state').textContent =
-        s.state === 'open' ? `open as ${customer}` : `${s.state}${s.delayMs !== undefined ? ` (retry in ${s.delayMs} ms)` : ''}`;
+        s.state === 'open'
+          ? `open as ${customer}`
+          : `${s.state}${s.delayMs !== undefined ? ` (retry in ${s.delayMs} ms)` : ''}`;
       $('#push-state').dataset.state = s.state;
     },
   }).start();

@@ -47,7 +47,8 @@ export function toFeedEntry(event: CloudEvent): Omit<FeedEntry, 'id'> {
   const data = (event.data ?? {}) as { customerId?: unknown; status?: unknown };
   const problems: string[] = [];
   if (typeof event.id !== 'string' || event.id.length === 0 || event.id.length > 128) problems.push('id');
-  if (typeof event.subject !== 'string' || event.subject.length === 0 || event.subject.length > 64) problems.push('subject (the order id)');
+  if (typeof event.subject !== 'string' || event.subject.length === 0 || event.subject.length > 64)
+    problems.push('subject (the order id)');
   if (typeof data.customerId !== 'string' || data.customerId.length === 0 || data.customerId.length > 64)
     problems.push('data.customerId');
   const verb = typeof event.type === 'string' ? orderEventType.exec(event.type)?.[1] : undefined;
@@ -55,7 +56,8 @@ export function toFeedEntry(event: CloudEvent): Omit<FeedEntry, 'id'> {
   if (data.status !== undefined && (typeof data.status !== 'string' || !/^[a-z][a-z-]{0,31}$/.test(data.status)))
     problems.push('data.status (a lower-case word)');
   if (problems.length > 0) throw new FeedError(`event cannot be routed: bad or missing ${problems.join(', ')}`);
-  const time = typeof event.time === 'string' && !Number.isNaN(Date.parse(event.time)) ? event.time : new Date().toISOString();
+  const time =
+    typeof event.time === 'string' && !Number.isNaN(Date.parse(event.time)) ? event.time : new Date().toISOString();
   return {
     eventId: event.id,
     customerId: data.customerId as string,

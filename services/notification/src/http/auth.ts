@@ -31,7 +31,12 @@ export function authenticate({ secret, allowedOrigins }: AuthOptions) {
       return sendProblem(reply, 'forbidden-origin', `origin ${origin} is not allowed (PUSH_ALLOWED_ORIGINS)`);
     }
     const token = tokenOf(request);
-    if (!token) return sendProblem(reply, 'unauthorized', 'send a bearer token (Authorization header or bearer.<token> subprotocol)');
+    if (!token)
+      return sendProblem(
+        reply,
+        'unauthorized',
+        'send a bearer token (Authorization header or bearer.<token> subprotocol)',
+      );
     const check = verifyToken(secret, token);
     if (!check.ok) return sendProblem(reply, 'unauthorized', `token ${check.reason}`);
     claimsOf.set(request, check.claims);

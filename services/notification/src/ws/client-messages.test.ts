@@ -19,7 +19,13 @@ describe('client frames', () => {
     ['a fractional resume id', text({ type: 'subscribe', after: 1.5 }), false, 'INVALID_MESSAGE', false],
     ['a resume id given as text', text({ type: 'subscribe', after: '3' }), false, 'INVALID_MESSAGE', false],
     ['an order id that is not text', text({ type: 'subscribe', orders: [5] }), false, 'INVALID_MESSAGE', false],
-    ['more than 100 orders', text({ type: 'subscribe', orders: Array(101).fill('o') }), false, 'INVALID_MESSAGE', false],
+    [
+      'more than 100 orders',
+      text({ type: 'subscribe', orders: Array(101).fill('o') }),
+      false,
+      'INVALID_MESSAGE',
+      false,
+    ],
   ])('refuses %s with %s', (_label, data, binary, code, fatal) => {
     expect(parseClientFrame(data, binary)).toMatchObject({ ok: false, code, fatal });
   });

@@ -1,6 +1,7 @@
 import type { ErrorCode, SubscribeMessage } from '@commlab/push';
 
-export type Parsed = { ok: true; message: SubscribeMessage } | { ok: false; code: ErrorCode; message: string; fatal: boolean };
+export type Parsed =
+  { ok: true; message: SubscribeMessage } | { ok: false; code: ErrorCode; message: string; fatal: boolean };
 
 export const maxOrdersPerSubscribe = 100;
 
@@ -18,11 +19,17 @@ export function parseClientFrame(data: Buffer, isBinary: boolean): Parsed {
   }
   const message = value as Record<string, unknown>;
   if (message.type !== 'subscribe') {
-    return { ok: false, code: 'UNKNOWN_TYPE', message: `unknown message type ${JSON.stringify(message.type)}`, fatal: false };
+    return {
+      ok: false,
+      code: 'UNKNOWN_TYPE',
+      message: `unknown message type ${JSON.stringify(message.type)}`,
+      fatal: false,
+    };
   }
   const problems: string[] = [];
   const { after, orders } = message;
-  if (after !== undefined && (!Number.isSafeInteger(after) || (after as number) < 0)) problems.push('after must be a whole number ≥ 0');
+  if (after !== undefined && (!Number.isSafeInteger(after) || (after as number) < 0))
+    problems.push('after must be a whole number ≥ 0');
   if (
     orders !== undefined &&
     (!Array.isArray(orders) ||

@@ -115,27 +115,31 @@ export async function pushRoute(
       subscribed = true;
       const { after, orders } = parsed.message;
       fanout
-        .open(customerId, { after, orders }, {
-          started: (from) => send({ type: 'subscribed', after: from, orders: orders ?? null }),
-          push: (entry: FeedEntry) => {
-            send({ type: 'event', event: toPushEvent(entry) });
-            edges.report({
-              from: 'notification',
-              to: 'browser',
-              protocol: 'WebSocket',
-              side: 'sent',
-              label: `push #${entry.id} ${entry.status}`,
-              orderId: entry.orderId,
-              status: entry.status,
-            });
-            return socket.bufferedAmount > limits.maxBufferedBytes;
+        .open(
+          customerId,
+          { after, orders },
+          {
+            started: (from) => send({ type: 'subscribed', after: from, orders: orders ?? null }),
+            push: (entry: FeedEntry) => {
+              send({ type: 'event', event: toPushEvent(entry) });
+              edges.report({
+                from: 'notification',
+                to: 'browser',
+                protocol: 'WebSocket',
+                side: 'sent',
+                label: `push #${entry.id} ${entry.status}`,
+                orderId: entry.orderId,
+                status: entry.status,
+              });
+              return socket.bufferedAmount > limits.maxBufferedBytes;
+            },
+            drained: () => drained(socket, limits.maxBufferedBytes / 2),
+            overflow: (lastId) => {
+              request.log.warn({ customerId, lastId, buffered: socket.bufferedAmount }, 'slow consumer: closing 4409');
+              socket.close(closeCodes.slowConsumer, `slow consumer: resume after ${lastId}`);
+            },
           },
-          drained: () => drained(socket, limits.maxBufferedBytes / 2),
-          overflow: (lastId) => {
-            request.log.warn({ customerId, lastId, buffered: socket.bufferedAmount }, 'slow consumer: closing 4409');
-            socket.close(closeCodes.slowConsumer, `slow consumer: resume after ${lastId}`);
-          },
-        })
+        )
         .then(
           (opened) => {
             if (socket.readyState === socket.OPEN) stream = opened;
