@@ -4,8 +4,9 @@ import { closeCodes } from '@commlab/push';
 import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
 import { inject, orderEvent, subscribed, until, type RecordingSocket } from './push-helpers.ts';
 
-// A small buffer limit, so a client that stops reading is caught after a few thousand events.
-const settings = { PUSH_MAX_BUFFERED_BYTES: '65536' };
+// A small buffer limit, so a client that stops reading is caught after a few thousand events;
+// heartbeats far apart, so it is the buffer limit that catches it, not a missed pong.
+const settings = { PUSH_MAX_BUFFERED_BYTES: '65536', PUSH_HEARTBEAT_MS: '600000' };
 /** Long ids make each event bigger, so the kernel's socket buffers fill with fewer of them. */
 const longId = (prefix: string) => `${prefix}-${randomUUID()}-${randomUUID()}`.slice(0, 64);
 

@@ -31,11 +31,15 @@ function renderServices(services) {
   }
 }
 
-function flash(edgeKey) {
+// Both ends of an edge may report one message; count it once, at the sender when the sender
+// is one of the lab's services (browsers and brokers do not report).
+const counts = (crossing) => crossing.side !== 'received' || ['browser', 'broker'].includes(node(crossing.from));
+
+function flash(edgeKey, counted) {
   const edge = document.querySelector(`.edge[data-edge="${edgeKey}"]`);
   if (!edge) return;
   const count = edge.querySelector('.count');
-  count.textContent = String(Number(count.textContent) + 1);
+  if (counted) count.textContent = String(Number(count.textContent) + 1);
   edge.classList.add('used', 'flash');
   setTimeout(() => edge.classList.remove('flash'), 250);
 }
@@ -72,7 +76,7 @@ function renderOrder(orderId, order) {
 }
 
 function onCrossing(crossing) {
-  flash(`${node(crossing.from)}→${node(crossing.to)}`);
+  flash(`${node(crossing.from)}→${node(crossing.to)}`, counts(crossing));
   if (crossing.orderId) {
     const known = orders.get(crossing.orderId);
     known?.edges.add(chipOf(crossing.protocol));

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { EdgeReporter } from '@commlab/kit';
-import type { Feed, FeedEntry } from '../domain/feed.ts';
+import type { Feed } from '../domain/feed.ts';
 import { authenticate, claims, type AuthOptions } from './auth.ts';
-import { toPushEvent } from './push-event.ts';
+import { reportPush, toPushEvent } from './push-event.ts';
 import { resumeQuery, type ResumeQuery } from './resume-query.ts';
 
 const maxBatch = 500;
@@ -56,23 +56,9 @@ export async function pollRoute(
         });
         found = await read();
       }
-      report(deps.edges, found.entries);
+      for (const entry of found.entries) reportPush(deps.edges, 'long-poll', entry);
       // `last` moves past entries the order filter hid, so the next poll does not read them again.
       return { events: found.entries.map(toPushEvent), last: found.last ?? after };
     },
   );
-}
-
-function report(edges: EdgeReporter, entries: FeedEntry[]) {
-  for (const entry of entries) {
-    edges.report({
-      from: 'notification',
-      to: 'browser',
-      protocol: 'long-poll',
-      side: 'sent',
-      label: `event #${entry.id} ${entry.status}`,
-      orderId: entry.orderId,
-      status: entry.status,
-    });
-  }
 }

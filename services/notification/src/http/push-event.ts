@@ -1,3 +1,4 @@
+import type { EdgeReporter } from '@commlab/kit';
 import type { PushEvent } from '@commlab/push';
 import type { FeedEntry } from '../domain/feed.ts';
 
@@ -11,4 +12,17 @@ export function toPushEvent(entry: FeedEntry): PushEvent {
     eventType: entry.eventType,
     time: entry.time,
   };
+}
+
+/** Tells the lab console that an entry went out to a client over `protocol`. */
+export function reportPush(edges: EdgeReporter, protocol: 'WebSocket' | 'SSE' | 'long-poll', entry: FeedEntry): void {
+  edges.report({
+    from: 'notification',
+    to: 'browser',
+    protocol,
+    side: 'sent',
+    label: `push #${entry.id} ${entry.status}`,
+    orderId: entry.orderId,
+    status: entry.status,
+  });
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EdgeReporter } from '@commlab/kit';
 import type { Fanout } from '../domain/fanout.ts';
 import { authenticate, claims, type AuthOptions } from './auth.ts';
-import { toPushEvent } from './push-event.ts';
+import { reportPush, toPushEvent } from './push-event.ts';
 import { sendProblem } from './problems.ts';
 import { resumeQuery, type ResumeQuery } from './resume-query.ts';
 
@@ -49,15 +49,7 @@ export async function sseRoute(
           started: (after) => res.write(`retry: 1000\nevent: subscribed\ndata: ${JSON.stringify({ after })}\n\n`),
           push: (entry) => {
             res.write(`id: ${entry.id}\nevent: order-status\ndata: ${JSON.stringify(toPushEvent(entry))}\n\n`);
-            deps.edges.report({
-              from: 'notification',
-              to: 'browser',
-              protocol: 'SSE',
-              side: 'sent',
-              label: `event #${entry.id} ${entry.status}`,
-              orderId: entry.orderId,
-              status: entry.status,
-            });
+            reportPush(deps.edges, 'SSE', entry);
             return res.writableLength > deps.maxBufferedBytes;
           },
           drained: () => new Promise((resolve) => (res.writableLength === 0 ? resolve() : res.once('drain', resolve))),

@@ -6,7 +6,7 @@ import { closeCodes, subprotocol, type ServerMessage } from '@commlab/push';
 import type { Fanout, Stream } from '../domain/fanout.ts';
 import type { FeedEntry } from '../domain/feed.ts';
 import { authenticate, claims, type AuthOptions } from '../http/auth.ts';
-import { toPushEvent } from '../http/push-event.ts';
+import { reportPush, toPushEvent } from '../http/push-event.ts';
 import { parseClientFrame } from './client-messages.ts';
 import { rateLimiter } from './rate-limit.ts';
 
@@ -122,15 +122,7 @@ export async function pushRoute(
             started: (from) => send({ type: 'subscribed', after: from, orders: orders ?? null }),
             push: (entry: FeedEntry) => {
               send({ type: 'event', event: toPushEvent(entry) });
-              edges.report({
-                from: 'notification',
-                to: 'browser',
-                protocol: 'WebSocket',
-                side: 'sent',
-                label: `push #${entry.id} ${entry.status}`,
-                orderId: entry.orderId,
-                status: entry.status,
-              });
+              reportPush(edges, 'WebSocket', entry);
               return socket.bufferedAmount > limits.maxBufferedBytes;
             },
             drained: () => drained(socket, limits.maxBufferedBytes / 2),
