@@ -73,6 +73,15 @@ describe('lab 06-websockets: heartbeats, auth, limits and bad input', () => {
     socket.close();
   });
 
+  it('closes a connection with 4401 when its token expires', async () => {
+    const id = customer();
+    const client = await openSocket(lab, id, { token: tokenFor(id, 1) });
+    client.send({ type: 'subscribe' });
+    const { code, reason } = await client.closed;
+    expect(code).toBe(closeCodes.tokenExpired);
+    expect(reason).toBe('token expired');
+  });
+
   it('refuses SSE and long-polling without a valid token too', async () => {
     for (const path of ['/sse', '/poll']) {
       const response = await fetch(`${lab.url('notification')}${path}`, { headers: { authorization: 'Bearer nope' } });

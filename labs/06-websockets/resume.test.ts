@@ -90,4 +90,37 @@ describe('lab 06-websockets: reconnect with resume', () => {
     expect(client.messages[0]).toMatchObject({ type: 'subscribed', orders: ['o-keep'] });
     client.socket.close();
   });
+
+  it('resumes Server-Sent Events from Last-Event-ID, as a reconnecting EventSource does', async () => {
+    const customer = `c-${randomUUID()}`;
+    const [first, ...rest] = await inject(
+      lab.url('notification'),
+      [1, 2, 3].map((n) => orderEvent(customer, `o-${n}`)),
+    );
+    const abort = new AbortController();
+    const response = await fetch(`${lab.url('notification')}/sse`, {
+      headers: { authorization: `Bearer ${tokenFor(customer)}`, 'last-event-id': String(first) },
+      signal: abort.signal,
+    });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while ((text.match(/^id: /gm) ?? []).length < rest.length) text += (await reader.read()).value ?? '';
+    abort.abort();
+    expect([...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual(rest);
+    expect(text).toContain(`event: subscribed\ndata: {"after":${first}}`);
+  });
+
+  it('holds a long-poll until an event arrives, then answers it with the id to ask after next', async () => {
+    const customer = `c-${randomUUID()}`;
+    const headers = { authorization: `Bearer ${tokenFor(customer)}` };
+    const start = (await (await fetch(`${lab.url('notification')}/poll?waitMs=0`, { headers })).json()) as {
+      last: number;
+    };
+    const held = fetch(`${lab.url('notification')}/poll?after=${start.last}&waitMs=20000`, { headers });
+    const [id] = await inject(lab.url('notification'), [orderEvent(customer, 'o-1')]);
+    const answer = (await (await held).json()) as { events: { id: number }[]; last: number };
+    expect(answer.events.map((e) => e.id)).toEqual([id]);
+    expect(answer.last).toBe(id);
+  });
 });
