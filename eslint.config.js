@@ -12,6 +12,17 @@ export default tseslint.config(
     },
   },
   {
+    // Scripts that browsers load as they are (the console page, the push client).
+    files: ['services/console/src/page/**/*.js', 'packages/push/src/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'fetch', 'EventSource', 'WebSocket', 'setTimeout', 'clearTimeout'].map(
+          (name) => [name, 'readonly'],
+        ),
+      ),
+    },
+  },
+  {
     // Only configuration modules read the environment (STYLE.md: one typed config per service).
     files: ['services/*/src/**/*.ts'],
     ignores: ['services/*/src/config.ts'],

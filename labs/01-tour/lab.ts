@@ -1,7 +1,7 @@
 import { defineLab } from '@commlab/lab-runner/define';
 
-// One order end to end. Today: REST → gRPC (order reserves stock in inventory).
-// The broker and WebSocket legs join as chapters 5 and 6 land.
+// One order end to end. Today: REST → gRPC (order reserves stock in inventory), drawn live
+// by the lab console. The broker and WebSocket legs join as chapters 5 and 6 land.
 export default defineLab({
   id: '01-tour',
   infra: [],
@@ -14,7 +14,17 @@ export default defineLab({
       memory: '192m',
       env: { INVENTORY_ADDR: '${inventory.addr}' },
     },
-    notification: { service: 'notification', port: 3001, health: 'http', memory: '128m' },
+    notification: {
+      service: 'notification',
+      port: 3001,
+      health: 'http',
+      memory: '128m',
+      env: { PUSH_ALLOWED_ORIGINS: 'http://127.0.0.1:${console.port},http://localhost:${console.port}' },
+    },
+  },
+  console: {
+    port: 3080,
+    env: { LAB_ID: '01-tour', ORDER_URL: '${order.url}', NOTIFICATION_PORT: '${notification.port}' },
   },
   links: [
     { label: 'Orders API', url: '${order.url}/orders' },

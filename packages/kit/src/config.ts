@@ -52,4 +52,10 @@ export const CommonConfig = {
   }),
   HOST: Type.String({ default: '127.0.0.1', description: 'interface to listen on (0.0.0.0 in containers)' }),
   DATA_DIR: Type.String({ default: '.run/data', description: 'where a service keeps its files' }),
+  CONSOLE_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description: 'lab console base URL; set, the service reports edge crossings',
+    }),
+  ),
 };

@@ -10,3 +10,6 @@ export { drainOnClose } from './http-drain.ts';
 export { healthRoutes, type ReadinessCheck } from './health-routes.ts';
 export { requestIdHeader, requestIdFrom } from './request-id.ts';
 export { requestTimeoutHeader, requestTimeoutFrom, maxRequestTimeoutMs } from './request-timeout.ts';
+export { edgeReporter, noEdgeReporter, type EdgeCrossing, type EdgeReporter } from './edges.ts';
+export { callerHeader, reportingInterceptor } from './grpc-edges.ts';
+export { reportRequests } from './http-edges.ts';

@@ -2,13 +2,15 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { inventoryPackageDefinition, loadInventoryProto } from '@commlab/contracts';
-import type { Logger } from '@commlab/kit';
+import type { EdgeReporter, Logger } from '@commlab/kit';
 import type { Inventory } from './domain/ledger.ts';
 import { inventoryHandlers } from './grpc/inventory-service.ts';
 
 export interface InventoryDeps {
   inventory: Inventory;
   logger: Logger;
+  /** Where edge crossings are reported (the lab console); none by default. */
+  edges?: EdgeReporter;
 }
 
 export interface InventoryServer {
@@ -24,10 +26,10 @@ export interface InventoryServer {
 export const maxMessageBytes = 64 * 1024;
 
 /** The inventory gRPC server with the standard health service and server reflection. */
-export function createInventoryServer({ inventory, logger }: InventoryDeps): InventoryServer {
+export function createInventoryServer({ inventory, logger, edges }: InventoryDeps): InventoryServer {
   const server = new Server({ 'grpc.max_receive_message_length': maxMessageBytes });
   const proto = loadInventoryProto();
-  server.addService(proto.commlab.inventory.v1.InventoryService.service, inventoryHandlers(inventory, logger));
+  server.addService(proto.commlab.inventory.v1.InventoryService.service, inventoryHandlers(inventory, logger, edges));
 
   const health = new HealthImplementation({
     '': 'NOT_SERVING',

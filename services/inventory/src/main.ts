@@ -1,5 +1,5 @@
 import { openEventBus } from '@commlab/events';
-import { startService, type Closeable } from '@commlab/kit';
+import { edgeReporter, startService, type Closeable } from '@commlab/kit';
 import { createInventoryServer } from './app.ts';
 import { InventoryConfig } from './config.ts';
 import { seedCatalogue } from './domain/catalogue.ts';
@@ -14,6 +14,7 @@ import { createThriftServer } from './thrift/server.ts';
 await startService('inventory', InventoryConfig, async (config, logger) => {
   const inventory = withReserveDelay(new StockLedger(seedCatalogue), config.RESERVE_DELAY_MS);
   const parts: Closeable[] = [];
+  const edges = edgeReporter({ url: config.CONSOLE_URL, service: config.SERVICE_NAME ?? 'inventory' });
 
   if (config.HTTP_PORT !== undefined) {
     const http = await createHttpApp({ inventory, logger });
@@ -28,7 +29,7 @@ await startService('inventory', InventoryConfig, async (config, logger) => {
     parts.push({ name: 'Thrift server', close: thrift.close });
   }
   // gRPC last: its health check is what the lab runner waits for, so every edge is up by then.
-  const grpc = createInventoryServer({ inventory, logger });
+  const grpc = createInventoryServer({ inventory, logger, edges });
   const bus = await openEventBus(config, logger);
   const stockRequests = await bus?.subscriber.subscribe(
     { group: 'inventory.stock-requests', types: stockRequestTypes },
@@ -46,5 +47,6 @@ await startService('inventory', InventoryConfig, async (config, logger) => {
     ...parts,
     { name: 'stock requests subscription', close: () => stockRequests?.close() },
     { name: 'event bus', close: () => bus?.close() },
+    { name: 'edge reporter', close: edges.close },
   ];
 });

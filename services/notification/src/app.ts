@@ -1,21 +1,55 @@
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError } from 'fastify';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { CompactRequestLog, drainOnClose, healthRoutes, type Logger, type ReadinessCheck } from '@commlab/kit';
+import {
+  CompactRequestLog,
+  drainOnClose,
+  healthRoutes,
+  noEdgeReporter,
+  type EdgeReporter,
+  type Logger,
+  type ReadinessCheck,
+} from '@commlab/kit';
+import { Fanout } from './domain/fanout.ts';
+import type { Feed } from './domain/feed.ts';
 import type { NotificationLog } from './domain/notifications.ts';
+import { injectRoute } from './http/inject-route.ts';
 import { notificationsRoutes } from './http/notifications-routes.ts';
-import { errorHandler } from './http/problems.ts';
+import { pollRoute } from './http/poll-route.ts';
+import { sendProblem } from './http/problems.ts';
+import { sseRoute } from './http/sse-route.ts';
+import { pushRoute, type PushLimits } from './ws/push-route.ts';
 
-export interface NotificationDeps {
-  logger: Logger;
-  log: NotificationLog;
-  readiness: ReadinessCheck[];
+export interface NotificationSettings extends PushLimits {
+  tokenSecret: string;
+  allowedOrigins: string[];
+  longPollWaitMs: number;
+  /** Lab only: POST /inject. */
+  inject: boolean;
 }
 
+export interface NotificationDeps {
+  feed: Feed;
+  /** What each customer was told, in order (filled from order events); GET /notifications. */
+  log?: NotificationLog;
+  logger: Logger;
+  edges?: EdgeReporter;
+  /** Dependencies beyond the feed that /readyz checks (the notification log, the event bus). */
+  readiness?: ReadinessCheck[];
+}
+
+const clientScript = readFileSync(createRequire(import.meta.url).resolve('@commlab/push/client.js'), 'utf8');
+
 /**
- * The notification service's HTTP surface: health, and the notification log (what each
- * customer was told, in order). Chapter 6 pushes the same log to browsers over WebSockets.
+ * The notification service's HTTP surface: one feed of order status changes, pushed over
+ * WebSockets (/ws), Server-Sent Events (/sse) and long-polling (/poll), and the notification
+ * log (GET /notifications). Builds the app; never listens.
  */
-export async function createApp({ logger, log, readiness }: NotificationDeps) {
+export async function createApp(
+  settings: NotificationSettings,
+  { feed, log, logger, edges = noEdgeReporter, readiness = [] }: NotificationDeps,
+) {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     return503OnClosing: true,
@@ -24,8 +58,35 @@ export async function createApp({ logger, log, readiness }: NotificationDeps) {
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   drainOnClose(app);
-  app.setErrorHandler(errorHandler);
-  await app.register(healthRoutes, { checks: readiness });
-  await app.register(notificationsRoutes, { log });
+  const fanout = new Fanout(feed);
+  app.addHook('onClose', async () => fanout.close());
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) return sendProblem(reply, 'validation', error.message);
+    if (error.statusCode === 413) return sendProblem(reply, 'payload-too-large', error.message);
+    if (error.statusCode && error.statusCode < 500) return sendProblem(reply, 'validation', error.message);
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, 'internal', 'see the notification service log');
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 'not-found', `no route for ${request.method} ${request.url}`),
+  );
+
+  const auth = { secret: settings.tokenSecret, allowedOrigins: settings.allowedOrigins };
+  await app.register(healthRoutes, { checks: [{ name: 'feed', check: feed.ping }, ...readiness] });
+  if (log) await app.register(notificationsRoutes, { log });
+  // The browser client, served to any origin: a module script from another origin needs CORS.
+  app.get('/push/client.js', async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('access-control-allow-origin', '*').send(clientScript),
+  );
+  await pushRoute(app, { fanout, auth, limits: settings, edges });
+  await sseRoute(app, {
+    fanout,
+    auth,
+    edges,
+    heartbeatMs: settings.heartbeatMs,
+    maxBufferedBytes: settings.maxBufferedBytes,
+  });
+  await pollRoute(app, { feed, auth, edges, waitMs: settings.longPollWaitMs });
+  if (settings.inject) await injectRoute(app, { feed });
   return app;
 }

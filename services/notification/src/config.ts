@@ -13,4 +13,34 @@ export const NotificationConfig = Type.Object({
   NOTIFICATION_DB_FILE: Type.Optional(
     Type.String({ description: 'SQLite file when DATABASE_URL is unset; default DATA_DIR/notifications.sqlite' }),
   ),
+  FEED_DB_FILE: Type.Optional(
+    Type.String({ description: 'SQLite file of the push feed; default DATA_DIR/feed.sqlite' }),
+  ),
+  PUSH_TOKEN_SECRET: Type.String({
+    default: 'commlab-lab-secret',
+    minLength: 16,
+    description: 'HMAC secret that signs and checks bearer tokens (a lab default; set your own anywhere else)',
+  }),
+  PUSH_ALLOWED_ORIGINS: Type.String({
+    default: 'http://127.0.0.1:3080,http://localhost:3080',
+    description: 'comma-separated browser origins allowed to connect, or *',
+  }),
+  PUSH_HEARTBEAT_MS: Type.Integer({
+    default: 15_000,
+    minimum: 50,
+    description: 'ping interval; no pong by the next ping = dead',
+  }),
+  PUSH_MAX_BUFFERED_BYTES: Type.Integer({
+    default: 1_048_576,
+    minimum: 1024,
+    description: 'unsent bytes a client may fall behind before it is closed with 4409',
+  }),
+  PUSH_MAX_MESSAGE_BYTES: Type.Integer({
+    default: 4096,
+    minimum: 128,
+    description: 'largest client frame (1009 above)',
+  }),
+  PUSH_RATE_PER_SEC: Type.Integer({ default: 10, minimum: 1, description: 'client frames per second (1008 above)' }),
+  LONGPOLL_WAIT_MS: Type.Integer({ default: 25_000, minimum: 0, description: 'how long /poll holds a request' }),
+  PUSH_INJECT: Type.Boolean({ default: false, description: 'lab only: POST /inject appends events without a broker' }),
 });

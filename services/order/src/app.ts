@@ -6,8 +6,10 @@ import {
   CompactRequestLog,
   drainOnClose,
   healthRoutes,
+  reportRequests,
   requestIdFrom,
   requestIdHeader,
+  type EdgeReporter,
   type Logger,
   type ReadinessCheck,
 } from '@commlab/kit';
@@ -30,10 +32,12 @@ export interface AppDeps {
   lifecycle?: OrderLifecycle;
   readiness: ReadinessCheck[];
   logger: Logger;
+  /** Where edge crossings are reported (the lab console); none by default. */
+  edges?: EdgeReporter;
 }
 
 /** The order service's HTTP API. Builds the app; never listens (main.ts and tests decide that). */
-export async function createApp(config: AppConfig, { orders, lifecycle, readiness, logger }: AppDeps) {
+export async function createApp(config: AppConfig, { orders, lifecycle, readiness, logger, edges }: AppDeps) {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -69,6 +73,7 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
     return { type: `/problems/${request.params.slug}`, ...type };
   });
 
+  if (edges) reportRequests(app, edges, { from: 'client', to: 'order' });
   await app.register(healthRoutes, { checks: readiness });
   await app.register(ordersRoutes, { orders });
   if (lifecycle) await app.register(cancelRoutes, { lifecycle });

@@ -1,4 +1,4 @@
-import { startService } from '@commlab/kit';
+import { edgeReporter, reportingInterceptor, startService } from '@commlab/kit';
 import { createApp } from './app.ts';
 import { checkOrderConfig, OrderConfig } from './config.ts';
 import { OrderLifecycle } from './domain/order-lifecycle.ts';
@@ -12,7 +12,15 @@ await startService('order', OrderConfig, async (config, logger) => {
   checkOrderConfig(config);
   const store = await openOrderStore(config);
   const events = await openEventEdge(config, { outbox: store, logger });
-  const inventory = connectInventory(config); // gRPC, Thrift or REST, by INVENTORY_TRANSPORT
+  const edges = edgeReporter({ url: config.CONSOLE_URL, service: config.SERVICE_NAME ?? 'order' });
+  // gRPC, Thrift or REST, by INVENTORY_TRANSPORT; gRPC calls are reported to the lab console.
+  const inventory = connectInventory(config, [
+    reportingInterceptor(edges, {
+      from: 'order',
+      to: 'inventory',
+      subjectOf: (request) => (request as { reservationId?: string }).reservationId,
+    }),
+  ]);
   const orders = new Orders({
     store,
     stock: withinRequestBudget(inventory),
@@ -28,6 +36,7 @@ await startService('order', OrderConfig, async (config, logger) => {
     orders,
     lifecycle,
     logger,
+    edges,
     readiness: [
       { name: 'order store', check: store.ping },
       // Async checkout does not call inventory; its readiness does not depend on it.
@@ -40,6 +49,7 @@ await startService('order', OrderConfig, async (config, logger) => {
     { name: 'HTTP server', close: () => app.close() },
     { name: 'events', close: events.close },
     { name: 'inventory client', close: inventory.close },
+    { name: 'edge reporter', close: edges.close },
     { name: 'order store', close: store.close },
   ];
 });

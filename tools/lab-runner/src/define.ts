@@ -7,7 +7,11 @@
  *   ${inventory.addr}  host:port of the `inventory` service (127.0.0.1:50051 / inventory:50051)
  *   ${order.url}       http://host:port of the `order` service
  *   ${inventory.thrift.addr}  host:port of a service's extra port named `thrift` (see extraPorts)
+ *   ${console.port}    just the port (what a browser on this machine uses in either mode)
  *   ${kafka.brokers} ${rabbitmq.url} ${postgres.url}   the brokers' and database's endpoints
+ *
+ * A service that names another by `.addr` or `.url` calls it, so it starts after it; naming
+ * only a `.port` implies no start order.
  */
 export type Infra = 'kafka' | 'rabbitmq' | 'postgres';
 
@@ -27,10 +31,21 @@ export interface ServiceSpec {
   memory?: string;
 }
 
+/**
+ * The live lab console (services/console): a page showing the running services and every
+ * message crossing every edge. With it, every other service gets CONSOLE_URL and reports its
+ * edge crossings there.
+ */
+export interface ConsoleSpec {
+  port: number;
+  env?: Record<string, string>;
+}
+
 export interface LabSpec {
   id: string;
   infra: Infra[];
   services: Record<string, ServiceSpec>;
+  console?: ConsoleSpec;
   /** Shown when the lab is up; `url` may use placeholders. */
   links: { label: string; url: string }[];
   /** Commands the reader runs next (a lab of demos may have no services at all), shown by `lab up`. */
@@ -38,5 +53,17 @@ export interface LabSpec {
 }
 
 export function defineLab(spec: LabSpec): LabSpec {
-  return spec;
+  if (!spec.console) return spec;
+  const console: ServiceSpec = {
+    service: 'console',
+    port: spec.console.port,
+    health: 'http',
+    memory: '96m',
+    env: spec.console.env ?? {},
+  };
+  return {
+    ...spec,
+    services: { ...spec.services, console },
+    links: [{ label: 'Lab console', url: '${console.url}' }, ...spec.links],
+  };
 }

@@ -17,6 +17,8 @@ export interface NativeLab {
   stopService(name: string): Promise<void>;
   /** Starts a stopped service again with the same environment and data, once it is ready. */
   startService(name: string): Promise<void>;
+  /** Stops one service (SIGTERM, as on a deploy) and starts it again with the same settings. */
+  restart(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   output?: (service: string, line: string) => void;
   onReady?: (service: string, target: string, ms: number) => void;
+  /** Extra environment per service, over the lab's (tests dial limits down with it). */
+  serviceEnv?: Record<string, Record<string, string>>;
 }
 
 /** Starts a lab's services as local processes, each once what it depends on is ready. */
@@ -43,6 +47,7 @@ export async function startNative(lab: LabSpec, options: StartOptions): Promise<
     LOG_FORMAT: options.logFormat ?? 'pretty',
     ...(process.stdout.isTTY && !process.env.NO_COLOR && { FORCE_COLOR: '1' }),
     ...options.env,
+    ...options.serviceEnv?.[name],
   });
 
   const launch = async (name: string) => {
@@ -89,6 +94,12 @@ export async function startNative(lab: LabSpec, options: StartOptions): Promise<
     },
     startService: async (name) => {
       if (running.has(known(name))) throw new Error(`${name} is already running`);
+      await launch(name);
+    },
+    restart: async (name) => {
+      const service = running.get(known(name));
+      if (service) await stopAll([service]);
+      running.delete(name);
       await launch(name);
     },
     stop: () => stopAll(inStartOrder()),

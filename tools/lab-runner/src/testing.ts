@@ -30,7 +30,14 @@ export interface LabUnderTest {
   stopService(name: string): Promise<void>;
   /** Starts a stopped service again (same environment and data) and waits until it is ready. */
   startService(name: string): Promise<void>;
+  /** Stops one service gracefully and starts it again on the same port and data. */
+  restart(name: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface StartLabOptions {
+  /** Extra environment per service, e.g. { notification: { PUSH_HEARTBEAT_MS: '200' } }. */
+  env?: Record<string, Record<string, string>>;
 }
 
 /**
@@ -41,9 +48,10 @@ export interface LabUnderTest {
  * lab that is already up instead (`pnpm lab up`, or Compose) on its default ports, or on
  * those COMMLAB_LAB_PORTS names.
  */
-export async function startLab(id: string): Promise<LabUnderTest> {
+export async function startLab(id: string, options: StartLabOptions = {}): Promise<LabUnderTest> {
   const lab = await loadLab(id);
   if (process.env.COMMLAB_LAB_TARGET === 'running') {
+    if (options.env) throw new Error(`this test sets service settings; run it without COMMLAB_LAB_TARGET=running`);
     const ports = parseLabPorts(lab, process.env.COMMLAB_LAB_PORTS);
     const placement: Placement = { mode: 'native', infra: nativeInfra(), ports };
     const notHere = async () => {
@@ -57,6 +65,7 @@ export async function startLab(id: string): Promise<LabUnderTest> {
       env: (name) => serviceEnv(lab, name, placement),
       stopService: notHere,
       startService: notHere,
+      restart: notHere,
       stop: async () => {},
     };
   }
@@ -70,6 +79,7 @@ export async function startLab(id: string): Promise<LabUnderTest> {
     dataDir,
     logFormat: 'json',
     env: { EVENT_NAMESPACE: `commlab-test-${randomBytes(4).toString('hex')}` },
+    ...(options.env && { serviceEnv: options.env }),
     output: (service, line) => {
       const lines = logs.get(service) ?? [];
       lines.push(line);
@@ -81,6 +91,7 @@ export async function startLab(id: string): Promise<LabUnderTest> {
   return {
     addr: running.addr,
     url: running.url,
+    restart: running.restart,
     logs: (name) => logs.get(name) ?? [],
     env: running.env,
     stopService: running.stopService,

@@ -52,7 +52,8 @@ export function resolve(lab: LabSpec, text: string, placement: Placement): strin
     const addr = `${host}:${portOf(lab, name, placement, extra)}`;
     if (key === 'addr') return addr;
     if (key === 'url') return `http://${addr}`;
-    throw new Error(`lab ${lab.id}: ${whole}: use .addr or .url`);
+    if (key === 'port') return String(portOf(lab, name, placement));
+    throw new Error(`lab ${lab.id}: ${whole}: use .addr, .url or .port`);
   });
 }
 
@@ -67,13 +68,17 @@ export function serviceEnv(lab: LabSpec, name: string, placement: Placement): Re
   for (const [extra, { env: variable }] of Object.entries(spec.extraPorts ?? {})) {
     env[variable] = String(portOf(lab, name, placement, extra));
   }
+  // The console is optional and never waited for, so its address is not a start-order dependency.
+  if (lab.console && name !== 'console') env.CONSOLE_URL = resolve(lab, '${console.url}', placement);
   for (const [key, value] of Object.entries(spec.env ?? {})) env[key] = resolve(lab, value, placement);
   return env;
 }
 
-/** The services a service's configuration names. */
+/** The services a service's configuration calls (names by .addr or .url). */
 export function dependencies(spec: ServiceSpec, lab: LabSpec): string[] {
-  const names = Object.values(spec.env ?? {}).flatMap((value) => [...value.matchAll(placeholder)].map((m) => m[1]!));
+  const names = Object.values(spec.env ?? {}).flatMap((value) =>
+    [...value.matchAll(placeholder)].filter((m) => m[2] !== 'port').map((m) => m[1]!),
+  );
   return [...new Set(names)].filter((name) => name in lab.services);
 }
 

@@ -1,15 +1,23 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { problemContentType } from '@commlab/kit';
 
-/** Errors as RFC 9457 problem details, like every commlab HTTP service. */
-export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const send = (status: number, type: string, title: string, detail: string) =>
-    reply.code(status).type(problemContentType).send({ type, title, status, detail, instance: request.url });
-  if (error.validation) {
-    const detail = error.validation.map((issue) => `${error.validationContext}${issue.instancePath} ${issue.message}`);
-    return send(400, '/problems/validation', 'Invalid request', detail.join('; '));
-  }
-  if (error.statusCode === 404) return send(404, '/problems/not-found', 'Not found', error.message);
-  request.log.error({ err: error }, 'unhandled error');
-  return send(500, '/problems/internal', 'Internal error', 'see the notification service log');
+/** The notification service's problem types (RFC 9457); the slugs are a contract. */
+export const problemTypes = {
+  unauthorized: { status: 401, title: 'Unauthorized' },
+  'forbidden-origin': { status: 403, title: 'Origin not allowed' },
+  validation: { status: 400, title: 'Invalid request' },
+  'not-found': { status: 404, title: 'Not found' },
+  'payload-too-large': { status: 413, title: 'Payload too large' },
+  internal: { status: 500, title: 'Internal error' },
+} as const;
+
+export type ProblemSlug = keyof typeof problemTypes;
+
+export function sendProblem(reply: FastifyReply, slug: ProblemSlug, detail: string): FastifyReply {
+  const { status, title } = problemTypes[slug];
+  if (status === 401) reply.header('www-authenticate', 'Bearer realm="commlab-notification"');
+  return reply
+    .code(status)
+    .type(problemContentType)
+    .send({ type: `/problems/${slug}`, title, status, detail, instance: reply.request.url.split('?')[0] });
 }

@@ -1,3 +1,4 @@
+import type { Interceptor } from '@grpc/grpc-js';
 import type { InventoryEdge } from './edge.ts';
 import { grpcInventory } from './grpc-reservations.ts';
 import { restInventory } from './rest-reservations.ts';
@@ -11,12 +12,16 @@ export interface InventoryEdgeConfig {
 }
 
 /** The one place INVENTORY_TRANSPORT picks an adapter; all three answer the same StockReservations port. */
-const transports: Record<InventoryEdgeConfig['INVENTORY_TRANSPORT'], (config: InventoryEdgeConfig) => InventoryEdge> = {
-  grpc: (config) => grpcInventory(config.INVENTORY_ADDR),
+const transports: Record<
+  InventoryEdgeConfig['INVENTORY_TRANSPORT'],
+  (config: InventoryEdgeConfig, grpcInterceptors: Interceptor[]) => InventoryEdge
+> = {
+  grpc: (config, grpcInterceptors) => grpcInventory(config.INVENTORY_ADDR, grpcInterceptors),
   thrift: (config) => thriftInventory(config.INVENTORY_THRIFT_ADDR),
   rest: (config) => restInventory(config.INVENTORY_URL),
 };
 
-export function connectInventory(config: InventoryEdgeConfig): InventoryEdge {
-  return transports[config.INVENTORY_TRANSPORT](config);
+/** `grpcInterceptors` wrap every gRPC call (the lab console's edge reporter uses one). */
+export function connectInventory(config: InventoryEdgeConfig, grpcInterceptors: Interceptor[] = []): InventoryEdge {
+  return transports[config.INVENTORY_TRANSPORT](config, grpcInterceptors);
 }

@@ -1,4 +1,4 @@
-import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, status, type Interceptor, type ServiceError } from '@grpc/grpc-js';
 import { loadInventoryProto, type InventoryServiceClient } from '@commlab/contracts';
 import { probe, requestIdHeader } from '@commlab/kit';
 import type { OrderLine } from '../domain/order.ts';
@@ -11,12 +11,13 @@ import { inventoryTimeout, inventoryUnavailable, refusalToOrderError } from './r
  * multiplexes them on one connection); keep-alive pings, also between calls, notice a dead
  * peer before a call has to. Each call carries its deadline (`grpc-timeout`) and the request id.
  */
-export function grpcInventory(address: string): InventoryEdge {
+export function grpcInventory(address: string, interceptors: Interceptor[] = []): InventoryEdge {
   const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
   const client: InventoryServiceClient = new InventoryService(address, credentials.createInsecure(), {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 5_000,
     'grpc.keepalive_permit_without_calls': 1,
+    interceptors,
   });
 
   const callback = (resolve: () => void, reject: (err: unknown) => void) => (err: ServiceError | null) =>

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { ensureChromium } from '../chromium.ts';
 import type { Infra } from '../define.ts';
 import { ensureInfra } from '../infra.ts';
 import { labEntry, readyLabs } from '../labs.ts';
@@ -31,6 +32,8 @@ export async function test(args: string[]): Promise<number> {
 
   say.step('checking brokers and databases the tests need');
   const infraOk = await ensureInfra([...suiteInfra, ...labs.flatMap((lab) => lab.infra)]);
+  say.step('checking the browser the console tests drive');
+  const browserOk = ensureChromium();
 
   say.step(`running tests${only ? ` of ${only}` : ''}`);
   const native = await runVitest(only ? [`labs/${only}`] : []);
@@ -42,6 +45,7 @@ export async function test(args: string[]): Promise<number> {
   say.line();
   for (const c of checks) (c.ok ? say.ok : say.fail)(`${c.name} ${c.ok ? 'passed' : 'FAILED (output above)'}`);
   if (!infraOk) say.fail('some brokers were unreachable (see above); tests that need them failed');
+  if (!browserOk) say.fail('Chromium is missing (see above); the browser tests failed');
   if (nativeOnly && labs.some(hasComposeFile)) {
     say.warn('--native-only: the Compose check of the labs did not run');
   }

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import type { LabUnderTest } from '@commlab/lab-runner/testing';
+import { signToken, subprotocol, type PushEvent, type ServerMessage } from '@commlab/push';
+import { pushSecret } from './lab.ts';
+
+/** Test helpers for lab 06: tokens, injected order events, and a raw WebSocket client that records everything. */
+export const tokenFor = (customerId: string, ttlSeconds = 3600) => signToken(pushSecret, customerId, ttlSeconds);
+
+export const orderEvent = (customerId: string, orderId: string, status = 'placed') => ({
+  id: randomUUID(),
+  type: `commlab.order.${status}.v1`,
+  subject: orderId,
+  data: { customerId, status },
+});
+
+/** Appends events to the feed through the lab-only /inject switch; answers their feed ids. */
+export async function inject(notificationUrl: string, events: object[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < events.length; i += 5_000) {
+    const response = await fetch(`${notificationUrl}/inject`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(events.slice(i, i + 5_000)),
+    });
+    if (response.status !== 200) throw new Error(`inject answered ${response.status}: ${await response.text()}`);
+    ids.push(...((await response.json()) as { ids: number[] }).ids);
+  }
+  return ids;
+}
+
+export async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export interface RecordingSocket {
+  socket: WebSocket;
+  messages: ServerMessage[];
+  events(): PushEvent[];
+  closed: Promise<{ code: number; reason: string }>;
+  send(message: unknown): void;
+}
+
+/** A raw `ws` client (so tests can misbehave: skip pongs, stop reading, send junk). */
+export function openSocket(
+  lab: LabUnderTest,
+  customerId: string,
+  options: WebSocket.ClientOptions & { token?: string } = {},
+): Promise<RecordingSocket> {
+  const { token = tokenFor(customerId), ...wsOptions } = options;
+  const url = `ws://${lab.addr('notification')}/ws`;
+  const socket = new WebSocket(url, [subprotocol], { headers: { authorization: `Bearer ${token}` }, ...wsOptions });
+  const messages: ServerMessage[] = [];
+  socket.on('message', (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+  return new Promise((resolve, reject) => {
+    socket.once('open', () =>
+      resolve({
+        socket,
+        messages,
+        closed,
+        events: () => messages.flatMap((m) => (m.type === 'event' ? [m.event] : [])),
+        send: (message) => socket.send(typeof message === 'string' ? message : JSON.stringify(message)),
+      }),
+    );
+    socket.once('unexpected-response', (_request, response) =>
+      reject(Object.assign(new Error(`upgrade refused: ${response.statusCode}`), { status: response.statusCode })),
+    );
+    socket.once('error', reject);
+  });
+}
+
+/** Opens a socket and subscribes; resolves once the server confirmed the subscription. */
+export async function subscribed(
+  lab: LabUnderTest,
+  customerId: string,
+  subscribe: { after?: number; orders?: string[] } = {},
+  options: WebSocket.ClientOptions = {},
+): Promise<RecordingSocket> {
+  const client = await openSocket(lab, customerId, options);
+  client.send({ type: 'subscribe', ...subscribe });
+  await until(() => client.messages.some((m) => m.type === 'subscribed'), 'subscribed');
+  return client;
+}

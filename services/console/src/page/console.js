@@ -1,0 +1,184 @@
+// The console page: draws what services report (GET /stream), places orders through the
+// console (POST /api/orders) and, when the lab has a notification service, listens to its
+// WebSocket push as the chosen customer with the same client any browser app would use.
+const $ = (selector) => document.querySelector(selector);
+const orders = new Map(); // order id → { customer, status, edges: Set }
+const chipEdges = ['REST', 'gRPC', 'broker', 'WebSocket'];
+
+const node = (name) => {
+  if (['client', 'browser', 'console'].includes(name)) return 'browser';
+  if (['kafka', 'rabbitmq', 'broker'].includes(name)) return 'broker';
+  return name;
+};
+const chipOf = (protocol) => {
+  if (['Kafka', 'RabbitMQ', 'AMQP'].includes(protocol)) return 'broker';
+  if (['WebSocket', 'SSE', 'long-poll'].includes(protocol)) return 'WebSocket';
+  return protocol;
+};
+
+function renderServices(services) {
+  const list = $('#services');
+  list.replaceChildren();
+  for (const service of services) {
+    const item = document.createElement('li');
+    item.className = service.up ? 'up' : 'down';
+    item.dataset.service = service.name;
+    item.innerHTML = `<span class="dot"></span><span></span><span class="muted"></span>`;
+    item.children[1].textContent = service.name;
+    item.children[2].textContent = service.up ? 'up' : 'silent';
+    list.append(item);
+    document.querySelector(`[data-node="${service.name}"]`)?.classList.toggle('up', service.up);
+  }
+}
+
+// Both ends of an edge may report one message; count it once, at the sender when the sender
+// is one of the lab's services (browsers and brokers do not report).
+const counts = (crossing) => crossing.side !== 'received' || ['browser', 'broker'].includes(node(crossing.from));
+
+function flash(edgeKey, counted) {
+  const edge = document.querySelector(`.edge[data-edge="${edgeKey}"]`);
+  if (!edge) return;
+  const count = edge.querySelector('.count');
+  if (counted) count.textContent = String(Number(count.textContent) + 1);
+  edge.classList.add('used', 'flash');
+  setTimeout(() => edge.classList.remove('flash'), 250);
+}
+
+function trackOrder(orderId, update) {
+  const order = orders.get(orderId) ?? { customer: '', status: '', edges: new Set() };
+  Object.assign(order, Object.fromEntries(Object.entries(update).filter(([, v]) => v)));
+  orders.set(orderId, order);
+  renderOrder(orderId, order);
+}
+
+function renderOrder(orderId, order) {
+  $('#orders tbody .empty')?.remove();
+  let row = document.querySelector(`tr[data-order="${orderId}"]`);
+  if (!row) {
+    row = document.createElement('tr');
+    row.dataset.order = orderId;
+    row.innerHTML = `<td><code></code></td><td></td><td class="status"></td><td></td>`;
+    row.children[0].firstChild.textContent = orderId.slice(0, 8);
+    row.children[0].title = orderId;
+    $('#orders tbody').prepend(row);
+  }
+  row.children[1].textContent = order.customer;
+  row.children[2].textContent = order.status;
+  row.children[3].replaceChildren(
+    ...chipEdges.map((edge) => {
+      const chip = document.createElement('span');
+      chip.className = `chip${order.edges.has(edge) ? ' on' : ''}`;
+      chip.dataset.edge = edge;
+      chip.textContent = edge;
+      return chip;
+    }),
+  );
+}
+
+function onCrossing(crossing) {
+  flash(`${node(crossing.from)}→${node(crossing.to)}`, counts(crossing));
+  if (crossing.orderId) {
+    const known = orders.get(crossing.orderId);
+    known?.edges.add(chipOf(crossing.protocol));
+    if (known || crossing.status) {
+      trackOrder(crossing.orderId, {
+        status: crossing.status,
+        edges: known?.edges ?? new Set([chipOf(crossing.protocol)]),
+      });
+    }
+  }
+  const item = document.createElement('li');
+  item.innerHTML = `<span class="time"></span><span><span class="proto"></span> <span class="edge-name"></span> <span class="label"></span></span><span class="detail"></span>`;
+  item.querySelector('.time').textContent = new Date(crossing.at).toLocaleTimeString([], { hour12: false });
+  item.querySelector('.proto').textContent = crossing.protocol;
+  item.querySelector('.edge-name').textContent = `${crossing.from} → ${crossing.to}`;
+  const label = item.querySelector('.label');
+  label.textContent = crossing.label;
+  if (crossing.ok === false) label.classList.add('bad');
+  item.querySelector('.detail').textContent = [
+    crossing.side && `${crossing.service} ${crossing.side}`,
+    crossing.orderId && `order ${crossing.orderId.slice(0, 8)}`,
+    crossing.status,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const list = $('#messages');
+  list.prepend(item);
+  while (list.children.length > 80) list.lastChild.remove();
+}
+
+function connectStream() {
+  const stream = new EventSource('/stream');
+  stream.onopen = () => ($('#stream-state').textContent = 'live');
+  stream.onerror = () => ($('#stream-state').textContent = 'reconnecting…');
+  stream.addEventListener('services', (e) => renderServices(JSON.parse(e.data).services));
+  stream.addEventListener('crossing', (e) => onCrossing(JSON.parse(e.data).crossing));
+}
+
+async function placeOrder(event) {
+  event.preventDefault();
+  const result = $('#order-result');
+  const body = {
+    customerId: $('#customer').value,
+    lines: [{ sku: $('#sku').value, quantity: Number($('#quantity').value) }],
+  };
+  result.className = 'muted';
+  result.textContent = 'placing…';
+  const response = await fetch('/api/orders', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = await response.json();
+  if (response.ok) {
+    result.className = 'ok';
+    result.textContent = `order ${answer.id.slice(0, 8)} ${answer.status}`;
+    const known = orders.get(answer.id);
+    trackOrder(answer.id, {
+      customer: answer.customerId,
+      status: known?.status || answer.status,
+      edges: known?.edges ?? new Set(),
+    });
+  } else {
+    result.className = 'bad';
+    result.textContent = `${response.status} ${answer.title}: ${answer.detail ?? ''}`;
+  }
+}
+
+let push;
+async function listen(port) {
+  push?.stop();
+  const customer = $('#customer').value;
+  const { PushClient } = await import(`http://${location.hostname}:${port}/push/client.js`);
+  push = new PushClient({
+    url: `ws://${location.hostname}:${port}/ws`,
+    token: async () => (await (await fetch(`/api/push-token?customer=${encodeURIComponent(customer)}`)).json()).token,
+    onEvent: (e) => {
+      const known = orders.get(e.orderId);
+      const edges = known?.edges ?? new Set();
+      edges.add('WebSocket');
+      trackOrder(e.orderId, { customer: e.customerId, status: e.status, edges });
+      $('#push-state').textContent = `open as ${customer} · last event #${e.id}`;
+    },
+    onStatus: (s) => {
+      $('#push-state').textContent =
+        s.state === 'open'
+          ? `open as ${customer}`
+          : `${s.state}${s.delayMs !== undefined ? ` (retry in ${s.delayMs} ms)` : ''}`;
+      $('#push-state').dataset.state = s.state;
+    },
+  }).start();
+}
+
+async function main() {
+  connectStream();
+  $('#order-form').addEventListener('submit', (e) => void placeOrder(e));
+  const lab = await (await fetch('/api/lab')).json();
+  $('#lab-id').textContent = lab.labId ?? '';
+  if (lab.notificationPort) {
+    await listen(lab.notificationPort);
+    $('#customer').addEventListener('change', () => void listen(lab.notificationPort));
+  }
+}
+
+void main();

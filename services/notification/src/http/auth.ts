@@ -1,0 +1,51 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { bearerPrefix, verifyToken, type TokenClaims } from '@commlab/push';
+import { sendProblem } from './problems.ts';
+
+export interface AuthOptions {
+  secret: string;
+  /** Origins browsers may connect from; '*' allows any. Clients that send no Origin (non-browsers) pass. */
+  allowedOrigins: readonly string[];
+}
+
+const claimsOf = new WeakMap<FastifyRequest, TokenClaims>();
+
+/** The verified claims of a request that passed `authenticate`. */
+export function claims(request: FastifyRequest): TokenClaims {
+  const found = claimsOf.get(request);
+  if (!found) throw new Error('route is missing the authenticate hook');
+  return found;
+}
+
+/**
+ * A preValidation hook: the origin and the bearer token are checked before anything else
+ * runs — for a WebSocket before the upgrade completes, so a refused client gets a plain
+ * HTTP 401/403 answer and never an open socket. Browsers cannot set headers on a WebSocket,
+ * so the token may also come as the subprotocol `bearer.<token>`.
+ */
+export function authenticate({ secret, allowedOrigins }: AuthOptions) {
+  const anyOrigin = allowedOrigins.includes('*');
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = request.headers.origin;
+    if (origin !== undefined && !anyOrigin && !allowedOrigins.includes(origin)) {
+      return sendProblem(reply, 'forbidden-origin', `origin ${origin} is not allowed (PUSH_ALLOWED_ORIGINS)`);
+    }
+    const token = tokenOf(request);
+    if (!token)
+      return sendProblem(
+        reply,
+        'unauthorized',
+        'send a bearer token (Authorization header or bearer.<token> subprotocol)',
+      );
+    const check = verifyToken(secret, token);
+    if (!check.ok) return sendProblem(reply, 'unauthorized', `token ${check.reason}`);
+    claimsOf.set(request, check.claims);
+  };
+}
+
+function tokenOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
+  const protocols = request.headers['sec-websocket-protocol']?.split(',').map((p) => p.trim()) ?? [];
+  return protocols.find((p) => p.startsWith(bearerPrefix))?.slice(bearerPrefix.length);
+}

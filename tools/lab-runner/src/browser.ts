@@ -1,0 +1,53 @@
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumPath } from './chromium.ts';
+import { repoRoot } from './paths.ts';
+
+/** Where browser tests leave screenshots (ignored by git, kept as CI artifacts). */
+export const testResultsDir = join(repoRoot, 'test-results');
+
+export interface TestBrowser {
+  page: Page;
+  /** Saves a full-page screenshot under test-results/ and returns its path. */
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Real headless Chromium (Debian's, see chromium.ts) with a fresh profile, quiet: no
+ * first-run, sync, component updates or background traffic, so tests talk only to the lab.
+ */
+export async function openBrowser(): Promise<TestBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'commlab-chromium-'));
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    page,
+    async screenshot(name) {
+      mkdirSync(testResultsDir, { recursive: true });
+      const path = join(testResultsDir, `${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
