@@ -52,7 +52,7 @@ export function resolve(lab: LabSpec, text: string, placement: Placement): strin
     const addr = `${host}:${portOf(lab, name, placement, extra)}`;
     if (key === 'addr') return addr;
     if (key === 'url') return `http://${addr}`;
-    if (key === 'port') return String(portOf(lab, name, placement));
+    if (key === 'port') return String(portOf(lab, name, placement, extra));
     throw new Error(`lab ${lab.id}: ${whole}: use .addr, .url or .port`);
   });
 }
@@ -77,7 +77,7 @@ export function serviceEnv(lab: LabSpec, name: string, placement: Placement): Re
 /** The services a service's configuration calls (names by .addr or .url). */
 export function dependencies(spec: ServiceSpec, lab: LabSpec): string[] {
   const names = Object.values(spec.env ?? {}).flatMap((value) =>
-    [...value.matchAll(placeholder)].filter((m) => m[2] !== 'port').map((m) => m[1]!),
+    [...value.matchAll(placeholder)].filter((m) => m[3] !== 'port').map((m) => m[1]!),
   );
   return [...new Set(names)].filter((name) => name in lab.services);
 }
