@@ -1,3 +1,4 @@
+// lab-test: native-only (reads a service's environment and publishes to its broker names)
 import { randomUUID } from 'node:crypto';
 import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

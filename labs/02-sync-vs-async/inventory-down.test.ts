@@ -1,3 +1,4 @@
+// lab-test: native-only (stops and restarts inventory)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
 import { labClient } from './lab-client.ts';

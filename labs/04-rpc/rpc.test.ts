@@ -1,3 +1,4 @@
+// lab-test: native-only (reads inventory's process log)
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';

@@ -1,3 +1,4 @@
+// lab-test: native-only (starts the lab with its own limits)
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeCodes } from '@commlab/push';

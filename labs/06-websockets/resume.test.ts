@@ -1,3 +1,4 @@
+// lab-test: native-only (restarts the notification service)
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PushClient } from '@commlab/push/client.js';

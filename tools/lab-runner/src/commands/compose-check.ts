@@ -1,4 +1,4 @@
-import { existsSync, globSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, globSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostBrokersFileName, movedPortsFile, serviceImage } from '../compose.ts';
 import { prepareEngine, seconds, type Engine } from '../containers/engine.ts';
@@ -125,6 +125,8 @@ async function buildAll(run: Run, labs: LabSpec[]): Promise<Map<string, BuiltIma
   return images;
 }
 
+const nativeOnlyMarker = /^\/\/ lab-test: native-only\b/m;
+
 async function checkLab(run: Run, lab: LabSpec): Promise<LabReport> {
   const report: LabReport = { id: lab.id, passed: 0, failed: 0, skipped: 0, startups: [], memory: new Map() };
   if (!(await ensureInfra(lab.infra))) {
@@ -132,7 +134,15 @@ async function checkLab(run: Run, lab: LabSpec): Promise<LabReport> {
     return report;
   }
   const dir = join(labsDir, lab.id);
-  const testFiles = globSync('**/*.test.ts', { cwd: dir, exclude: (path) => path.includes('node_modules') }).sort();
+  const allFiles = globSync('**/*.test.ts', { cwd: dir, exclude: (path) => path.includes('node_modules') }).sort();
+  // A test that stops, restarts or reconfigures one service, or reads a process's log, needs
+  // a lab it started itself; it says so on a line `// lab-test: native-only (why)` and runs
+  // in the native part only. Counted as skipped here, never as passed.
+  const nativeOnly = allFiles.filter((file) => nativeOnlyMarker.test(readFileSync(join(dir, file), 'utf8')));
+  for (const file of nativeOnly)
+    say.warn(`${lab.id} · ${file}: native-only (controls the lab's processes); not run in containers`);
+  report.skipped += nativeOnly.length;
+  const testFiles = allFiles.filter((file) => !nativeOnly.includes(file));
   let containersOk = true;
   // A running lab is shared state (orders, stock): each test file gets a freshly started lab,
   // as startLab() gives it natively. A lab without tests still has to start healthy once.
