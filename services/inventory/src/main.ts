@@ -31,9 +31,9 @@ await startService('inventory', InventoryConfig, async (config, logger) => {
   // gRPC last: its health check is what the lab runner waits for, so every edge is up by then.
   const grpc = createInventoryServer({ inventory, logger, edges });
   const bus = await openEventBus(config, logger);
-  const stockRequests = await bus?.subscriber.subscribe(
+  const stockRequests = await bus?.subscribe(
     { group: 'inventory.stock-requests', types: stockRequestTypes },
-    stockRequestHandler({ inventory, publisher: bus.publisher, logger }),
+    stockRequestHandler({ inventory, publisher: bus, logger }),
   );
   const port = await grpc.listen(config.HOST, config.PORT);
   const readiness = bus && watchReadiness(grpc.health, [{ name: 'event bus', check: bus.ping }], logger);

@@ -12,7 +12,7 @@ await startService('notification', NotificationConfig, async (config, logger) =>
   const feed = sqliteFeed(config.FEED_DB_FILE ?? join(config.DATA_DIR, 'feed.sqlite'));
   const edges = edgeReporter({ url: config.CONSOLE_URL, service: config.SERVICE_NAME ?? 'notification' });
   const bus = await openEventBus(config, logger);
-  const orderEvents = await bus?.subscriber.subscribe(
+  const orderEvents = await bus?.subscribe(
     { group: 'notification.order-events', types: orderEventTypeList },
     orderEventHandler({ log, feed, logger }),
   );

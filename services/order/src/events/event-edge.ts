@@ -20,7 +20,7 @@ export async function openEventEdge(
 ) {
   const bus = await openEventBus(config, logger);
   const relay =
-    bus && new EventRelay({ outbox, publisher: bus.publisher, logger, intervalMs: config.EVENT_RELAY_INTERVAL_MS });
+    bus && new EventRelay({ outbox, publisher: bus, logger, intervalMs: config.EVENT_RELAY_INTERVAL_MS });
   let stockResults: Subscription | undefined;
   const readiness: ReadinessCheck[] = bus ? [{ name: 'event bus', check: bus.ping }] : [];
 
@@ -31,7 +31,7 @@ export async function openEventEdge(
     start: async (lifecycle: OrderLifecycle) => {
       // Only async checkout waits for inventory's answer by event.
       if (bus && config.CHECKOUT_MODE === 'async') {
-        stockResults = await bus.subscriber.subscribe(
+        stockResults = await bus.subscribe(
           { group: 'order.stock-results', types: stockResultTypes },
           stockResultHandler(lifecycle, logger),
         );
