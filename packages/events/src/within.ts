@@ -24,5 +24,9 @@ const pingTimeoutMs = 2_000;
 
 /** A readiness ping: `request` is one round trip to the broker, bounded so a probe answers in time. */
 export async function roundTrip(request: Promise<unknown>, broker: string): Promise<void> {
-  await within(request, Date.now() + pingTimeoutMs, () => new Error(`${broker} did not answer within ${pingTimeoutMs} ms`));
+  await within(
+    request,
+    Date.now() + pingTimeoutMs,
+    () => new Error(`${broker} did not answer within ${pingTimeoutMs} ms`),
+  );
 }
