@@ -14,19 +14,30 @@ describe('lab 01-tour: the live console in a real browser', () => {
     await lab?.stop();
   });
 
-  it('lists the running services and draws an order placed on the page crossing REST and gRPC', async () => {
+  it('draws an order placed on the page going REST → gRPC → RabbitMQ → WebSocket', async () => {
     const { page } = browser;
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
     await page.goto(lab.url('console'));
     for (const service of ['order', 'inventory', 'notification']) {
       await page.locator(`#services li.up[data-service="${service}"]`).waitFor();
     }
+    await page.locator('#push-state[data-state="open"]').waitFor();
+
     await page.selectOption('#sku', 'MS-002');
     await page.click('#place-order');
     const row = page.locator('#orders tr[data-order]').first();
-    await row.locator('.chip.on[data-edge="REST"]').waitFor();
-    await row.locator('.chip.on[data-edge="gRPC"]').waitFor();
+    await row.waitFor();
+    const orderId = (await row.getAttribute('data-order'))!;
+    for (const edge of ['REST', 'gRPC', 'broker', 'WebSocket']) {
+      await row.locator(`.chip.on[data-edge="${edge}"]`).waitFor();
+    }
     await expect.poll(() => row.locator('.status').textContent()).toBe('confirmed');
-    await page.locator('#messages li', { hasText: 'Reserve OK' }).first().waitFor();
+    const messages = page.locator('#messages li', { hasText: orderId.slice(0, 8) });
+    for (const label of ['Reserve OK', 'publish order.confirmed', 'consume order.confirmed', 'push #']) {
+      await messages.filter({ hasText: label }).first().waitFor();
+    }
     expect(await browser.screenshot('01-tour-console')).toMatch(/01-tour-console\.png$/);
+    expect(errors).toEqual([]);
   });
 });

@@ -1,25 +1,28 @@
 import { defineLab } from '@commlab/lab-runner/define';
 
-// One order end to end. Today: REST → gRPC (order reserves stock in inventory), drawn live
-// by the lab console. The broker and WebSocket legs join as chapters 5 and 6 land.
+// One order end to end: REST → gRPC (order reserves stock in inventory) → RabbitMQ (order's
+// events, published from its outbox) → WebSocket (notification pushes them to the browser),
+// drawn live by the lab console.
+const bus = { EVENT_BUS: 'rabbitmq', AMQP_URL: '${rabbitmq.url}' };
+
 export default defineLab({
   id: '01-tour',
-  infra: [],
+  infra: ['rabbitmq'],
   services: {
-    inventory: { service: 'inventory', port: 50051, health: 'grpc', memory: '160m' },
+    inventory: { service: 'inventory', port: 50051, health: 'grpc', memory: '160m', env: bus },
     order: {
       service: 'order',
       port: 3000,
       health: 'http',
       memory: '192m',
-      env: { INVENTORY_ADDR: '${inventory.addr}' },
+      env: { INVENTORY_ADDR: '${inventory.addr}', ...bus },
     },
     notification: {
       service: 'notification',
       port: 3001,
       health: 'http',
       memory: '128m',
-      env: { PUSH_ALLOWED_ORIGINS: 'http://127.0.0.1:${console.port},http://localhost:${console.port}' },
+      env: { PUSH_ALLOWED_ORIGINS: 'http://127.0.0.1:${console.port},http://localhost:${console.port}', ...bus },
     },
   },
   console: {
@@ -30,5 +33,7 @@ export default defineLab({
     { label: 'Orders API', url: '${order.url}/orders' },
     { label: 'API docs (OpenAPI)', url: '${order.url}/docs' },
     { label: 'Inventory (gRPC)', url: '${inventory.addr}' },
+    { label: 'Notifications', url: '${notification.url}/notifications' },
+    { label: 'RabbitMQ', url: '${rabbitmq.url}' },
   ],
 });

@@ -53,6 +53,27 @@ describe('lab 01-tour: one order end to end', () => {
     expect(await stockOf('SP-010')).toEqual(before);
   });
 
+  it("tells the notification service of the order through RabbitMQ, in the order's event order", async () => {
+    const placed = await fetch(`${lab.url('order')}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: 'reader-tour', lines: [{ sku: 'KB-001', quantity: 1 }] }),
+    });
+    const { id } = (await placed.json()) as { id: string };
+    let types: string[] = [];
+    await expect
+      .poll(
+        async () => {
+          const response = await fetch(`${lab.url('notification')}/notifications?orderId=${id}`);
+          types = ((await response.json()) as { items: { type: string }[] }).items.map((n) => n.type);
+          return types.length;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(2);
+    expect(types).toEqual(['commlab.order.placed.v1', 'commlab.order.confirmed.v1']);
+  });
+
   it('reports every service ready', async () => {
     for (const name of ['order', 'notification']) {
       expect((await fetch(`${lab.url(name)}/readyz`)).status).toBe(200);

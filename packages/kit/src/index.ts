@@ -13,3 +13,4 @@ export { requestTimeoutHeader, requestTimeoutFrom, maxRequestTimeoutMs } from '.
 export { edgeReporter, noEdgeReporter, type EdgeCrossing, type EdgeReporter } from './edges.ts';
 export { callerHeader, reportingInterceptor } from './grpc-edges.ts';
 export { reportRequests } from './http-edges.ts';
+export { busEdges, type BusEdges, type ReportedEvent } from './bus-edges.ts';

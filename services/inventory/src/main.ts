@@ -1,5 +1,5 @@
 import { openEventBus } from '@commlab/events';
-import { edgeReporter, startService, type Closeable } from '@commlab/kit';
+import { busEdges, edgeReporter, startService, type Closeable } from '@commlab/kit';
 import { createInventoryServer } from './app.ts';
 import { InventoryConfig } from './config.ts';
 import { seedCatalogue } from './domain/catalogue.ts';
@@ -14,7 +14,8 @@ import { createThriftServer } from './thrift/server.ts';
 await startService('inventory', InventoryConfig, async (config, logger) => {
   const inventory = withReserveDelay(new StockLedger(seedCatalogue), config.RESERVE_DELAY_MS);
   const parts: Closeable[] = [];
-  const edges = edgeReporter({ url: config.CONSOLE_URL, service: config.SERVICE_NAME ?? 'inventory' });
+  const service = config.SERVICE_NAME ?? 'inventory';
+  const edges = edgeReporter({ url: config.CONSOLE_URL, service });
 
   if (config.HTTP_PORT !== undefined) {
     const http = await createHttpApp({ inventory, logger });
@@ -31,9 +32,10 @@ await startService('inventory', InventoryConfig, async (config, logger) => {
   // gRPC last: its health check is what the lab runner waits for, so every edge is up by then.
   const grpc = createInventoryServer({ inventory, logger, edges });
   const bus = await openEventBus(config, logger);
+  const reports = busEdges(edges, { service, bus: config.EVENT_BUS });
   const stockRequests = await bus?.subscribe(
     { group: 'inventory.stock-requests', types: stockRequestTypes },
-    stockRequestHandler({ inventory, publisher: bus, logger }),
+    reports.handler(stockRequestHandler({ inventory, publisher: reports.publisher(bus), logger })),
   );
   const port = await grpc.listen(config.HOST, config.PORT);
   const readiness = bus && watchReadiness(grpc.health, [{ name: 'event bus', check: bus.ping }], logger);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { openEventBus } from '@commlab/events';
-import { edgeReporter, startService } from '@commlab/kit';
+import { busEdges, edgeReporter, startService } from '@commlab/kit';
 import { createApp } from './app.ts';
 import { NotificationConfig } from './config.ts';
 import { orderEventHandler, orderEventTypeList } from './events/order-events.ts';
@@ -10,11 +10,12 @@ import { sqliteFeed } from './store/sqlite-feed.ts';
 await startService('notification', NotificationConfig, async (config, logger) => {
   const log = await openNotificationLog(config);
   const feed = sqliteFeed(config.FEED_DB_FILE ?? join(config.DATA_DIR, 'feed.sqlite'));
-  const edges = edgeReporter({ url: config.CONSOLE_URL, service: config.SERVICE_NAME ?? 'notification' });
+  const service = config.SERVICE_NAME ?? 'notification';
+  const edges = edgeReporter({ url: config.CONSOLE_URL, service });
   const bus = await openEventBus(config, logger);
   const orderEvents = await bus?.subscribe(
     { group: 'notification.order-events', types: orderEventTypeList },
-    orderEventHandler({ log, feed, logger }),
+    busEdges(edges, { service, bus: config.EVENT_BUS }).handler(orderEventHandler({ log, feed, logger })),
   );
   const app = await createApp(
     {

@@ -11,8 +11,9 @@ import { openOrderStore } from './store/open-store.ts';
 await startService('order', OrderConfig, async (config, logger) => {
   checkOrderConfig(config);
   const store = await openOrderStore(config);
-  const events = await openEventEdge(config, { outbox: store, logger });
-  const edges = edgeReporter({ url: config.CONSOLE_URL, service: config.SERVICE_NAME ?? 'order' });
+  const service = config.SERVICE_NAME ?? 'order';
+  const edges = edgeReporter({ url: config.CONSOLE_URL, service });
+  const events = await openEventEdge(config, { outbox: store, logger, edges, service });
   // gRPC, Thrift or REST, by INVENTORY_TRANSPORT; gRPC calls are reported to the lab console.
   const inventory = connectInventory(config, [
     reportingInterceptor(edges, {

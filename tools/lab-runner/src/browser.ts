@@ -37,6 +37,8 @@ export async function openBrowser(): Promise<TestBrowser> {
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // Shorter than a test's timeout, so a wait that fails names what it waited for.
+  page.setDefaultTimeout(15_000);
   return {
     page,
     async screenshot(name) {

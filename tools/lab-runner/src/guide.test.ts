@@ -31,6 +31,13 @@ describe('lab guides', () => {
     ]);
   });
 
+  it('marks a step "sh check eventually" as one whose output may take a moment to arrive', () => {
+    const steps = guideSteps(['```sh check eventually', 'curl -s localhost:3001/notifications', '```'].join('\n'));
+    expect(steps).toEqual([
+      { command: 'curl -s localhost:3001/notifications', expected: undefined, eventually: true, line: 1 },
+    ]);
+  });
+
   it('lets … stand for any text and matches everything else literally', () => {
     expect(matchesExpected('{"id":"abc-123","status":"confirmed"}\n', '{"id":"…","status":"confirmed"}')).toBe(true);
     expect(matchesExpected('{"id":"abc","status":"cancelled"}', '{"id":"…","status":"confirmed"}')).toBe(false);

@@ -2,13 +2,16 @@
  * Lab guides are executable: a fenced block marked ```sh check is a command CI runs, and the
  * next fenced block after a "You should see" line is its expected output, where "…" stands
  * for anything (ids, times). Blocks marked plain ```sh are shown, not run (long-running
- * commands, steps that stop services).
+ * commands, steps that stop services). ```sh check eventually marks a step whose output
+ * arrives asynchronously (an event still crossing a broker): it is retried for a while.
  */
 export interface GuideStep {
   command: string;
   expected: string | undefined;
   /** The expected block's language: `json` blocks compare as JSON, anything else as text. */
   expectedLang?: string;
+  /** The output may take a moment to appear (asynchronous delivery); retry until it matches. */
+  eventually?: boolean;
   line: number;
 }
 
@@ -37,13 +40,14 @@ export function guideSteps(markdown: string): GuideStep[] {
   }
   const steps: GuideStep[] = [];
   blocks.forEach((block, index) => {
-    if (block.info !== 'sh check') return;
+    if (block.info !== 'sh check' && block.info !== 'sh check eventually') return;
     const next = blocks[index + 1];
     const shown = next?.seeAbove ? next : undefined;
     steps.push({
       command: block.body,
       expected: shown?.body,
       ...(shown && { expectedLang: shown.info.split(' ')[0] }),
+      ...(block.info === 'sh check eventually' && { eventually: true }),
       line: block.line,
     });
   });

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nativeInfra } from './infra.ts';
-import { guideSteps, type GuideStep } from './guide.ts';
+import { guideSteps, matchesStep, type GuideStep } from './guide.ts';
 import type { LabSpec } from './define.ts';
 import { parseLabPorts } from './lab-ports.ts';
 import { loadLab } from './labs.ts';
@@ -135,10 +135,19 @@ export function guideOf(id: string): GuideStep[] {
 
 /** Runs one guide step in bash from the repository root: its exit status and its output. */
 export function runStep(lab: LabUnderTest, step: GuideStep): { status: number | null; output: string } {
-  const run = spawnSync('bash', ['-c', lab.onItsPorts(step.command)], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+  const once = () => {
+    const run = spawnSync('bash', ['-c', lab.onItsPorts(step.command)], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    return { status: run.status, output: `${run.stdout}${run.stderr}` };
+  };
+  let result = once();
+  // A step marked "eventually" waits for asynchronous delivery, as a reader's slower typing does.
+  for (const until = Date.now() + 10_000; step.eventually && !matchesStep(result.output, step) && Date.now() < until;) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    result = once();
+  }
+  return result;
 }

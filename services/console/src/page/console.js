@@ -3,6 +3,16 @@
 // WebSocket push as the chosen customer with the same client any browser app would use.
 const $ = (selector) => document.querySelector(selector);
 const orders = new Map(); // order id → { customer, status, edges: Set }
+// Edges seen for orders not listed yet: reports race the REST answer that lists an order, and
+// a report without a status (a gRPC call) must not be lost because it came first.
+const unlisted = new Map(); // order id → Set of edges
+
+/** The edges an order has crossed so far, listed or not. */
+function edgesOf(orderId) {
+  const edges = orders.get(orderId)?.edges ?? unlisted.get(orderId) ?? new Set();
+  unlisted.delete(orderId);
+  return edges;
+}
 const chipEdges = ['REST', 'gRPC', 'broker', 'WebSocket'];
 
 const node = (name) => {
@@ -78,13 +88,12 @@ function renderOrder(orderId, order) {
 function onCrossing(crossing) {
   flash(`${node(crossing.from)}→${node(crossing.to)}`, counts(crossing));
   if (crossing.orderId) {
-    const known = orders.get(crossing.orderId);
-    known?.edges.add(chipOf(crossing.protocol));
-    if (known || crossing.status) {
-      trackOrder(crossing.orderId, {
-        status: crossing.status,
-        edges: known?.edges ?? new Set([chipOf(crossing.protocol)]),
-      });
+    const edges = edgesOf(crossing.orderId).add(chipOf(crossing.protocol));
+    if (orders.has(crossing.orderId) || crossing.status) {
+      trackOrder(crossing.orderId, { status: crossing.status, edges });
+    } else {
+      unlisted.set(crossing.orderId, edges);
+      if (unlisted.size > 200) unlisted.delete(unlisted.keys().next().value);
     }
   }
   const item = document.createElement('li');
@@ -133,11 +142,10 @@ async function placeOrder(event) {
   if (response.ok) {
     result.className = 'ok';
     result.textContent = `order ${answer.id.slice(0, 8)} ${answer.status}`;
-    const known = orders.get(answer.id);
     trackOrder(answer.id, {
       customer: answer.customerId,
-      status: known?.status || answer.status,
-      edges: known?.edges ?? new Set(),
+      status: orders.get(answer.id)?.status || answer.status,
+      edges: edgesOf(answer.id),
     });
   } else {
     result.className = 'bad';
@@ -154,10 +162,7 @@ async function listen(port) {
     url: `ws://${location.hostname}:${port}/ws`,
     token: async () => (await (await fetch(`/api/push-token?customer=${encodeURIComponent(customer)}`)).json()).token,
     onEvent: (e) => {
-      const known = orders.get(e.orderId);
-      const edges = known?.edges ?? new Set();
-      edges.add('WebSocket');
-      trackOrder(e.orderId, { customer: e.customerId, status: e.status, edges });
+      trackOrder(e.orderId, { customer: e.customerId, status: e.status, edges: edgesOf(e.orderId).add('WebSocket') });
       $('#push-state').textContent = `open as ${customer} · last event #${e.id}`;
     },
     onStatus: (s) => {

@@ -1,5 +1,5 @@
 import { openEventBus, type BusSettings, type Subscription } from '@commlab/events';
-import type { Logger, ReadinessCheck } from '@commlab/kit';
+import { busEdges, type EdgeReporter, type Logger, type ReadinessCheck } from '@commlab/kit';
 import type { EventOutbox } from '../domain/event-ports.ts';
 import type { OrderLifecycle } from '../domain/order-lifecycle.ts';
 import { EventRelay } from './relay.ts';
@@ -16,11 +16,18 @@ export interface EventEdgeConfig extends BusSettings {
  */
 export async function openEventEdge(
   config: EventEdgeConfig,
-  { outbox, logger }: { outbox: EventOutbox; logger: Logger },
+  { outbox, logger, edges, service }: { outbox: EventOutbox; logger: Logger; edges: EdgeReporter; service: string },
 ) {
   const bus = await openEventBus(config, logger);
+  const reports = busEdges(edges, { service, bus: config.EVENT_BUS });
   const relay =
-    bus && new EventRelay({ outbox, publisher: bus, logger, intervalMs: config.EVENT_RELAY_INTERVAL_MS });
+    bus &&
+    new EventRelay({
+      outbox,
+      publisher: reports.publisher(bus),
+      logger,
+      intervalMs: config.EVENT_RELAY_INTERVAL_MS,
+    });
   let stockResults: Subscription | undefined;
   const readiness: ReadinessCheck[] = bus ? [{ name: 'event bus', check: bus.ping }] : [];
 
@@ -33,7 +40,7 @@ export async function openEventEdge(
       if (bus && config.CHECKOUT_MODE === 'async') {
         stockResults = await bus.subscribe(
           { group: 'order.stock-results', types: stockResultTypes },
-          stockResultHandler(lifecycle, logger),
+          reports.handler(stockResultHandler(lifecycle, logger)),
         );
       }
       relay?.start();
