@@ -4,10 +4,12 @@ import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryEventTypes, orderEventTypes } from '@commlab/contracts/events';
 import {
-  minimalRabbitMqNames as rabbitMqNames,
+  deadLetterReason,
   openEventBus,
+  rabbitMqNames,
+  serviceBusNames,
   type CloudEvent,
-  type ServiceBus as EventBus,
+  type EventBus,
 } from '@commlab/events';
 import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
 import { labClient } from './lab-client.ts';
@@ -20,7 +22,7 @@ describe('lab 02-sync-vs-async events', () => {
   let bus: EventBus;
   let amqp: ChannelModel;
   let raw: ConfirmChannel;
-  let names: ReturnType<typeof rabbitMqNames>;
+  let names: ReturnType<typeof serviceBusNames>;
   const tapped: CloudEvent[] = [];
 
   beforeAll(async () => {
@@ -28,12 +30,14 @@ describe('lab 02-sync-vs-async events', () => {
     client = labClient(lab);
     const env = lab.env('order-async');
     const settings = { AMQP_URL: env.AMQP_URL!, EVENT_NAMESPACE: env.EVENT_NAMESPACE! };
-    bus = (await openEventBus({ ...settings, EVENT_BUS: 'rabbitmq', KAFKA_BROKERS: '' }, console))!;
-    await bus.subscriber.subscribe(
+    // The tap dead-letters the poison below too; only its errors are worth printing.
+    const quiet = { info() {}, warn() {}, error: console.error };
+    bus = (await openEventBus({ ...settings, EVENT_BUS: 'rabbitmq', KAFKA_BROKERS: '' }, quiet))!;
+    await bus.subscribe(
       { group: 'lab-test.tap', types: [orderEventTypes.placed, inventoryEventTypes.stockReserved] },
       async (event) => void tapped.push(event),
     );
-    names = rabbitMqNames(settings.EVENT_NAMESPACE);
+    names = serviceBusNames(settings.EVENT_NAMESPACE);
     amqp = await connect(settings.AMQP_URL);
     raw = await amqp.createConfirmChannel();
   });
@@ -66,7 +70,7 @@ describe('lab 02-sync-vs-async events', () => {
     const placed = await tappedFor(orderEventTypes.placed, body.id);
     const reserved = await tappedFor(inventoryEventTypes.stockReserved, body.id);
 
-    for (const event of [placed, placed, reserved, reserved]) await bus.publisher.publish(event);
+    for (const event of [placed, placed, reserved, reserved]) await bus.publish(event);
     await barrier();
 
     expect((await client.stockOf('DK-006')).reserved).toBe(before.reserved + 2);
@@ -93,17 +97,28 @@ describe('lab 02-sync-vs-async events', () => {
   const orderId = randomUUID();
   const brokenOrder = { orderId, status: 'pending', lines: [{ sku: 'HD-004', quantity: 1 }], createdAt: 'now' };
 
+  // Each consumer group dead-letters into its own queue (`<queue>.dlq`); these groups are the
+  // services' (services/*/src/main.ts, services/order/src/events/event-edge.ts).
   it.each([
     [
       'an order.placed whose data breaks the contract',
+      'inventory.stock-requests',
       orderEventTypes.placed,
       ce(orderEventTypes.placed, orderId),
       JSON.stringify(brokenOrder),
       /customerId/,
     ],
-    ['a message that is not a CloudEvent', orderEventTypes.placed, {}, 'hello', /not a CloudEvent: missing/],
+    [
+      'a message that is not a CloudEvent',
+      'notification.order-events',
+      orderEventTypes.placed,
+      {},
+      'hello',
+      /missing CloudEvents attribute/,
+    ],
     [
       'an event whose data is not JSON',
+      'inventory.stock-requests',
       orderEventTypes.placed,
       ce(orderEventTypes.placed, orderId),
       '{"orderId":',
@@ -111,28 +126,34 @@ describe('lab 02-sync-vs-async events', () => {
     ],
     [
       'a stock result for an order the order service never stored',
+      'order.stock-results',
       inventoryEventTypes.stockReserved,
       ce(inventoryEventTypes.stockReserved, orderId),
       JSON.stringify({ orderId, lines: [{ sku: 'HD-004', quantity: 1 }] }),
       /no order/,
     ],
-  ])('dead-letters %s with the reason, and nothing changes', async (_label, type, headers, body, reason) => {
+  ])('dead-letters %s with the reason, and nothing changes', async (_label, group, type, headers, body, reason) => {
     const stockBefore = await client.stockOf('HD-004');
     const messageId = randomUUID();
-    raw.publish(names.exchange, type, Buffer.from(body), { headers, messageId, persistent: true });
+    raw.publish(names.exchange, type, Buffer.from(body), {
+      headers,
+      messageId,
+      contentType: 'application/json',
+      persistent: true,
+    });
     await raw.waitForConfirms();
 
-    const dead = await deadLetter(messageId);
-    expect(String(dead.properties.headers?.['x-poison-reason'])).toMatch(reason);
+    const dead = await deadLetter(rabbitMqNames(names.exchange, names.group(group)).deadLetterQueue, messageId);
+    expect(deadLetterReason(dead.properties.headers)).toMatch(reason);
     expect(await client.stockOf('HD-004')).toEqual(stockBefore);
     expect(await client.notifications(`orderId=${orderId}`)).toEqual([]);
   });
 
   /** Reads the dead-letter queue until the message with this id arrives. */
-  async function deadLetter(messageId: string): Promise<GetMessage> {
+  async function deadLetter(queue: string, messageId: string): Promise<GetMessage> {
     const until = Date.now() + 20_000;
     while (Date.now() < until) {
-      const message = await raw.get(names.deadLetterQueue, { noAck: true });
+      const message = await raw.get(queue, { noAck: true });
       if (message && message.properties.messageId === messageId) return message;
       if (!message) await new Promise((r) => setTimeout(r, 50));
     }

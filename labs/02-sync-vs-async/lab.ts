@@ -3,11 +3,28 @@ import { defineLab } from '@commlab/lab-runner/define';
 // The same checkout twice, side by side. order-sync reserves stock in inventory over gRPC
 // before it answers; order-async stores the order pending, answers 202, and lets inventory
 // answer by event over RabbitMQ. Same service code: only CHECKOUT_MODE differs.
-const bus = { EVENT_BUS: 'rabbitmq', AMQP_URL: '${rabbitmq.url}' };
+//
+// The events' broker is this lab's switch: `EVENT_BUS=kafka ./lab up 02-sync-vs-async` runs
+// the same services over Kafka (the services pick the adapter from EVENT_BUS). The generated
+// Compose files stay on RabbitMQ: generate them without EVENT_BUS set.
+const buses = {
+  rabbitmq: {
+    infra: 'rabbitmq',
+    env: { EVENT_BUS: 'rabbitmq', AMQP_URL: '${rabbitmq.url}' },
+    link: { label: 'RabbitMQ', url: '${rabbitmq.url}' },
+  },
+  kafka: {
+    infra: 'kafka',
+    env: { EVENT_BUS: 'kafka', KAFKA_BROKERS: '${kafka.brokers}' },
+    link: { label: 'Kafka (bootstrap)', url: '${kafka.brokers}' },
+  },
+} as const;
+const chosen = process.env.EVENT_BUS === 'kafka' ? buses.kafka : buses.rabbitmq;
+const bus = chosen.env;
 
 export default defineLab({
   id: '02-sync-vs-async',
-  infra: ['rabbitmq'],
+  infra: [chosen.infra],
   services: {
     inventory: { service: 'inventory', port: 50051, health: 'grpc', memory: '160m', env: bus },
     'order-sync': {
@@ -30,6 +47,6 @@ export default defineLab({
     { label: 'Orders, sync checkout', url: '${order-sync.url}/orders' },
     { label: 'Orders, async checkout', url: '${order-async.url}/orders' },
     { label: 'Notifications', url: '${notification.url}/notifications' },
-    { label: 'RabbitMQ', url: '${rabbitmq.url}' },
+    chosen.link,
   ],
 });

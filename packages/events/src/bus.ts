@@ -31,4 +31,7 @@ export interface EventSubscriber {
 }
 
 /** Both seams over one broker connection: what a service's composition root holds. */
-export interface EventBus extends EventPublisher, EventSubscriber {}
+export interface EventBus extends EventPublisher, EventSubscriber {
+  /** Resolves while the broker answers, within a couple of seconds; readiness checks call it. */
+  ping(): Promise<void>;
+}

@@ -23,6 +23,5 @@ export { toAmqpMessage, fromAmqpMessage } from './wire/amqp-binding.ts';
 export { classifyType, defaultTopicOf } from './types.ts';
 export type { BusLog } from './log.ts';
 export { BusConfig, BusSettings } from './bus-config.ts';
-export { openEventBus, type EventBus as ServiceBus } from './open-bus.ts';
+export { openEventBus, serviceBusNames } from './open-bus.ts';
 export { eventData } from './event-data.ts';
-export { rabbitMqNames as minimalRabbitMqNames } from './rabbitmq-minimal.ts';

@@ -1,31 +1,42 @@
-import type { EventPublisher, EventSubscriber } from './bus.ts';
+import type { EventBus } from './bus.ts';
 import type { BusSettings } from './bus-config.ts';
-import { connectMinimalRabbitMq } from './rabbitmq-minimal.ts';
+import { connectEventBus } from './connect.ts';
+import type { BusLog } from './log.ts';
+import { defaultTopicOf } from './types.ts';
 
-/** A service's connection to the event bus: both seams, a readiness check, and shutdown. */
-export interface EventBus {
-  publisher: EventPublisher;
-  subscriber: EventSubscriber;
-  /** Resolves while the broker connection works; readiness checks call it. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
+/**
+ * The broker names a service uses under EVENT_NAMESPACE (default `commlab`): the RabbitMQ
+ * exchange `<ns>.events`, Kafka topics `<ns>.<domain>` (`commlab.order` for
+ * `commlab.order.placed.v1`), and a consumer group — RabbitMQ queue, Kafka group — named
+ * `<ns>.<group>`. Tests give each run its own namespace, so runs sharing a broker never
+ * see each other's events; they find a service's queues through this too.
+ */
+export function serviceBusNames(namespace: string) {
+  return {
+    exchange: `${namespace}.events`,
+    topicOf: (type: string) => defaultTopicOf(type).replace(/^[^.]+/, namespace),
+    group: (group: string) => `${namespace}.${group}`,
+  };
 }
 
 /**
  * The bus EVENT_BUS names, or undefined for `none` (the service then neither publishes nor
  * consumes). Every service opens its bus here, so changing adapters is a change to this file.
  */
-export async function openEventBus(
-  config: BusSettings,
-  logger: { warn(details: object, message: string): void },
-): Promise<EventBus | undefined> {
-  const onError = (err: unknown, context: string) => logger.warn({ err, context }, 'event bus');
-  switch (config.EVENT_BUS) {
-    case 'none':
-      return undefined;
-    case 'rabbitmq':
-      return connectMinimalRabbitMq({ url: config.AMQP_URL, namespace: config.EVENT_NAMESPACE, onError });
-    case 'kafka':
-      throw new Error('EVENT_BUS=kafka: the Kafka adapter is not part of this build yet; use EVENT_BUS=rabbitmq');
-  }
+export async function openEventBus(config: BusSettings, log: BusLog): Promise<EventBus | undefined> {
+  if (config.EVENT_BUS === 'none') return undefined;
+  const names = serviceBusNames(config.EVENT_NAMESPACE);
+  const bus = await connectEventBus(
+    config.EVENT_BUS === 'rabbitmq'
+      ? // One delivery in hand at a time: a queue has no keys, so this is how RabbitMQ keeps
+        // an order's events in order (placed before cancelled) for the services' handlers.
+        { transport: 'rabbitmq', url: config.AMQP_URL, exchange: names.exchange, prefetch: 1, log }
+      : // Kafka keeps each order's events in order by key (the order id) on its partition.
+        { transport: 'kafka', brokers: config.KAFKA_BROKERS.split(','), topicOf: names.topicOf, log },
+  );
+  return {
+    ...bus,
+    subscribe: (subscription, handler) =>
+      bus.subscribe({ ...subscription, group: names.group(subscription.group) }, handler),
+  };
 }

@@ -33,9 +33,9 @@ await startService('inventory', InventoryConfig, async (config, logger) => {
   const grpc = createInventoryServer({ inventory, logger, edges });
   const bus = await openEventBus(config, logger);
   const reports = busEdges(edges, { service, bus: config.EVENT_BUS });
-  const stockRequests = await bus?.subscriber.subscribe(
+  const stockRequests = await bus?.subscribe(
     { group: 'inventory.stock-requests', types: stockRequestTypes },
-    reports.handler(stockRequestHandler({ inventory, publisher: reports.publisher(bus.publisher), logger })),
+    reports.handler(stockRequestHandler({ inventory, publisher: reports.publisher(bus), logger })),
   );
   const port = await grpc.listen(config.HOST, config.PORT);
   const readiness = bus && watchReadiness(grpc.health, [{ name: 'event bus', check: bus.ping }], logger);

@@ -13,7 +13,7 @@ await startService('notification', NotificationConfig, async (config, logger) =>
   const service = config.SERVICE_NAME ?? 'notification';
   const edges = edgeReporter({ url: config.CONSOLE_URL, service });
   const bus = await openEventBus(config, logger);
-  const orderEvents = await bus?.subscriber.subscribe(
+  const orderEvents = await bus?.subscribe(
     { group: 'notification.order-events', types: orderEventTypeList },
     busEdges(edges, { service, bus: config.EVENT_BUS }).handler(orderEventHandler({ log, feed, logger })),
   );

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
-import type { EventPublisher, EventSubscriber } from '../bus.ts';
+import type { EventBus } from '../bus.ts';
 import type { CloudEvent } from '../envelope.ts';
 import { silentLog, type BusLog } from '../log.ts';
 import { openSubscriptions } from '../subscriptions.ts';
 import { defaultTopicOf } from '../types.ts';
 import { toKafkaMessage } from '../wire/kafka-binding.ts';
+import { roundTrip } from '../within.ts';
 import { kafkaClient } from './client.ts';
 import { consumeKafka, type ConsumerTiming } from './consumer.ts';
 import { replayGroup, type ReplayFrom } from './replay.ts';
@@ -26,7 +27,7 @@ export interface KafkaBusOptions {
   log?: BusLog;
 }
 
-export interface KafkaBus extends EventPublisher, EventSubscriber {
+export interface KafkaBus extends EventBus {
   topicOf(type: string): string;
   /** Rewinds a (stopped) consumer group on a topic; see replay.ts. */
   replay(options: { group: string; topic: string; from: ReplayFrom }): Promise<{ partition: number; offset: string }[]>;
@@ -115,6 +116,9 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
     },
 
     replay: (request) => replayGroup(kafka, admin, request),
+
+    // kafkajs reconnects by itself on the next request; asking for the cluster is that request.
+    ping: () => roundTrip(admin.describeCluster(), 'Kafka'),
 
     close: async () => {
       await subscriptions.closeAll();

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel } from 'amqplib';
-import type { EventPublisher, EventSubscriber } from '../bus.ts';
+import type { EventBus } from '../bus.ts';
 import type { CloudEvent } from '../envelope.ts';
 import { silentLog, type BusLog } from '../log.ts';
 import { openSubscriptions } from '../subscriptions.ts';
+import { roundTrip } from '../within.ts';
 import { toAmqpMessage } from '../wire/amqp-binding.ts';
 import { publishConfirmed } from './confirmed.ts';
 import { consume, deadLetterHeaders } from './consumer.ts';
@@ -26,7 +27,7 @@ export interface RabbitMqBusOptions {
   log?: BusLog;
 }
 
-export interface RabbitMqBus extends EventPublisher, EventSubscriber {
+export interface RabbitMqBus extends EventBus {
   readonly exchange: string;
 }
 
@@ -105,6 +106,14 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Ra
         handler,
       );
       return subscriptions.track(subscription);
+    },
+
+    ping: async () => {
+      // Between a lost connection and the reconnect, publishes wait: not ready meanwhile.
+      const channel = link.model && publishing.now;
+      if (!channel) throw new Error('RabbitMQ connection lost; reconnecting');
+      // A round trip, so a connection that hangs without closing is noticed too.
+      await roundTrip(channel.checkExchange(settings.exchange), 'RabbitMQ');
     },
 
     close: async () => {

@@ -1,4 +1,5 @@
 import type { ConfirmChannel, Options } from 'amqplib';
+import { within } from '../within.ts';
 import type { KeptChannel } from './link.ts';
 
 /** A publish the broker refused or that could not be confirmed in time: the caller must know. */
@@ -49,21 +50,5 @@ function confirm(
       // amqplib throws synchronously when the channel is already closed.
       resolve('channel lost');
     }
-  });
-}
-
-function within<T>(promise: Promise<T>, deadline: number, error: () => Error): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(error()), Math.max(0, deadline - Date.now()));
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
   });
 }

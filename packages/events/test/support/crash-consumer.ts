@@ -1,9 +1,12 @@
 /**
  * A consumer process for the crash test. It applies each event through the idempotent
  * consumer into a SQLite file, and logs every delivery there too (outside the transaction).
- * With CRASH_AT set, it stops dead right after applying the event whose data.n equals it —
- * effect committed, ack or offset commit not yet sent — and prints `applied <n>` so the test
- * can SIGKILL it in exactly that window.
+ * With crashAt set, it stops dead right after applying the event whose data.n equals it —
+ * effect committed, ack or offset commit not yet sent — and prints `applied <n>`; every later
+ * event it is handed (data.n > crashAt) it holds without applying, printing `holding <n>`.
+ * The test SIGKILLs it once it printed both, so the crash provably leaves deliveries
+ * unacknowledged: with no holding, a RabbitMQ consumer (prefetch 10, handlers concurrent)
+ * could finish and ack the rest of the batch before the kill, leaving nothing to redeliver.
  *
  * Configuration comes in one JSON argument: { transport, url | brokers, exchange | topic, group, db, crashAt? }
  */
@@ -42,12 +45,18 @@ const bus = await connectEventBus(
         consumerTiming: { sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 10_000 },
       },
 );
+const forever = () => new Promise<never>(() => {});
 await bus.subscribe({ group: config.group, types: ['commlab.order.placed.v1'] }, async (event) => {
   logDelivery.run(event.id);
+  const { n } = event.data as { n: number };
+  if (config.crashAt !== undefined && n > config.crashAt) {
+    console.log(`holding ${n}`);
+    return forever(); // delivered, not applied, not acknowledged: the broker must redeliver it
+  }
   await apply(event);
-  if ((event.data as { n: number }).n === config.crashAt) {
-    console.log(`applied ${config.crashAt}`);
-    await new Promise(() => {}); // hold the ack / offset commit until the test kills us
+  if (n === config.crashAt) {
+    console.log(`applied ${n}`);
+    return forever(); // hold the ack / offset commit until the test kills us
   }
 });
 console.log('subscribed');

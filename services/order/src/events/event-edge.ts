@@ -24,7 +24,7 @@ export async function openEventEdge(
     bus &&
     new EventRelay({
       outbox,
-      publisher: reports.publisher(bus.publisher),
+      publisher: reports.publisher(bus),
       logger,
       intervalMs: config.EVENT_RELAY_INTERVAL_MS,
     });
@@ -38,7 +38,7 @@ export async function openEventEdge(
     start: async (lifecycle: OrderLifecycle) => {
       // Only async checkout waits for inventory's answer by event.
       if (bus && config.CHECKOUT_MODE === 'async') {
-        stockResults = await bus.subscriber.subscribe(
+        stockResults = await bus.subscribe(
           { group: 'order.stock-results', types: stockResultTypes },
           reports.handler(stockResultHandler(lifecycle, logger)),
         );
