@@ -8,9 +8,9 @@ import { pino } from 'pino';
 import { probe } from '@commlab/kit';
 import { freshPostgresDatabase } from '@commlab/testkit';
 import { createApp } from '../src/app.ts';
+import { OrderLifecycle } from '../src/domain/order-lifecycle.ts';
 import { Orders } from '../src/domain/orders.ts';
 import type { OrderStoreWithEvents } from '../src/domain/event-ports.ts';
-import type { OrderStore } from '../src/domain/ports.ts';
 import type { InventoryEdge } from '../src/inventory/edge.ts';
 import { grpcInventory } from '../src/inventory/grpc-reservations.ts';
 import { withinRequestBudget } from '../src/inventory/request-budget.ts';
@@ -80,24 +80,35 @@ export const stores: {
 
 /**
  * The order API in process (app.inject, no port), wired as main.ts wires it to a real
- * inventory: over gRPC at `inventoryAddr`, or over the edge given.
+ * inventory with no event bus: over gRPC at `inventoryAddr`, or over the edge given.
  */
 export async function buildOrderApp(options: {
-  store: OrderStore;
+  store: OrderStoreWithEvents;
   inventoryAddr?: string;
   inventory?: InventoryEdge;
   deadlineMs?: number;
   budgetMs?: number;
+  rateLimitPerMinute?: number;
 }) {
   const inventory = options.inventory ?? grpcInventory(options.inventoryAddr!);
-  const orders = new Orders({
+  const reserveTimeoutMs = options.deadlineMs ?? 2_000;
+  const orders = new Orders({ store: options.store, stock: withinRequestBudget(inventory), reserveTimeoutMs });
+  const lifecycle = new OrderLifecycle({
     store: options.store,
-    stock: withinRequestBudget(inventory),
-    reserveTimeoutMs: options.deadlineMs ?? 2_000,
+    directRelease: { stock: inventory, timeoutMs: reserveTimeoutMs },
   });
   const app = await createApp(
-    { BODY_LIMIT_BYTES: 1_048_576, REQUEST_BUDGET_MS: options.budgetMs ?? 10_000 },
-    { orders, readiness: [{ name: 'order store', check: options.store.ping }], logger: pino({ level: 'silent' }) },
+    {
+      BODY_LIMIT_BYTES: 1_048_576,
+      REQUEST_BUDGET_MS: options.budgetMs ?? 10_000,
+      RATE_LIMIT_PER_MINUTE: options.rateLimitPerMinute ?? 0,
+    },
+    {
+      orders,
+      lifecycle,
+      readiness: [{ name: 'order store', check: options.store.ping }],
+      logger: pino({ level: 'silent' }),
+    },
   );
   app.addHook('onClose', async () => inventory.close());
   return app;
