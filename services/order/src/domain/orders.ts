@@ -88,7 +88,11 @@ export class Orders {
       throw err;
     }
     try {
-      await store.insert(order, [orderEvent('placed', order), orderEvent('confirmed', order)], key && { ...key, order });
+      await store.insert(
+        order,
+        [orderEvent('placed', order), orderEvent('confirmed', order)],
+        key && { ...key, order },
+      );
     } catch (err) {
       await this.#release(order.id);
       throw err;

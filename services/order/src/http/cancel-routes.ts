@@ -3,7 +3,15 @@ import type { OrderLifecycle } from '../domain/order-lifecycle.ts';
 import { etagOf } from './conditional.ts';
 import { ifMatch } from './order-replies.ts';
 import { Order } from './schemas-v1.ts';
-import { alsoWith, ChangeHeaders, headers, ok, OrderParams, problemResponses as problems, v1Headers } from './schemas.ts';
+import {
+  alsoWith,
+  ChangeHeaders,
+  headers,
+  ok,
+  OrderParams,
+  problemResponses as problems,
+  v1Headers,
+} from './schemas.ts';
 
 /**
  * Version 1 cancellation, an action URL: the order becomes cancelled and its stock is released

@@ -23,7 +23,8 @@ export function parseTagList(header: string): TagList {
   if (header.trim() === '*') return '*';
   return header.split(',').map((item) => {
     const match = entityTag.exec(item);
-    if (!match) throw new Error(`"${item.trim()}" is not an entity tag; send one as the ETag header gave it, quotes included`);
+    if (!match)
+      throw new Error(`"${item.trim()}" is not an entity tag; send one as the ETag header gave it, quotes included`);
     return { weak: Boolean(match[1]), opaque: match[2]! };
   });
 }

@@ -8,7 +8,10 @@ import { HttpProblem } from './problems.ts';
 
 /** 201 (202 while pending) with Location and ETag; a replay says so, and is otherwise identical. */
 export function placedReply<T>(reply: FastifyReply, { order, replayed }: Placed, location: string, body: T): T {
-  reply.code(order.status === 'pending' ? 202 : 201).header('location', location).header('etag', etagOf(order));
+  reply
+    .code(order.status === 'pending' ? 202 : 201)
+    .header('location', location)
+    .header('etag', etagOf(order));
   if (replayed) reply.header('idempotent-replayed', 'true');
   return body;
 }

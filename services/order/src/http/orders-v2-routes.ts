@@ -22,12 +22,16 @@ const tags = ['orders v2'];
  * Version 2 of the orders resource, beside v1 on the same use cases: the representation
  * differs (schemas-v2.ts), and a status change is a conditional PATCH of the order.
  */
-export const ordersV2Routes: FastifyPluginAsyncTypebox<{ orders: Orders; lifecycle?: OrderLifecycle | undefined }> = async (
-  app,
-  { orders, lifecycle },
-) => {
+export const ordersV2Routes: FastifyPluginAsyncTypebox<{
+  orders: Orders;
+  lifecycle?: OrderLifecycle | undefined;
+}> = async (app, { orders, lifecycle }) => {
   // RFC 7396: a merge patch names its own media type; plain JSON is accepted as well.
-  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.addContentTypeParser(
+    'application/merge-patch+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
   const placed = { location: headers.location, etag: headers.etag, 'idempotent-replayed': headers.idempotentReplayed };
 
   app.post(

@@ -120,7 +120,10 @@ export function alsoWith<R extends Record<number, { headers: Record<string, TSch
   responses: R,
 ): R {
   return Object.fromEntries(
-    Object.entries(responses).map(([status, response]) => [status, { ...response, headers: { ...response.headers, ...extra } }]),
+    Object.entries(responses).map(([status, response]) => [
+      status,
+      { ...response, headers: { ...response.headers, ...extra } },
+    ]),
   ) as R;
 }
 

@@ -25,7 +25,14 @@ export interface OrderRow {
 }
 
 export function toRow(order: Order) {
-  return [order.id, order.customerId, order.status, JSON.stringify(order.lines), order.createdAt, order.version] as const;
+  return [
+    order.id,
+    order.customerId,
+    order.status,
+    JSON.stringify(order.lines),
+    order.createdAt,
+    order.version,
+  ] as const;
 }
 
 export function fromRow(row: OrderRow): Order {
