@@ -21,12 +21,9 @@ export const CustomerId = Type.String({
   description: '1-64 letters, digits or ._@-',
 });
 
-export const OrderStatus = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('confirmed'),
-  Type.Literal('rejected'),
-  Type.Literal('cancelled'),
-]);
+export const OrderStatus = Type.Enum(['pending', 'confirmed', 'rejected', 'cancelled'], {
+  description: 'one of pending, confirmed, rejected, cancelled',
+});
 
 export const OrderParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
