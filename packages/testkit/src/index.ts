@@ -2,3 +2,4 @@ export { freshPostgresDatabase, type TestDatabase } from './postgres.ts';
 export { amqpUrl, closeAmqpConnections } from './rabbitmq.ts';
 export { kafkaBrokers } from './kafka.ts';
 export { dockerFallback } from './docker.ts';
+export { openApiChecker, type ReceivedResponse } from './openapi.ts';

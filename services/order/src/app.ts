@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   CompactRequestLog,
@@ -17,6 +18,8 @@ import type { OrderLifecycle } from './domain/order-lifecycle.ts';
 import type { Orders } from './domain/orders.ts';
 import { cancelRoutes } from './http/cancel-routes.ts';
 import { ordersRoutes } from './http/orders-routes.ts';
+import { ordersV2Routes } from './http/orders-v2-routes.ts';
+import { markDeprecated } from './http/versioning.ts';
 import { installRequestScope } from './http/request-scope-hook.ts';
 import { errorHandler, problem, problemTypes, sendProblem, type ProblemSlug } from './http/problems.ts';
 import { validatorCompiler } from './http/validation.ts';
@@ -24,11 +27,13 @@ import { validatorCompiler } from './http/validation.ts';
 export interface AppConfig {
   BODY_LIMIT_BYTES: number;
   REQUEST_BUDGET_MS: number;
+  /** Requests per minute per client address on the orders API; 0 = no limit. */
+  RATE_LIMIT_PER_MINUTE: number;
 }
 
 export interface AppDeps {
   orders: Orders;
-  /** Status changes after placing (cancellation); without it, POST /orders/:id/cancel is absent. */
+  /** Status changes after placing (cancellation); without it, the cancel routes are absent. */
   lifecycle?: OrderLifecycle;
   readiness: ReadinessCheck[];
   logger: Logger;
@@ -60,8 +65,10 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
       openapi: '3.1.0',
       info: {
         title: 'commlab order API',
-        version: '1.0.0',
-        description: 'Orders; errors are RFC 9457 problem details.',
+        version: '2.0.0',
+        description:
+          'Orders. Errors are RFC 9457 problem details. Version 2 lives under /v2; the unversioned routes ' +
+          'are version 1, deprecated (Deprecation, Sunset and successor-version Link headers).',
       },
     },
   });
@@ -75,7 +82,18 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
 
   if (edges) reportRequests(app, edges, { from: 'client', to: 'order' });
   await app.register(healthRoutes, { checks: readiness });
-  await app.register(ordersRoutes, { orders });
-  if (lifecycle) await app.register(cancelRoutes, { lifecycle });
+  // The orders API, in a scope of its own: the rate limit applies to it, never to probes or docs.
+  await app.register(async (api) => {
+    if (config.RATE_LIMIT_PER_MINUTE > 0) {
+      // enableDraftSpec: RateLimit-Limit/-Remaining/-Reset (the IETF draft's names) on every response.
+      await api.register(rateLimit, { max: config.RATE_LIMIT_PER_MINUTE, timeWindow: 60_000, enableDraftSpec: true });
+    }
+    await api.register(async (v1) => {
+      markDeprecated(v1);
+      await v1.register(ordersRoutes, { orders });
+      if (lifecycle) await v1.register(cancelRoutes, { lifecycle });
+    });
+    await api.register(ordersV2Routes, { orders, lifecycle });
+  });
   return app;
 }

@@ -38,6 +38,11 @@ export const OrderConfig = Type.Object({
     Type.String({ description: 'SQLite file when DATABASE_URL is unset; default DATA_DIR/orders.sqlite' }),
   ),
   BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'largest accepted request body' }),
+  RATE_LIMIT_PER_MINUTE: Type.Integer({
+    default: 0,
+    minimum: 0,
+    description: 'requests per minute per client address on the orders API, then 429; 0 = no limit',
+  }),
   // Events (lab 02): how checkout gets its stock, and where the order events go.
   CHECKOUT_MODE: Type.Union([Type.Literal('sync'), Type.Literal('async')], {
     default: 'sync',

@@ -30,7 +30,14 @@ await startService('order', OrderConfig, async (config, logger) => {
     onEventsStored: events.onEventsStored,
     onCompensationFailure: (orderId, err) => logger.error({ err, orderId }, 'could not release reservation'),
   });
-  const lifecycle = new OrderLifecycle({ store, onEventsStored: events.onEventsStored });
+  const lifecycle = new OrderLifecycle({
+    store,
+    onEventsStored: events.onEventsStored,
+    // Without a bus, no one hears order.cancelled: a cancellation releases the stock itself.
+    ...(config.EVENT_BUS === 'none' && {
+      directRelease: { stock: inventory, timeoutMs: config.INVENTORY_DEADLINE_MS },
+    }),
+  });
   await events.start(lifecycle);
   const inventoryCheck = { name: `inventory (${config.INVENTORY_TRANSPORT})`, check: inventory.ready };
   const app = await createApp(config, {

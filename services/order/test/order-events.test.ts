@@ -16,6 +16,7 @@ const pendingOrder = (): Order => ({
   status: 'pending',
   lines: [{ sku: 'KB-001', quantity: 1 }],
   createdAt: new Date().toISOString(),
+  version: 1,
 });
 
 describe.each(stores)('order events with the $name store', ({ open }) => {
@@ -88,12 +89,12 @@ describe.each(stores)('order events with the $name store', ({ open }) => {
   it('async checkout stores the order pending with only its placed event; sync stores placed and confirmed', async () => {
     await drain();
     const stock = { reserve: async () => {}, release: async () => {} };
-    const asyncOrder = await new Orders({ store, stock, reserveTimeoutMs: 100, checkout: 'async' }).place({
+    const { order: asyncOrder } = await new Orders({ store, stock, reserveTimeoutMs: 100, checkout: 'async' }).place({
       customerId: 'c-2',
       lines: [{ sku: 'KB-001', quantity: 1 }],
     });
     expect(asyncOrder.status).toBe('pending');
-    const syncOrder = await new Orders({ store, stock, reserveTimeoutMs: 100 }).place({
+    const { order: syncOrder } = await new Orders({ store, stock, reserveTimeoutMs: 100 }).place({
       customerId: 'c-2',
       lines: [{ sku: 'KB-001', quantity: 1 }],
     });

@@ -1,4 +1,4 @@
-/** Why placing or reading an order failed; each edge maps a reason to its own status. */
+/** Why placing, reading or changing an order failed; each edge maps a reason to its own status. */
 export type OrderErrorReason =
   | 'ORDER_NOT_FOUND'
   | 'INVALID_ORDER'
@@ -7,7 +7,11 @@ export type OrderErrorReason =
   | 'INSUFFICIENT_STOCK'
   | 'INVENTORY_UNAVAILABLE'
   | 'INVENTORY_TIMEOUT'
-  | 'ORDER_NOT_CANCELLABLE';
+  | 'ORDER_NOT_CANCELLABLE'
+  /** The caller's version of the order is not the current one (HTTP: a stale If-Match). */
+  | 'VERSION_MISMATCH'
+  /** An idempotency key already used for a different request. */
+  | 'IDEMPOTENCY_KEY_REUSED';
 
 export class OrderError extends Error {
   override readonly name = 'OrderError';

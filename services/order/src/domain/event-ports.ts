@@ -4,7 +4,8 @@ import type { OrderStore } from './ports.ts';
 
 /**
  * A status change, stored with the event announcing it in one transaction, so no change
- * misses its event and no event announces a change that was not stored.
+ * misses its event and no event announces a change that was not stored. Every change counts
+ * the order's version up by one.
  */
 export interface StatusChange {
   orderId: string;
@@ -17,11 +18,18 @@ export interface StatusChange {
    * redelivery of that event finds it and changes nothing (an idempotent consumer).
    */
   causedBy?: string;
+  /**
+   * Optimistic concurrency: the change applies only while the order's version is one of these
+   * (the caller's last read). Checked before anything else, in the same transaction.
+   */
+  ifVersion?: readonly number[];
 }
 
 export type StatusChangeResult =
   | { outcome: 'changed'; order: Order }
   | { outcome: 'unchanged'; order: Order }
+  /** The order moved on since the caller read it (its version is not one of `ifVersion`). */
+  | { outcome: 'stale'; order: Order }
   | { outcome: 'duplicate' }
   | { outcome: 'missing' };
 

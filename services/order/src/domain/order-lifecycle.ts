@@ -1,30 +1,40 @@
 import type { OrderEventData } from '@commlab/contracts/events';
 import { OrderError } from './errors.ts';
-import type { OrderLifecycleStore, StatusChangeResult } from './event-ports.ts';
+import type { OrderLifecycleStore, StatusChange, StatusChangeResult } from './event-ports.ts';
 import type { Order } from './order.ts';
 import { orderEvent } from './order-events.ts';
+import { statusesLeadingTo } from './order-states.ts';
+import type { StockReservations } from './ports.ts';
 
 export interface OrderLifecycleDeps {
   store: OrderLifecycleStore;
   /** Told after a commit that stored events, so the relay publishes them now. */
   onEventsStored?: () => void;
+  /**
+   * Set when no event bus carries order.cancelled to inventory (EVENT_BUS=none): a
+   * cancellation then releases the stock itself, through inventory's API, within `timeoutMs`.
+   * With a bus, leave it unset: inventory releases the stock when it consumes the event.
+   */
+  directRelease?: { stock: Pick<StockReservations, 'release'>; timeoutMs: number };
 }
 
 /** What happens to an order after it was placed: inventory's answer, and cancellation. */
 export class OrderLifecycle {
   readonly #store: OrderLifecycleStore;
   readonly #stored: () => void;
+  readonly #directRelease: OrderLifecycleDeps['directRelease'];
 
-  constructor({ store, onEventsStored = () => {} }: OrderLifecycleDeps) {
+  constructor({ store, onEventsStored = () => {}, directRelease }: OrderLifecycleDeps) {
     this.#store = store;
     this.#stored = onEventsStored;
+    this.#directRelease = directRelease;
   }
 
   /** Inventory holds the stock: a pending order becomes confirmed. `eventId` makes a redelivery harmless. */
   stockReserved(orderId: string, eventId: string): Promise<StatusChangeResult> {
     return this.#change({
       orderId,
-      from: ['pending'],
+      from: statusesLeadingTo('confirmed'),
       to: 'confirmed',
       event: (order) => orderEvent('confirmed', order),
       causedBy: eventId,
@@ -35,7 +45,7 @@ export class OrderLifecycle {
   stockRejected(orderId: string, reason: NonNullable<OrderEventData['reason']>, eventId: string) {
     return this.#change({
       orderId,
-      from: ['pending'],
+      from: statusesLeadingTo('rejected'),
       to: 'rejected',
       event: (order) => orderEvent('rejected', order, reason),
       causedBy: eventId,
@@ -43,28 +53,58 @@ export class OrderLifecycle {
   }
 
   /**
-   * Cancels a pending or confirmed order; inventory releases its stock when it hears of it.
-   * Cancelling a cancelled order answers the same again; a rejected order cannot be cancelled.
+   * Cancels a pending or confirmed order and releases its stock: by event (order.cancelled),
+   * or directly when there is no bus. `ifVersion` makes it conditional on the version the
+   * caller last read. Cancelling a cancelled order answers the same again, whatever version the
+   * caller saw (the change asked for is in effect; RFC 9110 §13.1.1 allows that success), and
+   * releases again, so repeating a cancellation whose release failed completes it.
    */
-  async cancel(orderId: string): Promise<Order> {
+  async cancel(orderId: string, { ifVersion }: { ifVersion?: readonly number[] | undefined } = {}): Promise<Order> {
     const result = await this.#change({
       orderId,
-      from: ['pending', 'confirmed'],
+      from: statusesLeadingTo('cancelled'),
       to: 'cancelled',
       event: (order) => orderEvent('cancelled', order),
+      ...(ifVersion && { ifVersion }),
     });
     if (result.outcome === 'missing' || result.outcome === 'duplicate') {
       throw new OrderError('ORDER_NOT_FOUND', `order ${orderId} does not exist`, { subject: orderId });
     }
-    if (result.order.status !== 'cancelled') {
-      throw new OrderError('ORDER_NOT_CANCELLABLE', `order ${orderId} is ${result.order.status}`, {
-        subject: orderId,
-      });
+    const { order } = result;
+    if (order.status === 'cancelled') {
+      await this.#release(order);
+      return order;
     }
-    return result.order;
+    if (result.outcome === 'stale') {
+      throw new OrderError(
+        'VERSION_MISMATCH',
+        `order ${orderId} is at version ${order.version}, not the one you read; read it again`,
+        { subject: orderId },
+      );
+    }
+    throw new OrderError(
+      'ORDER_NOT_CANCELLABLE',
+      `order ${orderId} is ${order.status}; only a pending or confirmed order can be cancelled`,
+      { subject: orderId },
+    );
   }
 
-  async #change(change: Parameters<OrderLifecycleStore['changeStatus']>[0]): Promise<StatusChangeResult> {
+  async #release(order: Order): Promise<void> {
+    if (!this.#directRelease) return;
+    const { stock, timeoutMs } = this.#directRelease;
+    try {
+      await stock.release(order.id, new Date(Date.now() + timeoutMs));
+    } catch (err) {
+      const reason = err instanceof OrderError ? err.reason : 'INVENTORY_UNAVAILABLE';
+      throw new OrderError(
+        reason,
+        `order ${order.id} is cancelled, but its stock is not released yet (${(err as Error).message}); cancel it again to release it`,
+        { subject: order.id, cause: err },
+      );
+    }
+  }
+
+  async #change(change: StatusChange): Promise<StatusChangeResult> {
     const result = await this.#store.changeStatus(change);
     if (result.outcome === 'changed') this.#stored();
     return result;

@@ -1,6 +1,8 @@
 /** pending: accepted, awaiting its stock (async checkout); then confirmed or rejected; cancelled on request. */
 export type OrderStatus = 'pending' | 'confirmed' | 'rejected' | 'cancelled';
 
+export const orderStatuses: readonly OrderStatus[] = ['pending', 'confirmed', 'rejected', 'cancelled'];
+
 export interface OrderLine {
   sku: string;
   quantity: number;
@@ -12,11 +14,22 @@ export interface Order {
   status: OrderStatus;
   lines: OrderLine[];
   createdAt: string;
+  /** 1 when placed, one more on every status change: what optimistic concurrency compares. */
+  version: number;
 }
 
 export interface NewOrder {
   customerId: string;
   lines: OrderLine[];
+}
+
+/** Which orders a list shows; every page of one listing uses the same filters. */
+export interface OrderQuery {
+  limit: number;
+  /** Opaque position after which the page starts (a previous page's `next`). */
+  after?: string | undefined;
+  status?: OrderStatus | undefined;
+  customerId?: string | undefined;
 }
 
 export interface Page<T> {

@@ -1,8 +1,14 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { OrderError } from './errors.ts';
-import type { NewOrder, Order, Page } from './order.ts';
+import type { NewOrder, Order, OrderQuery, Page } from './order.ts';
 import { orderEvent } from './order-events.ts';
-import type { OrderStore, StockReservations } from './ports.ts';
+import type { IdempotencyRecord, OrderStore, StockReservations } from './ports.ts';
+
+/** What placing answered: the order, and whether it is the replay of an earlier request with the same key. */
+export interface Placed {
+  order: Order;
+  replayed: boolean;
+}
 
 export interface OrdersDeps {
   store: OrderStore;
@@ -37,11 +43,34 @@ export class Orders {
   }
 
   /**
+   * Places an order once per idempotency key: a retry with the same key and the same order
+   * gets the first answer again and changes nothing; the same key with a different order is
+   * refused. The key is stored in the order's own transaction, so it survives restarts and
+   * exists exactly when the order does. A request that failed stored no key: retrying it
+   * tries again.
+   */
+  async place(input: NewOrder, { idempotencyKey }: { idempotencyKey?: string | undefined } = {}): Promise<Placed> {
+    if (idempotencyKey === undefined) return { order: await this.#place(input), replayed: false };
+    const fingerprint = fingerprintOf(input);
+    const earlier = await this.#deps.store.idempotencyRecord(idempotencyKey);
+    if (earlier) return replay(earlier, fingerprint);
+    try {
+      return { order: await this.#place(input, { key: idempotencyKey, fingerprint }), replayed: false };
+    } catch (err) {
+      // A concurrent request with the same key committed first: ours stored nothing (and
+      // released its reservation), so answer as a retry would be answered.
+      const winner = await this.#deps.store.idempotencyRecord(idempotencyKey);
+      if (winner) return replay(winner, fingerprint);
+      throw err;
+    }
+  }
+
+  /**
    * Sync checkout: reserves stock, then stores the order. Either both happen or neither does: if the
    * reservation's outcome is unclear (timeout) or storing fails, the reservation is
    * released, so a refused order never holds stock. (Async checkout: see #accept.)
    */
-  async place(input: NewOrder): Promise<Order> {
+  async #place(input: NewOrder, key?: Omit<IdempotencyRecord, 'order'>): Promise<Order> {
     const { store, stock, newId, now, reserveTimeoutMs } = this.#deps;
     const order: Order = {
       id: newId(),
@@ -49,8 +78,9 @@ export class Orders {
       status: 'confirmed',
       lines: input.lines,
       createdAt: now().toISOString(),
+      version: 1,
     };
-    if (this.#deps.checkout === 'async') return this.#accept({ ...order, status: 'pending' });
+    if (this.#deps.checkout === 'async') return this.#accept({ ...order, status: 'pending' }, key);
     try {
       await stock.reserve(order.id, order.lines, new Date(now().getTime() + reserveTimeoutMs));
     } catch (err) {
@@ -58,7 +88,11 @@ export class Orders {
       throw err;
     }
     try {
-      await store.insert(order, [orderEvent('placed', order), orderEvent('confirmed', order)]);
+      await store.insert(
+        order,
+        [orderEvent('placed', order), orderEvent('confirmed', order)],
+        key && { ...key, order },
+      );
     } catch (err) {
       await this.#release(order.id);
       throw err;
@@ -68,8 +102,8 @@ export class Orders {
   }
 
   /** Async checkout: the order and its placed event are stored; nothing waits on inventory. */
-  async #accept(order: Order): Promise<Order> {
-    await this.#deps.store.insert(order, [orderEvent('placed', order)]);
+  async #accept(order: Order, key?: Omit<IdempotencyRecord, 'order'>): Promise<Order> {
+    await this.#deps.store.insert(order, [orderEvent('placed', order)], key && { ...key, order });
     this.#deps.onEventsStored();
     return order;
   }
@@ -80,7 +114,7 @@ export class Orders {
     return order;
   }
 
-  list(query: { limit: number; after?: string | undefined }): Promise<Page<Order>> {
+  list(query: OrderQuery): Promise<Page<Order>> {
     return this.#deps.store.list(query);
   }
 
@@ -91,4 +125,21 @@ export class Orders {
       this.#deps.onCompensationFailure(orderId, err);
     }
   }
+}
+
+/** Two requests are the same order when customer and lines are equal, in the same order. */
+function fingerprintOf(input: NewOrder): string {
+  const canonical = JSON.stringify([input.customerId, input.lines.map((line) => [line.sku, line.quantity])]);
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+function replay(earlier: IdempotencyRecord, fingerprint: string): Placed {
+  if (earlier.fingerprint !== fingerprint) {
+    throw new OrderError(
+      'IDEMPOTENCY_KEY_REUSED',
+      `idempotency key ${earlier.key} was used for a different order (${earlier.order.id}); use a new key for a new order`,
+      { subject: earlier.key },
+    );
+  }
+  return { order: earlier.order, replayed: true };
 }

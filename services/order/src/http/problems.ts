@@ -39,6 +39,26 @@ export const problemTypes = {
     title: 'Order not cancellable',
     description: 'Only a pending or confirmed order can be cancelled; this one was rejected.',
   },
+  'precondition-failed': {
+    status: 412,
+    title: 'Precondition failed',
+    description: 'If-Match names a version the order is no longer at; read it again (GET) and decide again.',
+  },
+  'precondition-required': {
+    status: 428,
+    title: 'Precondition required',
+    description: 'This change needs If-Match with the ETag you read, so it cannot overwrite a change you never saw.',
+  },
+  'idempotency-key-reused': {
+    status: 422,
+    title: 'Idempotency key reused',
+    description: 'This Idempotency-Key was used for a different request; a new order needs a new key.',
+  },
+  'too-many-requests': {
+    status: 429,
+    title: 'Too many requests',
+    description: 'This client sent more requests than its rate limit allows; wait as long as Retry-After says.',
+  },
   'insufficient-stock': {
     status: 409,
     title: 'Insufficient stock',
@@ -68,7 +88,20 @@ const slugFor: Record<OrderErrorReason, ProblemSlug> = {
   INVENTORY_UNAVAILABLE: 'inventory-unavailable',
   INVENTORY_TIMEOUT: 'inventory-timeout',
   ORDER_NOT_CANCELLABLE: 'order-not-cancellable',
+  VERSION_MISMATCH: 'precondition-failed',
+  IDEMPOTENCY_KEY_REUSED: 'idempotency-key-reused',
 };
+
+/** A refusal decided at the HTTP edge (a header rule, not a domain rule). */
+export class HttpProblem extends Error {
+  readonly slug: ProblemSlug;
+  readonly pointer: string | undefined;
+  constructor(slug: ProblemSlug, detail: string, pointer?: string) {
+    super(detail);
+    this.slug = slug;
+    this.pointer = pointer;
+  }
+}
 
 const fastifyCodes: Record<string, ProblemSlug> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-json',
@@ -103,7 +136,12 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
       ...(error.subject && { subject: error.subject }),
     });
   }
+  if (error instanceof HttpProblem) {
+    const pointer = error.pointer && { errors: [{ pointer: error.pointer, detail: error.message }] };
+    return problem(error.slug, error.message, { instance, ...pointer });
+  }
   const fastifyError = error as FastifyError;
+  if (fastifyError.statusCode === 429) return problem('too-many-requests', error.message, { instance });
   if (fastifyError.validation) {
     const errors = fastifyError.validation.map((issue) => ({
       pointer: `${fastifyError.validationContext === 'body' ? '#' : `#/${fastifyError.validationContext}`}${issue.instancePath}`,
@@ -122,5 +160,8 @@ function describe(issue: NonNullable<FastifyError['validation']>[number]): strin
   const params = issue.params as Record<string, unknown>;
   if (issue.keyword === 'additionalProperties') return `unknown field "${String(params.additionalProperty)}"`;
   if (issue.keyword === 'required') return `missing field "${String(params.missingProperty)}"`;
+  // A pattern says little to a reader; its schema's description says what is expected.
+  const description = (issue as { parentSchema?: { description?: string } }).parentSchema?.description;
+  if (issue.keyword === 'pattern' && description) return `must be ${description}`;
   return issue.message ?? issue.keyword;
 }

@@ -1,7 +1,8 @@
 import { Ajv, type Options } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
 
-const common: Options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
+// verbose: each error carries its schema, whose description explains a failed pattern.
+const common: Options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false, verbose: true };
 
 // A body must say what it means: "2" is not a quantity, and an unknown field is an error,
 // not something to drop silently. Query strings and path parameters are always text, so

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { CloudEvent } from '@commlab/events';
 import type { EventOutbox, OrderLifecycleStore } from '../domain/event-ports.ts';
-import { fromRow, type OrderRow } from './schema.ts';
+import { fromRow, isStale, type OrderRow } from './schema.ts';
 
 /** The same two tables as sqlite-events.ts, in PostgreSQL. */
 export const postgresEventTables = `
@@ -42,7 +42,7 @@ export async function postgresOrderEvents(pool: pg.Pool) {
   };
 
   const lifecycle: OrderLifecycleStore & EventOutbox = {
-    changeStatus: ({ orderId, from, to, event, causedBy }) =>
+    changeStatus: ({ orderId, from, to, event, causedBy, ifVersion }) =>
       inTransaction(pool, async (client) => {
         if (causedBy) {
           const inserted = await client.query('INSERT INTO processed_events (id) VALUES ($1) ON CONFLICT DO NOTHING', [
@@ -54,9 +54,10 @@ export async function postgresOrderEvents(pool: pg.Pool) {
         const { rows } = await client.query<OrderRow>('SELECT * FROM orders WHERE id = $1 FOR UPDATE', [orderId]);
         if (!rows[0]) return { outcome: 'missing' as const };
         const order = fromRow(rows[0]);
+        if (isStale(order, ifVersion)) return { outcome: 'stale' as const, order };
         if (!from.includes(order.status)) return { outcome: 'unchanged' as const, order };
-        const changed = { ...order, status: to };
-        await client.query('UPDATE orders SET status = $1 WHERE id = $2', [to, orderId]);
+        const changed = { ...order, status: to, version: order.version + 1 };
+        await client.query('UPDATE orders SET status = $1, version = version + 1 WHERE id = $2', [to, orderId]);
         await add(client, [event(changed)]);
         return { outcome: 'changed' as const, order: changed };
       }),

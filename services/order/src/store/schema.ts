@@ -1,5 +1,6 @@
 import { OrderError } from '../domain/errors.ts';
 import type { Order } from '../domain/order.ts';
+import type { IdempotencyRecord } from '../domain/ports.ts';
 
 /** Cursors are opaque to clients: base64url of the last row's insertion sequence. */
 export function encodeCursor(seq: number | string): string {
@@ -20,10 +21,18 @@ export interface OrderRow {
   status: string;
   lines: string;
   created_at: string;
+  version: number | string;
 }
 
 export function toRow(order: Order) {
-  return [order.id, order.customerId, order.status, JSON.stringify(order.lines), order.createdAt] as const;
+  return [
+    order.id,
+    order.customerId,
+    order.status,
+    JSON.stringify(order.lines),
+    order.createdAt,
+    order.version,
+  ] as const;
 }
 
 export function fromRow(row: OrderRow): Order {
@@ -33,6 +42,7 @@ export function fromRow(row: OrderRow): Order {
     status: row.status as Order['status'],
     lines: JSON.parse(row.lines) as Order['lines'],
     createdAt: new Date(row.created_at).toISOString(),
+    version: Number(row.version),
   };
 }
 
@@ -41,4 +51,19 @@ export function toPage(rows: OrderRow[], limit: number) {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items: items.map(fromRow), ...(rows.length > limit && last && { next: encodeCursor(last.seq) }) };
+}
+
+export interface IdempotencyRow {
+  key: string;
+  fingerprint: string;
+  response: string;
+}
+
+export function idempotencyFromRow(row: IdempotencyRow): IdempotencyRecord {
+  return { key: row.key, fingerprint: row.fingerprint, order: JSON.parse(row.response) as Order };
+}
+
+/** Whether a change may apply at the order's current version (see StatusChange.ifVersion). */
+export function isStale(order: Order, ifVersion: readonly number[] | undefined): boolean {
+  return ifVersion !== undefined && !ifVersion.includes(order.version);
 }

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { CloudEvent } from '@commlab/events';
 import type { EventOutbox, OrderLifecycleStore } from '../domain/event-ports.ts';
-import { fromRow, type OrderRow } from './schema.ts';
+import { fromRow, isStale, type OrderRow } from './schema.ts';
 
 /**
  * Two tables beside `orders`. order_events: each event stored in the transaction that made
@@ -42,14 +42,14 @@ export function sqliteOrderEvents(db: DatabaseSync) {
   const markPublished = db.prepare('UPDATE order_events SET published_at = ? WHERE id = ?');
   const processed = db.prepare('INSERT OR IGNORE INTO processed_events (id, processed_at) VALUES (?, ?)');
   const byId = db.prepare('SELECT * FROM orders WHERE id = ?');
-  const setStatus = db.prepare('UPDATE orders SET status = ? WHERE id = ?');
+  const setStatus = db.prepare('UPDATE orders SET status = ?, version = version + 1 WHERE id = ?');
 
   const add = (events: readonly CloudEvent[]) => {
     for (const event of events) addEvent.run(event.id, JSON.stringify(event));
   };
 
   const lifecycle: OrderLifecycleStore & EventOutbox = {
-    changeStatus: async ({ orderId, from, to, event, causedBy }) =>
+    changeStatus: async ({ orderId, from, to, event, causedBy, ifVersion }) =>
       inTransaction(db, () => {
         if (causedBy && processed.run(causedBy, new Date().toISOString()).changes === 0) {
           return { outcome: 'duplicate' as const };
@@ -57,8 +57,9 @@ export function sqliteOrderEvents(db: DatabaseSync) {
         const row = byId.get(orderId) as OrderRow | undefined;
         if (!row) return { outcome: 'missing' as const };
         const order = fromRow(row);
+        if (isStale(order, ifVersion)) return { outcome: 'stale' as const, order };
         if (!from.includes(order.status)) return { outcome: 'unchanged' as const, order };
-        const changed = { ...order, status: to };
+        const changed = { ...order, status: to, version: order.version + 1 };
         setStatus.run(to, orderId);
         add([event(changed)]);
         return { outcome: 'changed' as const, order: changed };
