@@ -20,12 +20,15 @@ export async function verify(idOrPrefix: string | undefined): Promise<number> {
 
 /** The last line an attendee reads, and the exit code a trainer's script reads. */
 export function verdict(labId: string, outcomes: readonly Outcome[]): number {
-  const failed = outcomes.filter((o) => !o.ok).length;
+  const tried = outcomes.filter((o) => !o.skipped);
+  const failed = tried.filter((o) => !o.ok).length;
+  const skipped = outcomes.length - tried.length;
   say.line();
-  if (failed === 0) {
-    say.line(colour.green(`${labId}: all ${outcomes.length} checks pass — done.`));
+  if (failed === 0 && skipped === 0) {
+    say.line(colour.green(`${labId}: all ${tried.length} checks pass — done.`));
     return 0;
   }
-  say.line(colour.red(`${labId}: ${failed} of ${outcomes.length} checks fail — follow the hints above (→), then run it again.`));
+  const notTried = skipped > 0 ? ` (${skipped} more not tried yet)` : '';
+  say.line(colour.red(`${labId}: ${failed} of ${tried.length} checks fail${notTried} — follow the hints above (→), then run it again.`));
   return 1;
 }
