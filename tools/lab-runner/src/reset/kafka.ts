@@ -9,10 +9,11 @@ export async function emptyKafka(
   const admin = new Kafka({ clientId: 'commlab-reset', brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const topics = (await admin.listTopics()).filter((name) => inNamespaces(name, namespaces));
+    const topics = (await admin.listTopics()).filter((name) => inNamespaces(name, namespaces)).sort();
     const groups = (await admin.listGroups()).groups
       .map((group) => group.groupId)
-      .filter((name) => inNamespaces(name, namespaces));
+      .filter((name) => inNamespaces(name, namespaces))
+      .sort();
     if (topics.length > 0) await admin.deleteTopics({ topics });
     if (groups.length > 0) await admin.deleteGroups(groups);
     return { topics, groups };

@@ -23,8 +23,8 @@ export async function emptyRabbitMq(url: string, namespaces: readonly string[]):
         '(rabbitmq-plugins enable rabbitmq_management) or run this on the machine RabbitMQ runs on (rabbitmqctl)',
     );
   }
-  const queues = listed.queues.filter((name) => inNamespaces(name, namespaces));
-  const exchanges = listed.exchanges.filter((name) => inNamespaces(name, namespaces));
+  const queues = listed.queues.filter((name) => inNamespaces(name, namespaces)).sort();
+  const exchanges = listed.exchanges.filter((name) => inNamespaces(name, namespaces)).sort();
   const connection = await amqp.connect(url);
   try {
     const channel = await connection.createChannel();
