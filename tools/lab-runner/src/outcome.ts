@@ -1,4 +1,4 @@
-import { colour, say } from './say.ts';
+import { colour } from './say.ts';
 
 /** One line of what verify or reset found: ✔ text, or ✖ text with a hint on what to do. */
 export interface Outcome {
@@ -9,9 +9,10 @@ export interface Outcome {
   skipped?: boolean;
 }
 
+/** All on stdout, failures included: it is one report, read top to bottom (also when piped to a file). */
 export function printOutcome(outcome: Outcome): void {
-  if (outcome.ok) return say.ok(outcome.text);
-  if (outcome.skipped) return say.warn(outcome.text);
-  say.fail(outcome.text);
-  if (outcome.hint) console.error(`  ${colour.dim('→')} ${outcome.hint}`);
+  if (outcome.ok) return console.log(`${colour.green('✔')} ${outcome.text}`);
+  if (outcome.skipped) return console.log(`${colour.yellow('!')} ${outcome.text}`);
+  console.log(`${colour.red('✖')} ${outcome.text}`);
+  if (outcome.hint) console.log(`  ${colour.dim('→')} ${outcome.hint}`);
 }

@@ -21,9 +21,17 @@ export async function serviceReady(lab: LabSpec, at: LabAt, name: string): Promi
         hint: `start the lab: pnpm lab up ${lab.id} (or docker compose -f labs/${lab.id}/compose.yaml up); if it is up, ${name}'s log says why it stopped`,
       };
     }
+    const message = (err as Error).message;
+    if (/timeout|deadline/i.test(message)) {
+      return {
+        ok: false,
+        text: `${name} accepts connections on port ${port} but does not answer within 2 s`,
+        hint: `it is paused (a "Break it" step? kill -CONT it) or overloaded; ${name}'s log says more`,
+      };
+    }
     return {
       ok: false,
-      text: `${name} answers on port ${port} but is not ready: ${(err as Error).message}`,
+      text: `${name} answers on port ${port} but is not ready: ${message}`,
       hint: `${name}'s log names what it waits for (a broker, or a service it calls); or another program holds port ${port} (ss -ltnp | grep ${port})`,
     };
   }

@@ -1,4 +1,5 @@
 import type { LabSpec } from '../define.ts';
+import { reachable } from '../infra.ts';
 import type { Outcome } from '../outcome.ts';
 import { startOrder, type InfraEndpoints, type LabAt } from '../topology.ts';
 import { infraReady, serviceReady } from './health.ts';
@@ -24,7 +25,18 @@ export async function verifyLab(
   };
 
   for (const name of new Set(lab.infra)) add(await infraReady(name, infra));
-  for (const name of startOrder(lab)) add(await serviceReady(lab, at, name));
+  const names = startOrder(lab);
+  const listening = await Promise.all(names.map((name) => reachable(at.addr(name))));
+  if (names.length > 1 && !listening.some(Boolean)) {
+    // One line for a lab that is not up at all, instead of the same hint once per service.
+    add({
+      ok: false,
+      text: `${lab.id} is not running: none of its services answers (${names.map((n) => `${n} ${at.addr(n)}`).join(', ')})`,
+      hint: `start it: pnpm lab up ${lab.id} (or docker compose -f labs/${lab.id}/compose.yaml up), and run verify in another terminal`,
+    });
+  } else {
+    for (const name of names) add(await serviceReady(lab, at, name));
+  }
 
   const orders = Object.keys(lab.services).filter((name) => lab.services[name]!.service === 'order');
   // A flow through a service that is down only repeats what the lines above said.
