@@ -107,11 +107,18 @@ describe('pnpm lab reset on a lab that uses Kafka (05-messaging)', () => {
   it("deletes the namespace's topics and leaves another namespace's", async () => {
     const spec = await loadLab('05-messaging');
     await admin.createTopics({
-      topics: [`${namespace}.orders`, `${namespace}.orders.dlt`, `${namespace}-other.orders`].map((topic) => ({ topic })),
+      topics: [`${namespace}.orders`, `${namespace}.orders.dlt`, `${namespace}-other.orders`].map((topic) => ({
+        topic,
+      })),
     });
     const at = labAt(spec, { mode: 'native', infra });
 
-    const outcomes = await resetLab(spec, { at, dataDir: mkdtempSync(join(tmpdir(), 'commlab-reset-')), namespaces: [namespace], infra });
+    const outcomes = await resetLab(spec, {
+      at,
+      dataDir: mkdtempSync(join(tmpdir(), 'commlab-reset-')),
+      namespaces: [namespace],
+      infra,
+    });
 
     expect(outcomes.filter((o) => !o.ok)).toEqual([]);
     expect(outcomes.map((o) => o.text)).toContainEqual(

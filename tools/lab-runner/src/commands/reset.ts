@@ -21,10 +21,20 @@ export async function reset(idOrPrefix: string | undefined): Promise<number> {
   const namespaces = [
     ...new Set([labNamespace(lab.id), ...Object.keys(lab.services).flatMap((n) => at.env(n).EVENT_NAMESPACE ?? [])]),
   ];
-  say.step(`resetting ${colour.bold(lab.id)}: its data in .run/${lab.id}, broker names ${namespaces.map((n) => `${n}.*`).join(', ')}`);
-  const outcomes = await resetLab(lab, { at, dataDir: join(runDir, lab.id), namespaces, infra: placement.infra }, printOutcome);
+  say.step(
+    `resetting ${colour.bold(lab.id)}: its data in .run/${lab.id}, broker names ${namespaces.map((n) => `${n}.*`).join(', ')}`,
+  );
+  const outcomes = await resetLab(
+    lab,
+    { at, dataDir: join(runDir, lab.id), namespaces, infra: placement.infra },
+    printOutcome,
+  );
   const ok = outcomes.every((o) => o.ok);
   say.line();
-  say.line(ok ? colour.green(`${lab.id} is reset: the next pnpm lab up starts from scratch.`) : colour.red(`${lab.id} is not fully reset — see above.`));
+  say.line(
+    ok
+      ? colour.green(`${lab.id} is reset: the next pnpm lab up starts from scratch.`)
+      : colour.red(`${lab.id} is not fully reset — see above.`),
+  );
   return ok ? 0 : 1;
 }

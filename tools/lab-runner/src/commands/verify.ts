@@ -29,6 +29,10 @@ export function verdict(labId: string, outcomes: readonly Outcome[]): number {
     return 0;
   }
   const notTried = skipped > 0 ? ` (${skipped} more not tried yet)` : '';
-  say.line(colour.red(`${labId}: ${failed} of ${tried.length} checks fail${notTried} — follow the hints above (→), then run it again.`));
+  say.line(
+    colour.red(
+      `${labId}: ${failed} of ${tried.length} checks fail${notTried} — follow the hints above (→), then run it again.`,
+    ),
+  );
   return 1;
 }

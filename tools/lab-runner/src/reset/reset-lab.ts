@@ -53,7 +53,10 @@ export async function resetLab(
     await step('RabbitMQ', async () => {
       if (!(await reachable(infraAddress('rabbitmq', target.infra)))) return notReachable('RabbitMQ', url);
       const { queues, exchanges, via } = await emptyRabbitMq(url, target.namespaces);
-      return { ok: true, text: `RabbitMQ: deleted ${listed(queues, 'queue')} and ${listed(exchanges, 'exchange')} (found by ${via})` };
+      return {
+        ok: true,
+        text: `RabbitMQ: deleted ${listed(queues, 'queue')} and ${listed(exchanges, 'exchange')} (found by ${via})`,
+      };
     });
   }
   if (lab.infra.includes('kafka')) {

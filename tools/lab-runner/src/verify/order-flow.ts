@@ -48,7 +48,9 @@ export async function orderFlow(lab: LabSpec, at: LabAt, name: string): Promise<
       ];
     }
   } catch (err) {
-    return [{ ok: false, text: `${name}: placing an order failed: ${(err as Error).message}`, hint: `check ${name}'s log` }];
+    return [
+      { ok: false, text: `${name}: placing an order failed: ${(err as Error).message}`, hint: `check ${name}'s log` },
+    ];
   }
 
   const outcomes: Outcome[] = [
@@ -96,7 +98,7 @@ async function notified(name: string, base: string, orderId: string, bus: string
 }
 
 async function poll<T>(attempt: () => Promise<T | undefined>): Promise<T | undefined> {
-  for (const until = Date.now() + eventuallyMs; Date.now() < until; ) {
+  for (const until = Date.now() + eventuallyMs; Date.now() < until;) {
     const value = await attempt().catch(() => undefined);
     if (value !== undefined) return value;
     await new Promise((r) => setTimeout(r, 200));
