@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['{packages,services}/*/test/**/*.test.ts', 'labs/*/**/*.test.ts'],
+          include: ['{packages,services,tools}/*/test/**/*.test.ts', 'labs/*/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 90_000,
           // Two cores: two test files at a time, each with its own processes on free ports.

@@ -4,12 +4,16 @@ import { doctor } from './commands/doctor.ts';
 import { list } from './commands/list.ts';
 import { test } from './commands/test.ts';
 import { up } from './commands/up.ts';
+import { reset } from './commands/reset.ts';
+import { verify } from './commands/verify.ts';
 import { say } from './say.ts';
 
 const usage = `usage: pnpm lab <command>
 
   list              every lab of the book and whether it is ready
   up <lab>          start a lab's services natively (Ctrl-C stops them)
+  verify <lab>      check a running lab (native or Compose): brokers, every service, its main flow
+  reset <lab>       with the lab stopped: delete its data, its queues and exchanges, its topics
   test [lab]        type-check, lint and run all tests (or one lab's) against real brokers,
                     then the Compose check; --native-only leaves the Compose check out
   doctor            check this machine before a workshop: Node, ports, brokers, container engine
@@ -23,6 +27,8 @@ A fresh machine without Node 24 or pnpm: use ./lab <command> instead.`;
 const commands: Record<string, (args: string[]) => number | Promise<number>> = {
   list: () => list(),
   up: (args) => up(args[0]),
+  verify: (args) => verify(args[0]),
+  reset: (args) => reset(args[0]),
   test: (args) => test(args),
   doctor: () => doctor(),
   compose: () => compose(),

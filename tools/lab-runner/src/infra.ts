@@ -55,6 +55,16 @@ const parts: Record<Infra, InfraPart> = {
   },
 };
 
+/** Whether one broker answers, and if not, how to get it: what `pnpm lab verify` reports. */
+export async function checkInfra(
+  name: Infra,
+  endpoints: InfraEndpoints,
+): Promise<{ label: string; address: string; ok: boolean; fix: string }> {
+  const { label, fix } = parts[name];
+  const address = parts[name].address(endpoints);
+  return { label, address, ok: await reachable(address), fix };
+}
+
 /** host:port where a broker answers, for the given endpoints. */
 export function infraAddress(name: Infra, endpoints: InfraEndpoints): string {
   return parts[name].address(endpoints);

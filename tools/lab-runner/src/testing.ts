@@ -11,21 +11,16 @@ import { parseLabPorts } from './lab-ports.ts';
 import { loadLab } from './labs.ts';
 import { labsDir, repoRoot } from './paths.ts';
 import { startNative } from './run-lab.ts';
-import { allPorts, resolve as resolvePlaceholders, serviceEnv, type Placement } from './topology.ts';
+import { allPorts, labAt, type LabAt, type Placement } from './topology.ts';
 
 export { matchesExpected, matchesStep } from './guide.ts';
 
-export interface LabUnderTest {
-  /** host:port of a service. */
-  addr(name: string): string;
-  /** http://host:port of a service. */
-  url(name: string): string;
+/** A lab a test drives: where its services are (addr, url, env — e.g. its AMQP_URL and EVENT_NAMESPACE), and more. */
+export interface LabUnderTest extends LabAt {
   /** The last lines each service logged (for failure messages). */
   logs(name: string): string[];
   /** Rewrites a command written for the lab's default ports to the ports of this run. */
   onItsPorts(command: string): string;
-  /** The environment a service runs with (e.g. its AMQP_URL and EVENT_NAMESPACE). */
-  env(name: string): Record<string, string>;
   /** Stops one service of the lab, as Ctrl-C would; the others keep running. */
   stopService(name: string): Promise<void>;
   /** Starts a stopped service again (same environment and data) and waits until it is ready. */
@@ -58,11 +53,9 @@ export async function startLab(id: string, options: StartLabOptions = {}): Promi
       throw new Error('stopping one service needs a lab the test started itself (unset COMMLAB_LAB_TARGET)');
     };
     return {
-      addr: (name) => resolvePlaceholders(lab, `\${${name}.addr}`, placement),
-      url: (name) => resolvePlaceholders(lab, `\${${name}.url}`, placement),
+      ...labAt(lab, placement),
       logs: () => [],
       onItsPorts: movePorts(lab, ports),
-      env: (name) => serviceEnv(lab, name, placement),
       stopService: notHere,
       startService: notHere,
       restart: notHere,

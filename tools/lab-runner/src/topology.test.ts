@@ -29,6 +29,7 @@ describe('lab topology', () => {
       SERVICE_NAME: 'order',
       PORT: '3000',
       HOST: '127.0.0.1',
+      EVENT_NAMESPACE: 'labtest',
       INVENTORY_ADDR: '127.0.0.1:50051',
       KAFKA_BROKERS: '127.0.0.1:9092',
     });
@@ -37,6 +38,22 @@ describe('lab topology', () => {
       INVENTORY_ADDR: 'inventory:50051',
       KAFKA_BROKERS: 'kafka:9092',
     });
+  });
+
+  it("names the brokers' exchanges, queues and topics after the lab, unless its lab.ts says otherwise", () => {
+    const native = { mode: 'native' as const, infra: {} };
+    const own = defineLab({
+      ...lab,
+      services: { order: { service: 'order', port: 3000, health: 'http', env: { EVENT_NAMESPACE: 'shop' } } },
+    });
+    const brokerless = defineLab({
+      ...lab,
+      infra: [],
+      services: { order: { service: 'order', port: 3000, health: 'http' } },
+    });
+    expect(serviceEnv(lab, 'inventory', native).EVENT_NAMESPACE).toBe('labtest');
+    expect(serviceEnv(own, 'order', native).EVENT_NAMESPACE).toBe('shop');
+    expect(serviceEnv(brokerless, 'order', native)).not.toHaveProperty('EVENT_NAMESPACE');
   });
 
   it('follows ports moved for a test run', () => {

@@ -1,4 +1,5 @@
 import type { Infra, LabSpec, ServiceSpec } from './define.ts';
+import { labNamespace } from './namespace.ts';
 
 export type Mode = 'native' | 'compose';
 
@@ -68,6 +69,8 @@ export function serviceEnv(lab: LabSpec, name: string, placement: Placement): Re
   for (const [extra, { env: variable }] of Object.entries(spec.extraPorts ?? {})) {
     env[variable] = String(portOf(lab, name, placement, extra));
   }
+  // Each lab's broker names get a prefix of their own, so `pnpm lab reset` can find them all.
+  if (lab.infra.includes('rabbitmq') || lab.infra.includes('kafka')) env.EVENT_NAMESPACE = labNamespace(lab.id);
   // The console is optional and never waited for, so its address is not a start-order dependency.
   if (lab.console && name !== 'console') env.CONSOLE_URL = resolve(lab, '${console.url}', placement);
   for (const [key, value] of Object.entries(spec.env ?? {})) env[key] = resolve(lab, value, placement);
@@ -94,6 +97,24 @@ export function startOrder(lab: LabSpec): string[] {
   };
   for (const name of Object.keys(lab.services)) visit(name, []);
   return order;
+}
+
+/** Where a placed lab's services are: what verify and reset need, whoever started the lab. */
+export interface LabAt {
+  /** host:port of a service. */
+  addr(name: string): string;
+  /** http://host:port of a service. */
+  url(name: string): string;
+  /** The environment a service runs with. */
+  env(name: string): Record<string, string>;
+}
+
+export function labAt(lab: LabSpec, placement: Placement): LabAt {
+  return {
+    addr: (name) => resolve(lab, `\${${name}.addr}`, placement),
+    url: (name) => resolve(lab, `\${${name}.url}`, placement),
+    env: (name) => serviceEnv(lab, name, placement),
+  };
 }
 
 export function healthTarget(spec: ServiceSpec, host: string, port: number): string {
