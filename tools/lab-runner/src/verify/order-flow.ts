@@ -74,7 +74,7 @@ async function decided(name: string, base: string, id: string): Promise<Outcome>
     return current.status === 'pending' ? undefined : current;
   });
   return order
-    ? { ok: true, text: `${name} completes the pending order by event: ${order.status} in ${seconds(started)}` }
+    ? { ok: true, text: `${name} completes the pending order by event: ${order.status} in ${elapsed(started)}` }
     : {
         ok: false,
         text: `${name}: order ${id} is still pending after ${eventuallyMs / 1000} s`,
@@ -89,7 +89,7 @@ async function notified(name: string, base: string, orderId: string, bus: string
     return items.length > 0 ? items.length : undefined;
   });
   return seen
-    ? { ok: true, text: `${name} received the order's events over ${bus} in ${seconds(started)}` }
+    ? { ok: true, text: `${name} received the order's events over ${bus} in ${elapsed(started)}` }
     : {
         ok: false,
         text: `${name} has no event of order ${orderId} after ${eventuallyMs / 1000} s`,
@@ -106,4 +106,7 @@ async function poll<T>(attempt: () => Promise<T | undefined>): Promise<T | undef
   return undefined;
 }
 
-const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+const elapsed = (since: number) => {
+  const ms = Date.now() - since;
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+};
