@@ -9,6 +9,7 @@ import { guideSteps, matchesStep, type GuideStep } from './guide.ts';
 import type { LabSpec } from './define.ts';
 import { parseLabPorts } from './lab-ports.ts';
 import { loadLab } from './labs.ts';
+import { resetLab } from './reset/reset-lab.ts';
 import { labsDir, repoRoot } from './paths.ts';
 import { startNative } from './run-lab.ts';
 import { allPorts, labAt, type LabAt, type Placement } from './topology.ts';
@@ -65,13 +66,15 @@ export async function startLab(id: string, options: StartLabOptions = {}): Promi
 
   const ports: Record<string, number> = {};
   for (const { key } of allPorts(lab)) ports[key] = await freePort();
+  const placement: Placement = { mode: 'native', infra: nativeInfra(), ports };
   const dataDir = mkdtempSync(join(tmpdir(), `commlab-${lab.id}-`));
+  const namespace = `commlab-test-${randomBytes(4).toString('hex')}`;
   const logs = new Map<string, string[]>();
   const running = await startNative(lab, {
-    placement: { mode: 'native', infra: nativeInfra(), ports },
+    placement,
     dataDir,
     logFormat: 'json',
-    env: { EVENT_NAMESPACE: `commlab-test-${randomBytes(4).toString('hex')}` },
+    env: { EVENT_NAMESPACE: namespace },
     ...(options.env && { serviceEnv: options.env }),
     output: (service, line) => {
       const lines = logs.get(service) ?? [];
@@ -97,7 +100,16 @@ export async function startLab(id: string, options: StartLabOptions = {}): Promi
       ),
     stop: async () => {
       await running.stop();
+      // What a reader's `pnpm lab reset` does: without it every test run would leave its queues
+      // and topics on the shared brokers, hundreds over a day of CI, each slowing the broker.
+      const outcomes = await resetLab(lab, {
+        at: labAt(lab, placement),
+        dataDir,
+        namespaces: [namespace],
+        infra: placement.infra,
+      });
       rmSync(dataDir, { recursive: true, force: true });
+      for (const { ok, text } of outcomes) if (!ok) console.warn(`lab test clean-up: ${text}`);
     },
   };
 }
