@@ -24,8 +24,11 @@ export async function kafkaReplay(print: Print): Promise<ReplayOutcome> {
     let beforeLast = 0;
     for (const step of steps) {
       if (step === 'delivered') {
+        // Timestamps are milliseconds: step away from "shipped" and from "delivered", so the
+        // point in time lies strictly between them even when a publish takes under 1 ms.
+        await sleep(5);
         beforeLast = Date.now();
-        await sleep(5); // so the last event's timestamp is strictly later
+        await sleep(5);
       }
       await bus.publish(
         newEvent({ source: '/lab05', type: 'commlab.order.step.v1', subject: 'order-1', data: { step } }),
