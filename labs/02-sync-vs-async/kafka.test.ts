@@ -28,13 +28,8 @@ describe('lab 02-sync-vs-async over Kafka', () => {
   afterAll(async () => {
     client?.close();
     await lab?.stop();
-    if (admin) {
-      // Topics outlive the run (RabbitMQ queues are as cheap to leave; partitions are not).
-      const namespace = `${lab.env('order-async').EVENT_NAMESPACE!}.`;
-      const ours = (await admin.listTopics()).filter((topic) => topic.startsWith(namespace));
-      await admin.deleteTopics({ topics: ours }).catch(() => {});
-      await admin.disconnect();
-    }
+    // lab.stop() deletes the run's topics and consumer groups, as `pnpm lab reset` would.
+    await admin?.disconnect();
   });
 
   it('confirms an async checkout once inventory answered by event over Kafka', async () => {

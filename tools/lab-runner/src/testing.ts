@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nativeInfra } from './infra.ts';
 import { guideSteps, matchesStep, type GuideStep } from './guide.ts';
-import type { LabSpec } from './define.ts';
+import type { Infra, LabSpec } from './define.ts';
 import { parseLabPorts } from './lab-ports.ts';
 import { loadLab } from './labs.ts';
 import { resetLab } from './reset/reset-lab.ts';
@@ -102,7 +102,7 @@ export async function startLab(id: string, options: StartLabOptions = {}): Promi
       await running.stop();
       // What a reader's `pnpm lab reset` does: without it every test run would leave its queues
       // and topics on the shared brokers, hundreds over a day of CI, each slowing the broker.
-      const outcomes = await resetLab(lab, {
+      const outcomes = await resetLab(withBrokersSwitchedTo(lab, options.env), {
         at: labAt(lab, placement),
         dataDir,
         namespaces: [namespace],
@@ -112,6 +112,14 @@ export async function startLab(id: string, options: StartLabOptions = {}): Promi
       for (const { ok, text } of outcomes) if (!ok) console.warn(`lab test clean-up: ${text}`);
     },
   };
+}
+
+/** The lab as its test ran it: a test may move services to another broker (EVENT_BUS=kafka). */
+function withBrokersSwitchedTo(lab: LabSpec, env: StartLabOptions['env']): LabSpec {
+  const switched = Object.values(env ?? {}).flatMap(({ EVENT_BUS }): Infra[] =>
+    EVENT_BUS === 'kafka' || EVENT_BUS === 'rabbitmq' ? [EVENT_BUS] : [],
+  );
+  return { ...lab, infra: [...new Set([...lab.infra, ...switched])] };
 }
 
 /** Rewrites local addresses on a service's default port to the port it runs on instead, in one pass. */
