@@ -1,6 +1,6 @@
 import { credentials } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadInventoryProto, type InventoryServiceClient, type StockLevel } from '@commlab/contracts';
+import { loadInventoryProto, stockLevelOf, type InventoryServiceClient } from '@commlab/contracts';
 import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
 
 describe('lab 01-tour: one order end to end', () => {
@@ -17,10 +17,7 @@ describe('lab 01-tour: one order end to end', () => {
     await lab?.stop();
   });
 
-  const stockOf = (sku: string) =>
-    new Promise<StockLevel>((resolve, reject) =>
-      inventory.GetStock({ skus: [sku] }, (err, reply) => (err ? reject(err) : resolve(reply!.items[0]!))),
-    );
+  const stockOf = (sku: string) => stockLevelOf(inventory, sku);
 
   it('places an order over REST, reserves its stock over gRPC, and reads it back', async () => {
     const before = await stockOf('WC-005');

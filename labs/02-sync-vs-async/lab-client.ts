@@ -1,5 +1,5 @@
 import { credentials } from '@grpc/grpc-js';
-import { loadInventoryProto, type InventoryServiceClient, type StockLevel } from '@commlab/contracts';
+import { loadInventoryProto, stockLevelOf, type InventoryServiceClient } from '@commlab/contracts';
 import type { LabUnderTest } from '@commlab/lab-runner/testing';
 
 /** What the lab's tests and measure.ts do to the running lab: place, read, wait, count. */
@@ -83,10 +83,7 @@ export function labClient(lab: LabUnderTest) {
       }
     },
 
-    stockOf: (sku: string) =>
-      new Promise<StockLevel>((resolve, reject) =>
-        inventoryClient().GetStock({ skus: [sku] }, (err, reply) => (err ? reject(err) : resolve(reply!.items[0]!))),
-      ),
+    stockOf: (sku: string) => stockLevelOf(inventoryClient(), sku),
 
     close: () => {
       inventory?.close();

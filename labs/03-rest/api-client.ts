@@ -1,6 +1,6 @@
 import { credentials } from '@grpc/grpc-js';
 import { expect } from 'vitest';
-import { loadInventoryProto, type StockLevel } from '@commlab/contracts';
+import { loadInventoryProto, stockLevelOf } from '@commlab/contracts';
 import type { LabUnderTest } from '@commlab/lab-runner/testing';
 import { openApiChecker } from '@commlab/testkit';
 
@@ -46,10 +46,7 @@ export async function labApi(lab: LabUnderTest) {
       Object.fromEntries(
         [...(response.headers.get('link') ?? '').matchAll(/<([^>]+)>;\s*rel="([^"]+)"/g)].map((m) => [m[2], m[1]]),
       ),
-    stockOf: (sku: string) =>
-      new Promise<StockLevel>((resolve, reject) =>
-        inventory.GetStock({ skus: [sku] }, (err, reply) => (err ? reject(err) : resolve(reply!.items[0]!))),
-      ),
+    stockOf: (sku: string) => stockLevelOf(inventory, sku),
     close: () => inventory.close(),
   };
 }

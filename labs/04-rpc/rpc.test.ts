@@ -6,6 +6,7 @@ import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   loadInventoryProto,
+  stockLevelOf,
   type InventoryServiceClient,
   type SessionReply,
   type StockLevel,
@@ -32,10 +33,7 @@ describe('lab 04-rpc: one contract, four call kinds, three transports', () => {
     await lab?.stop();
   });
 
-  const stockOf = (sku: string) =>
-    new Promise<StockLevel>((resolve, reject) =>
-      inventory.GetStock({ skus: [sku] }, (err, reply) => (err ? reject(err) : resolve(reply!.items[0]!))),
-    );
+  const stockOf = (sku: string) => stockLevelOf(inventory, sku);
   const placeOrder = (service: string, lines: unknown[], headers: Record<string, string> = {}) =>
     fetch(`${lab.url(service)}/orders`, {
       method: 'POST',

@@ -3,6 +3,8 @@ import { loadSync } from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
 import { loaderOptions } from './loader-options.ts';
 import type { ProtoGrpcType as InventoryProto } from './generated/inventory.ts';
+import type { InventoryServiceClient } from './generated/commlab/inventory/v1/InventoryService.ts';
+import type { StockLevel__Output as StockLevel } from './generated/commlab/inventory/v1/StockLevel.ts';
 
 export { loaderOptions } from './loader-options.ts';
 export type {
@@ -32,4 +34,11 @@ export function inventoryPackageDefinition() {
 
 export function loadInventoryProto(): InventoryProto {
   return loadPackageDefinition(inventoryPackageDefinition()) as unknown as InventoryProto;
+}
+
+/** One SKU's stock level over gRPC, as a promise (what tests and scripts ask inventory most). */
+export function stockLevelOf(client: InventoryServiceClient, sku: string): Promise<StockLevel> {
+  return new Promise((resolve, reject) =>
+    client.GetStock({ skus: [sku] }, (err, reply) => (err ? reject(err) : resolve(reply!.items[0]!))),
+  );
 }
