@@ -3,3 +3,4 @@ export { amqpUrl, closeAmqpConnections } from './rabbitmq.ts';
 export { kafkaBrokers } from './kafka.ts';
 export { dockerFallback } from './docker.ts';
 export { openApiChecker, type ReceivedResponse } from './openapi.ts';
+export { freePort } from './ports.ts';

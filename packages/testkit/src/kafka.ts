@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import { dockerFallback } from './docker.ts';
+import { freePort } from './ports.ts';
 
 let brokers: Promise<string[]> | undefined;
 
@@ -56,15 +56,4 @@ async function findBrokers(): Promise<string[]> {
       return [`127.0.0.1:${port}`];
     });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +9,7 @@ import { pino } from 'pino';
 import { expect } from 'vitest';
 import { loadInventoryProto, type StockLevel } from '@commlab/contracts';
 import { probe } from '@commlab/kit';
-import { freshPostgresDatabase, openApiChecker } from '@commlab/testkit';
+import { freePort, freshPostgresDatabase, openApiChecker } from '@commlab/testkit';
 import { createApp } from '../src/app.ts';
 import { OrderLifecycle } from '../src/domain/order-lifecycle.ts';
 import { Orders } from '../src/domain/orders.ts';
@@ -21,14 +20,7 @@ import { withinRequestBudget } from '../src/inventory/request-budget.ts';
 import { postgresOrderStore } from '../src/store/postgres-store.ts';
 import { sqliteOrderStore } from '../src/store/sqlite-store.ts';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /**
  * The real inventory service, as its own process (services talk over the wire, never by
