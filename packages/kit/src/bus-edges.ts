@@ -14,7 +14,7 @@ interface Publisher<E> {
 
 export interface BusEdges {
   /** Reports each event once the broker confirmed it: "order → rabbitmq publish order.placed". */
-  publisher<E extends ReportedEvent, P extends Publisher<E>>(publisher: P): Publisher<E>;
+  publisher<E extends ReportedEvent>(publisher: Publisher<E>): Publisher<E>;
   /** Reports each event as it is delivered, before the handler runs: "rabbitmq → notification". */
   handler<E extends ReportedEvent>(handle: (event: E) => Promise<void>): (event: E) => Promise<void>;
 }

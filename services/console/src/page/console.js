@@ -7,8 +7,8 @@ const orders = new Map(); // order id → { customer, status, edges: Set }
 // a report without a status (a gRPC call) must not be lost because it came first.
 const unlisted = new Map(); // order id → Set of edges
 
-/** The edges an order has crossed so far, listed or not. */
-function edgesOf(orderId) {
+/** The edges an order has crossed so far; an unlisted order's are taken out of `unlisted` (the caller lists it or puts them back). */
+function takeEdges(orderId) {
   const edges = orders.get(orderId)?.edges ?? unlisted.get(orderId) ?? new Set();
   unlisted.delete(orderId);
   return edges;
@@ -88,7 +88,7 @@ function renderOrder(orderId, order) {
 function onCrossing(crossing) {
   flash(`${node(crossing.from)}→${node(crossing.to)}`, counts(crossing));
   if (crossing.orderId) {
-    const edges = edgesOf(crossing.orderId).add(chipOf(crossing.protocol));
+    const edges = takeEdges(crossing.orderId).add(chipOf(crossing.protocol));
     if (orders.has(crossing.orderId) || crossing.status) {
       trackOrder(crossing.orderId, { status: crossing.status, edges });
     } else {
@@ -145,7 +145,7 @@ async function placeOrder(event) {
     trackOrder(answer.id, {
       customer: answer.customerId,
       status: orders.get(answer.id)?.status || answer.status,
-      edges: edgesOf(answer.id),
+      edges: takeEdges(answer.id),
     });
   } else {
     result.className = 'bad';
@@ -162,7 +162,7 @@ async function listen(port) {
     url: `ws://${location.hostname}:${port}/ws`,
     token: async () => (await (await fetch(`/api/push-token?customer=${encodeURIComponent(customer)}`)).json()).token,
     onEvent: (e) => {
-      trackOrder(e.orderId, { customer: e.customerId, status: e.status, edges: edgesOf(e.orderId).add('WebSocket') });
+      trackOrder(e.orderId, { customer: e.customerId, status: e.status, edges: takeEdges(e.orderId).add('WebSocket') });
       $('#push-state').textContent = `open as ${customer} · last event #${e.id}`;
     },
     onStatus: (s) => {
