@@ -43,6 +43,8 @@ export interface RecordingSocket {
   events(): PushEvent[];
   closed: Promise<{ code: number; reason: string }>;
   send(message: unknown): void;
+  /** Pings received since the socket was created (counted from the start: the first may come before `open` resolves). */
+  pings(): number;
 }
 
 /** A raw `ws` client (so tests can misbehave: skip pongs, stop reading, send junk). */
@@ -56,6 +58,8 @@ export function openSocket(
   const socket = new WebSocket(url, [subprotocol], { headers: { authorization: `Bearer ${token}` }, ...wsOptions });
   const messages: ServerMessage[] = [];
   socket.on('message', (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
+  let pings = 0;
+  socket.on('ping', () => pings++);
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
   );
@@ -67,6 +71,7 @@ export function openSocket(
         closed,
         events: () => messages.flatMap((m) => (m.type === 'event' ? [m.event] : [])),
         send: (message) => socket.send(typeof message === 'string' ? message : JSON.stringify(message)),
+        pings: () => pings,
       }),
     );
     socket.once('unexpected-response', (_request, response) =>
