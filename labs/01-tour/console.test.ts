@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, type TestBrowser } from '@commlab/lab-runner/browser';
-import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
+import { describe, expect, it } from 'vitest';
+import { openBrowser } from '@commlab/lab/browser';
+import { labForThisFile } from '@commlab/lab/testing';
 
 describe('lab 01-tour: the live console in a real browser', () => {
-  let lab: LabUnderTest;
-  let browser: TestBrowser;
-  beforeAll(async () => {
-    lab = await startLab('01-tour');
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.stop();
-  });
+  const lab = labForThisFile('01-tour', { connect: openBrowser });
 
   it('draws an order placed on the page going REST → gRPC → RabbitMQ → WebSocket', async () => {
+    const browser = lab.client;
     const { page } = browser;
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));

@@ -1,7 +1,7 @@
 import { globSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from './paths.ts';
+import { repoRoot } from '@commlab/lab/runner';
 
 // Variables every tool reads by convention, documented elsewhere.
 const standard = new Set(['NO_COLOR', 'FORCE_COLOR', 'NODE_EXTRA_CA_CERTS']);

@@ -1,9 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import type { Infra } from '../define.ts';
-import { nativeInfra, reachable } from '../infra.ts';
-import { readyLabs } from '../labs.ts';
-import { colour, say } from '../say.ts';
-import { allPorts } from '../topology.ts';
+import { allPorts, colour, type Infra, nativeInfra, reachable, readyLabs, say } from '@commlab/lab/runner';
 
 /** pnpm lab doctor: what a workshop machine has and lacks, with the fix for each gap. Changes nothing. */
 export async function doctor(): Promise<number> {

@@ -1,6 +1,4 @@
-import { catalogue } from '../catalogue.ts';
-import { isReady } from '../labs.ts';
-import { colour, say } from '../say.ts';
+import { catalogue, colour, isReady, say } from '@commlab/lab/runner';
 
 export function list(): number {
   say.line(colour.bold('Labs — one per chapter of the book'));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { prepareEngine } from './engine.ts';
+import { prepareEngine } from './prepare.ts';
 
 describe('choosing a container engine', () => {
   afterEach(() => {

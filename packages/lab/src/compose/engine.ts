@@ -1,16 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../paths.ts';
-import { colour, say } from '../say.ts';
 import { run, type Ran } from './run.ts';
 
 /**
- * A container engine with Compose, as the compose check needs it. Docker Compose is used as
- * is (real depends_on/healthcheck semantics); Podman is driven the way infra/containers/README.md
- * found that Podman 4.3 + podman-compose 1.0.3 work.
+ * A container engine with Compose, as the lab harness and the Compose check drive it. Docker
+ * Compose is used as is (real depends_on/healthcheck semantics); Podman is driven the way
+ * infra/containers/README.md found that Podman 4.3 + podman-compose 1.0.3 work.
  */
 export interface Engine {
-  name: 'docker' | 'podman';
+  name: EngineName;
   /** argv for one call of the engine's own CLI. */
   cli(args: readonly string[]): [string, string[]];
   /** argv for one Compose call on a project made of these files. */
@@ -18,10 +17,12 @@ export interface Engine {
   /** Engine-specific `build` flags. */
   buildFlags: readonly string[];
   /** Starts the project's containers and resolves once every healthcheck passes (or one fails). */
-  upHealthy(project: string, files: readonly string[], onLine: (line: string) => void): Promise<Ran>;
+  upHealthy(project: string, files: readonly string[], onLine?: (line: string) => void): Promise<Ran>;
   /** Removes the project's containers and network. */
   down(project: string, files: readonly string[]): Promise<Ran>;
 }
+
+export type EngineName = 'docker' | 'podman';
 
 const containersDir = join(repoRoot, 'infra/containers');
 const healthyTimeoutS = 180;
@@ -43,7 +44,7 @@ const docker: Engine = {
         '--wait',
         `--wait-timeout=${healthyTimeoutS}`,
       ]),
-      { onLine },
+      { ...(onLine && { onLine }) },
     ),
   down: (project, files) => run(...docker.compose(project, files, ['down', '--timeout=5', '--remove-orphans'])),
 };
@@ -79,7 +80,7 @@ const podman: Engine = {
     const waited = await run(
       'bash',
       [join(containersDir, 'wait-healthy.sh'), '-t', String(healthyTimeoutS), '-p', project],
-      { onLine },
+      { ...(onLine && { onLine }) },
     );
     return { ...waited, output: `${up.output}\n${waited.output}` };
   },
@@ -91,47 +92,72 @@ const podman: Engine = {
   },
 };
 
+export const engines: Record<EngineName, Engine> = { docker, podman };
+
 const works = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
-const onPath = (command: string) => works('sh', ['-c', `command -v ${command}`]);
 
 /**
- * Finds a working engine: Docker with Compose when its daemon answers, else Podman. As root on
- * a Debian-like machine, Podman and podman-compose are installed when missing, and the Node base
- * image is built locally when absent (CI cannot pull images). COMMLAB_CONTAINER_ENGINE picks one.
- * Throws with the reason and the fix when no engine can be had.
+ * The engine COMMLAB_CONTAINER_ENGINE names, else Docker when its daemon answers with Compose,
+ * else Podman. It installs nothing (`pnpm lab compose-check` does, where it can).
  */
-export async function prepareEngine(): Promise<Engine> {
-  const wanted = process.env.COMMLAB_CONTAINER_ENGINE;
-  if (wanted && wanted !== 'docker' && wanted !== 'podman') {
-    throw new Error(`COMMLAB_CONTAINER_ENGINE is "${wanted}"; use docker or podman`);
+export function engineFromEnv(env: NodeJS.ProcessEnv = process.env): Engine {
+  const wanted = env.COMMLAB_CONTAINER_ENGINE;
+  if (wanted !== undefined && wanted !== '') {
+    if (wanted !== 'docker' && wanted !== 'podman') {
+      throw new Error(`COMMLAB_CONTAINER_ENGINE is "${wanted}"; use docker or podman`);
+    }
+    return engines[wanted];
   }
-  if (wanted !== 'podman' && works('docker', ['info']) && works('docker', ['compose', 'version'])) return docker;
-  if (wanted === 'docker') {
-    throw new Error('COMMLAB_CONTAINER_ENGINE=docker, but `docker info` or `docker compose version` fails');
-  }
-  const canInstall = process.getuid?.() === 0 && onPath('apt-get');
-  if (!canInstall && !(onPath('podman') && onPath('podman-compose'))) {
-    throw new Error(
-      'no container engine: Docker with Compose is not running, Podman with podman-compose is not installed, ' +
-        'and this is not a root shell with apt-get to install them. Install Docker (with Compose) or run ' +
-        'infra/containers/setup-podman.sh as root, or pass --native-only to leave the Compose checks out',
-    );
-  }
-  await step('Podman setup (infra/containers/setup-podman.sh: installs what is missing, then checks)', [
-    join(containersDir, 'setup-podman.sh'),
-  ]);
-  await step('Node base image (infra/containers/base-image.sh: builds it once when missing)', [
-    join(containersDir, 'base-image.sh'),
-  ]);
-  return podman;
+  return works('docker', ['info']) && works('docker', ['compose', 'version']) ? docker : podman;
 }
 
-async function step(what: string, script: string[]): Promise<void> {
-  const started = Date.now();
-  say.step(what);
-  const ran = await run('bash', script, { onLine: (line) => say.line(colour.dim(`    ${line}`)) });
-  if (ran.code !== 0) throw new Error(`${script[0]} failed (exit ${ran.code}); its output is above`);
-  say.ok(`${what.split(' (')[0]} ready in ${seconds(Date.now() - started)}`);
+/**
+ * One service's container in a Compose project, driven through the engine's own CLI: what a
+ * reader does with `docker compose stop inventory`, and what lab tests do to break a lab.
+ */
+export interface Container {
+  /** SIGTERM, then SIGKILL after the grace period; the container (and its files) stays. */
+  stop(graceSeconds?: number): Promise<void>;
+  /** SIGKILL at once, as a crash or the OOM killer would. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  /** Freezes every process in it (cgroup freezer), as `kill -STOP` does natively. */
+  pause(): Promise<void>;
+  unpause(): Promise<void>;
+  /** Its last log lines (stdout and stderr). */
+  logs(lines: number): Promise<string[]>;
+}
+
+export async function containerOf(engine: Engine, project: string, service: string): Promise<Container> {
+  // Both Docker Compose and podman-compose label containers with their project and service.
+  const ps = await run(
+    ...engine.cli([
+      'ps',
+      '--all',
+      '--filter',
+      `label=com.docker.compose.project=${project}`,
+      '--filter',
+      `label=com.docker.compose.service=${service}`,
+      '--format',
+      '{{.Names}}',
+    ]),
+  );
+  const name = ps.stdout.split('\n').find(Boolean);
+  if (ps.code !== 0 || !name)
+    throw new Error(`no container for ${service} in Compose project ${project}: ${ps.output}`);
+  const call = async (...args: string[]) => {
+    const ran = await run(...engine.cli(args));
+    if (ran.code !== 0) throw new Error(`${engine.name} ${args.join(' ')} failed (exit ${ran.code}): ${ran.output}`);
+    return ran;
+  };
+  return {
+    stop: async (graceSeconds = 10) => void (await call('stop', '--time', String(graceSeconds), name)),
+    kill: async () => void (await call('kill', '--signal', 'KILL', name)),
+    start: async () => void (await call('start', name)),
+    pause: async () => void (await call('pause', name)),
+    unpause: async () => void (await call('unpause', name)),
+    logs: async (lines) => (await call('logs', '--tail', String(lines), name)).output.split('\n').filter(Boolean),
+  };
 }
 
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

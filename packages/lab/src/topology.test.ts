@@ -1,26 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { defineLab } from './define.ts';
+import { testLab } from './testing/fixtures.ts';
 import { allPorts, composeInfra, resolve, serviceEnv, startOrder } from './topology.ts';
 
-const lab = defineLab({
-  id: 'test-lab',
-  infra: ['kafka'],
+const lab = testLab('test-lab', {
+  eventBus: 'kafka',
   services: {
-    gateway: { service: 'gateway', port: 8080, health: 'http', env: { ORDER_URL: '${order.url}' } },
-    order: {
-      service: 'order',
-      port: 3000,
-      health: 'http',
-      env: { INVENTORY_ADDR: '${inventory.addr}', KAFKA_BROKERS: '${kafka.brokers}' },
-    },
-    inventory: { service: 'inventory', port: 50051, health: 'grpc' },
+    gateway: { env: { ORDER_URL: '${order.url}' } },
+    order: { env: { INVENTORY_ADDR: '${inventory.addr}' } },
+    inventory: {},
   },
-  links: [],
 });
 
 describe('lab topology', () => {
-  it('starts every service after the services it names', () => {
-    expect(startOrder(lab)).toEqual(['inventory', 'order', 'gateway']);
+  it('starts every service after the services it names, the console after what it shows', () => {
+    expect(startOrder(lab)).toEqual(['inventory', 'order', 'gateway', 'console']);
   });
 
   it('resolves addresses to loopback natively and to service names in Compose', () => {
@@ -29,31 +22,18 @@ describe('lab topology', () => {
       SERVICE_NAME: 'order',
       PORT: '3000',
       HOST: '127.0.0.1',
-      EVENT_NAMESPACE: 'labtest',
+      CONSOLE_URL: 'http://127.0.0.1:3080',
       INVENTORY_ADDR: '127.0.0.1:50051',
+      EVENT_BUS: 'kafka',
       KAFKA_BROKERS: '127.0.0.1:9092',
+      EVENT_NAMESPACE: 'labtest',
     });
     expect(serviceEnv(lab, 'order', { mode: 'compose', infra: composeInfra })).toMatchObject({
       HOST: '0.0.0.0',
+      CONSOLE_URL: 'http://console:3080',
       INVENTORY_ADDR: 'inventory:50051',
       KAFKA_BROKERS: 'kafka:9092',
     });
-  });
-
-  it("names the brokers' exchanges, queues and topics after the lab, unless its lab.ts says otherwise", () => {
-    const native = { mode: 'native' as const, infra: {} };
-    const own = defineLab({
-      ...lab,
-      services: { order: { service: 'order', port: 3000, health: 'http', env: { EVENT_NAMESPACE: 'shop' } } },
-    });
-    const brokerless = defineLab({
-      ...lab,
-      infra: [],
-      services: { order: { service: 'order', port: 3000, health: 'http' } },
-    });
-    expect(serviceEnv(lab, 'inventory', native).EVENT_NAMESPACE).toBe('labtest');
-    expect(serviceEnv(own, 'order', native).EVENT_NAMESPACE).toBe('shop');
-    expect(serviceEnv(brokerless, 'order', native)).not.toHaveProperty('EVENT_NAMESPACE');
   });
 
   it('follows ports moved for a test run', () => {
@@ -66,36 +46,22 @@ describe('lab topology', () => {
   });
 
   it('rejects services that depend on each other in a cycle', () => {
-    const cyclic = defineLab({
-      ...lab,
+    const cyclic = testLab('test-lab', {
       services: {
-        a: { service: 'a', port: 1, health: 'http', env: { B: '${b.url}' } },
-        b: { service: 'b', port: 2, health: 'http', env: { A: '${a.url}' } },
+        order: { env: { PEER: '${gateway.url}' } },
+        gateway: { env: { ORDER_URL: '${order.url}' } },
       },
     });
-    expect(() => startOrder(cyclic)).toThrow(/cycle/);
+    expect(() => startOrder(cyclic)).toThrow(/cycle: order → gateway → order/);
   });
 });
 
 describe('extra ports', () => {
-  const withThrift = defineLab({
-    id: 'extra-lab',
-    infra: [],
+  const withThrift = testLab('extra-lab', {
     services: {
-      inventory: {
-        service: 'inventory',
-        port: 50051,
-        health: 'grpc',
-        extraPorts: { thrift: { port: 50052, env: 'THRIFT_PORT' } },
-      },
-      order: {
-        service: 'order',
-        port: 3000,
-        health: 'http',
-        env: { INVENTORY_THRIFT_ADDR: '${inventory.thrift.addr}' },
-      },
+      inventory: { extraPorts: { thrift: { port: 50052, env: 'THRIFT_PORT' } } },
+      order: { env: { INVENTORY_THRIFT_ADDR: '${inventory.thrift.addr}' } },
     },
-    links: [],
   });
 
   it('passes each extra port to its service and resolves placeholders naming it, in both modes', () => {
@@ -111,7 +77,7 @@ describe('extra ports', () => {
     const placement = { mode: 'native' as const, infra: {}, ports: { 'inventory.thrift': 41052 } };
     expect(serviceEnv(withThrift, 'inventory', placement).THRIFT_PORT).toBe('41052');
     expect(resolve(withThrift, '${inventory.thrift.addr}', placement)).toBe('127.0.0.1:41052');
-    expect(startOrder(withThrift)).toEqual(['inventory', 'order']);
+    expect(startOrder(withThrift)).toEqual(['inventory', 'order', 'console']);
   });
 
   it('lists every port of the lab', () => {
@@ -119,6 +85,7 @@ describe('extra ports', () => {
       'inventory=50051',
       'inventory.thrift=50052',
       'order=3000',
+      'console=3080',
     ]);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumPath } from './chromium.ts';
-import { repoRoot } from './paths.ts';
+import { repoRoot } from '../paths.ts';
 
 /** Where browser tests leave screenshots (ignored by git, kept as CI artifacts). */
 export const testResultsDir = join(repoRoot, 'test-results');

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import type { LabSpec } from './define.ts';
+import type { Lab } from '../define.ts';
+import type { ServiceControls } from '../controls.ts';
 import { spawnService, stopAll, waitReady, type RunningService } from './processes.ts';
-import { healthTarget, portOf, resolve, serviceEnv, startOrder, type Placement } from './topology.ts';
+import { healthTarget, portOf, resolve, serviceEnv, startOrder, type Placement } from '../topology.ts';
 
-export interface NativeLab {
+export interface NativeLab extends ServiceControls {
   services: RunningService[];
   /** host:port of a service. */
   addr(name: string): string;
@@ -13,12 +14,6 @@ export interface NativeLab {
   resolve(text: string): string;
   /** The environment a service was started with. */
   env(name: string): Record<string, string>;
-  /** Stops one service (SIGTERM, as on Ctrl-C); the others keep running. */
-  stopService(name: string): Promise<void>;
-  /** Starts a stopped service again with the same environment and data, once it is ready. */
-  startService(name: string): Promise<void>;
-  /** Stops one service (SIGTERM, as on a deploy) and starts it again with the same settings. */
-  restart(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,12 +26,10 @@ export interface StartOptions {
   env?: Record<string, string>;
   output?: (service: string, line: string) => void;
   onReady?: (service: string, target: string, ms: number) => void;
-  /** Extra environment per service, over the lab's (tests dial limits down with it). */
-  serviceEnv?: Record<string, Record<string, string>>;
 }
 
 /** Starts a lab's services as local processes, each once what it depends on is ready. */
-export async function startNative(lab: LabSpec, options: StartOptions): Promise<NativeLab> {
+export async function startNative(lab: Lab, options: StartOptions): Promise<NativeLab> {
   const { placement } = options;
   const running = new Map<string, RunningService>();
   const names = startOrder(lab);
@@ -47,7 +40,6 @@ export async function startNative(lab: LabSpec, options: StartOptions): Promise<
     LOG_FORMAT: options.logFormat ?? 'pretty',
     ...(process.stdout.isTTY && !process.env.NO_COLOR && { FORCE_COLOR: '1' }),
     ...options.env,
-    ...options.serviceEnv?.[name],
   });
 
   const launch = async (name: string) => {
@@ -92,15 +84,30 @@ export async function startNative(lab: LabSpec, options: StartOptions): Promise<
       if (service) await stopAll([service]);
       running.delete(name);
     },
+    killService: async (name) => {
+      const service = running.get(known(name));
+      if (!service) return;
+      service.child.kill('SIGKILL');
+      await service.exited;
+      running.delete(name);
+    },
     startService: async (name) => {
       if (running.has(known(name))) throw new Error(`${name} is already running`);
       await launch(name);
     },
-    restart: async (name) => {
+    restartService: async (name) => {
       const service = running.get(known(name));
       if (service) await stopAll([service]);
       running.delete(name);
       await launch(name);
+    },
+    pauseService: async (name) => {
+      const service = running.get(known(name));
+      if (!service) throw new Error(`${name} is not running`);
+      service.child.kill('SIGSTOP');
+    },
+    resumeService: async (name) => {
+      running.get(known(name))?.child.kill('SIGCONT');
     },
     stop: () => stopAll(inStartOrder()),
   };

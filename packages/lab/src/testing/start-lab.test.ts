@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startLab } from './testing.ts';
+import { startLab } from './start-lab.ts';
 
 describe('startLab against a lab that is already running', () => {
   afterEach(() => {

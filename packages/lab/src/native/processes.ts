@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { probe } from '@commlab/kit';
-import { repoRoot } from './paths.ts';
-import { serviceColour } from './say.ts';
+import { repoRoot } from '../paths.ts';
+import { serviceColour } from '../say.ts';
 
 export interface RunningService {
   name: string;
@@ -69,6 +69,8 @@ export async function stopAll(services: RunningService[], graceMs = 10_000): Pro
   for (const service of [...services].reverse()) {
     if (service.child.exitCode !== null || service.child.signalCode !== null) continue;
     service.child.kill('SIGTERM');
+    // A paused service (SIGSTOP) handles the SIGTERM only once it runs again.
+    service.child.kill('SIGCONT');
     const timer = setTimeout(() => service.child.kill('SIGKILL'), graceMs);
     await service.exited;
     clearTimeout(timer);

@@ -6,13 +6,12 @@ import { createRequire } from 'node:module';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rootLab } from './commands/compose.ts';
-import { composeFile, hostBrokersFile, hostBrokersFileName, movedPortsFile } from './compose.ts';
-import { defineLab } from './define.ts';
-import { nativeInfra } from './infra.ts';
-import { loadLab, readyLabs } from './labs.ts';
-import { labsDir, repoRoot } from './paths.ts';
-import { composeInfra, serviceEnv } from './topology.ts';
+import { nativeInfra } from '../infra.ts';
+import { loadLab, readyLabs } from '../labs.ts';
+import { labsDir, repoRoot } from '../paths.ts';
+import { testLab } from '../testing/fixtures.ts';
+import { composeInfra, serviceEnv } from '../topology.ts';
+import { composeFile, hostBrokersFile, hostBrokersFileName, rootLab, runFile } from './compose-file.ts';
 
 type ComposeYaml = { services: Record<string, Record<string, unknown>> };
 
@@ -113,18 +112,10 @@ describe('root docker-compose.yml', () => {
 });
 
 describe('the host-brokers override', () => {
-  const lab = defineLab({
-    id: 'test-lab',
-    infra: ['kafka', 'rabbitmq', 'postgres'],
-    services: {
-      order: {
-        service: 'order',
-        port: 3000,
-        health: 'http',
-        env: { AMQP_URL: '${rabbitmq.url}', KAFKA_BROKERS: '${kafka.brokers}', DATABASE_URL: '${postgres.url}' },
-      },
-    },
-    links: [],
+  const lab = testLab('test-lab', {
+    eventBus: 'rabbitmq',
+    brokers: ['kafka'],
+    services: { order: { env: { KAFKA_BROKERS: '${kafka.brokers}', DATABASE_URL: '${postgres.url}' } } },
   });
   const services = (parse(hostBrokersFile(lab)) as ComposeYaml).services;
 
@@ -175,23 +166,33 @@ describe('the host-brokers override', () => {
   });
 });
 
-describe('moving a lab to other ports', () => {
-  const lab = defineLab({
-    id: 'test-lab',
-    infra: [],
-    services: {
-      order: { service: 'order', port: 3000, health: 'http', env: { INVENTORY_ADDR: '${inventory.addr}' } },
-      inventory: { service: 'inventory', port: 50051, health: 'grpc' },
-    },
-    links: [],
+describe('the override of one run', () => {
+  const lab = testLab('test-lab', {
+    services: { order: { env: { INVENTORY_ADDR: '${inventory.addr}' } }, inventory: {} },
   });
-  const services = (parse(movedPortsFile(lab, { order: 41000, inventory: 41001 })) as ComposeYaml).services;
+  const file = runFile(lab, { order: 41000, inventory: 41001, console: 41002 }, { EVENT_NAMESPACE: 'run-1' });
+  const services = (parse(file) as ComposeYaml).services;
 
-  it('moves each service, the addresses its peers use, and its healthcheck', () => {
+  it("moves each service, the addresses its peers use, and its healthcheck, with the run's settings", () => {
     expect(services.order).toEqual({
-      environment: { SERVICE_NAME: 'order', PORT: '41000', HOST: '127.0.0.1', INVENTORY_ADDR: '127.0.0.1:41001' },
+      environment: {
+        SERVICE_NAME: 'order',
+        PORT: '41000',
+        HOST: '127.0.0.1',
+        CONSOLE_URL: 'http://127.0.0.1:41002',
+        INVENTORY_ADDR: '127.0.0.1:41001',
+        LOG_FORMAT: 'json',
+        EVENT_NAMESPACE: 'run-1',
+      },
       healthcheck: { test: 'node packages/kit/src/probe.ts http://127.0.0.1:41000/readyz' },
     });
     expect(services.inventory!.healthcheck).toEqual({ test: 'node packages/kit/src/probe.ts grpc://127.0.0.1:41001' });
+  });
+
+  it('stands in for every broker the run uses, also one the committed files lack (a test on Kafka)', () => {
+    const overKafka = testLab('test-lab', { eventBus: 'rabbitmq', services: { order: {} } }, { eventBus: 'kafka' });
+    const run = (parse(runFile(overKafka, {})) as ComposeYaml).services;
+    expect(run.kafka).toMatchObject({ network_mode: 'host', command: 'sleep infinity' });
+    expect(run.order!.environment).toMatchObject({ EVENT_BUS: 'kafka', KAFKA_BROKERS: '127.0.0.1:9092' });
   });
 });

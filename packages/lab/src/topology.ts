@@ -1,5 +1,5 @@
-import type { Infra, LabSpec, ServiceSpec } from './define.ts';
-import { labNamespace } from './namespace.ts';
+import type { Infra, Lab, ServiceSpec } from './define.ts';
+import { consoleName } from './resolve-lab.ts';
 
 export type Mode = 'native' | 'compose';
 
@@ -22,7 +22,7 @@ export interface Placement {
 // ${name.key} or ${name.extra.key}, where `extra` names one of the service's extraPorts.
 const placeholder = /\$\{([a-z0-9-]+)(?:\.([a-z0-9-]+))?\.([a-z]+)\}/g;
 
-export function portOf(lab: LabSpec, name: string, placement: Placement, extra?: string): number {
+export function portOf(lab: Lab, name: string, placement: Placement, extra?: string): number {
   const spec = lab.services[name]!;
   if (extra === undefined) return placement.ports?.[name] ?? spec.port;
   const declared = spec.extraPorts?.[extra];
@@ -31,7 +31,7 @@ export function portOf(lab: LabSpec, name: string, placement: Placement, extra?:
 }
 
 /** Every port of every service: its main port (key = service name) and extra ones (`service.extra`). */
-export function allPorts(lab: LabSpec): { key: string; service: string; extra?: string; port: number }[] {
+export function allPorts(lab: Lab): { key: string; service: string; extra?: string; port: number }[] {
   return Object.entries(lab.services).flatMap(([service, spec]) => [
     { key: service, service, port: spec.port },
     ...Object.entries(spec.extraPorts ?? {}).map(([extra, { port }]) => ({
@@ -44,7 +44,7 @@ export function allPorts(lab: LabSpec): { key: string; service: string; extra?: 
 }
 
 /** Replaces ${service.addr|url} and ${infra.key} placeholders for one run mode. */
-export function resolve(lab: LabSpec, text: string, placement: Placement): string {
+export function resolve(lab: Lab, text: string, placement: Placement): string {
   return text.replace(placeholder, (whole, name: string, extra: string | undefined, key: string) => {
     const infra = extra === undefined ? placement.infra[`${name}.${key}` as keyof InfraEndpoints] : undefined;
     if (infra !== undefined) return infra;
@@ -59,7 +59,7 @@ export function resolve(lab: LabSpec, text: string, placement: Placement): strin
 }
 
 /** The environment one service starts with in a given mode. */
-export function serviceEnv(lab: LabSpec, name: string, placement: Placement): Record<string, string> {
+export function serviceEnv(lab: Lab, name: string, placement: Placement): Record<string, string> {
   const spec = lab.services[name]!;
   const env: Record<string, string> = {
     SERVICE_NAME: name,
@@ -69,24 +69,24 @@ export function serviceEnv(lab: LabSpec, name: string, placement: Placement): Re
   for (const [extra, { env: variable }] of Object.entries(spec.extraPorts ?? {})) {
     env[variable] = String(portOf(lab, name, placement, extra));
   }
-  // Each lab's broker names get a prefix of their own, so `pnpm lab reset` can find them all.
-  if (lab.infra.includes('rabbitmq') || lab.infra.includes('kafka')) env.EVENT_NAMESPACE = labNamespace(lab.id);
   // The console is optional and never waited for, so its address is not a start-order dependency.
-  if (lab.console && name !== 'console') env.CONSOLE_URL = resolve(lab, '${console.url}', placement);
-  for (const [key, value] of Object.entries(spec.env ?? {})) env[key] = resolve(lab, value, placement);
+  if (lab.services[consoleName] && name !== consoleName) {
+    env.CONSOLE_URL = resolve(lab, `\${${consoleName}.url}`, placement);
+  }
+  for (const [key, value] of Object.entries(spec.env)) env[key] = resolve(lab, value, placement);
   return env;
 }
 
 /** The services a service's configuration calls (names by .addr or .url). */
-export function dependencies(spec: ServiceSpec, lab: LabSpec): string[] {
-  const names = Object.values(spec.env ?? {}).flatMap((value) =>
+export function dependencies(spec: ServiceSpec, lab: Lab): string[] {
+  const names = Object.values(spec.env).flatMap((value) =>
     [...value.matchAll(placeholder)].filter((m) => m[3] !== 'port').map((m) => m[1]!),
   );
   return [...new Set(names)].filter((name) => name in lab.services);
 }
 
 /** Services in an order where each starts after what it depends on. */
-export function startOrder(lab: LabSpec): string[] {
+export function startOrder(lab: Lab): string[] {
   const order: string[] = [];
   const visit = (name: string, path: string[]) => {
     if (order.includes(name)) return;
@@ -109,7 +109,7 @@ export interface LabAt {
   env(name: string): Record<string, string>;
 }
 
-export function labAt(lab: LabSpec, placement: Placement): LabAt {
+export function labAt(lab: Lab, placement: Placement): LabAt {
   return {
     addr: (name) => resolve(lab, `\${${name}.addr}`, placement),
     url: (name) => resolve(lab, `\${${name}.url}`, placement),

@@ -16,13 +16,7 @@ export interface RabbitMqRemoved {
  * then goes over AMQP, as any client would.
  */
 export async function emptyRabbitMq(url: string, namespaces: readonly string[]): Promise<RabbitMqRemoved> {
-  const listed = (await listByManagementApi(url)) ?? listByRabbitmqctl(url);
-  if (!listed) {
-    throw new Error(
-      `cannot list RabbitMQ's queues at ${new URL(url).host}: enable its management plugin ` +
-        '(rabbitmq-plugins enable rabbitmq_management) or run this on the machine RabbitMQ runs on (rabbitmqctl)',
-    );
-  }
+  const listed = await listRabbitMq(url);
   const queues = listed.queues.filter((name) => inNamespaces(name, namespaces)).sort();
   const exchanges = listed.exchanges.filter((name) => inNamespaces(name, namespaces)).sort();
   const connection = await amqp.connect(url);
@@ -36,7 +30,23 @@ export async function emptyRabbitMq(url: string, namespaces: readonly string[]):
   return { queues, exchanges, via: listed.via };
 }
 
-interface Listed {
+/**
+ * Every queue and exchange on the broker at `url`. AMQP has no way to list names, so they are
+ * listed by the management API when it is enabled (Compose's RabbitMQ image has it), else by
+ * rabbitmqctl on this machine (a native RabbitMQ).
+ */
+export async function listRabbitMq(url: string): Promise<Listed> {
+  const listed = (await listByManagementApi(url)) ?? listByRabbitmqctl(url);
+  if (!listed) {
+    throw new Error(
+      `cannot list RabbitMQ's queues at ${new URL(url).host}: enable its management plugin ` +
+        '(rabbitmq-plugins enable rabbitmq_management) or run this on the machine RabbitMQ runs on (rabbitmqctl)',
+    );
+  }
+  return listed;
+}
+
+export interface Listed {
   queues: string[];
   exchanges: string[];
   via: string;

@@ -1,11 +1,11 @@
-import type { LabSpec } from './define.ts';
+import type { Lab } from './define.ts';
 
 /**
  * COMMLAB_LAB_PORTS, e.g. `order=41000,inventory=41001`: where a running lab's services listen
  * when not on their default ports. The compose check starts containers on free ports and hands
  * them to the lab's tests this way.
  */
-export function parseLabPorts(lab: LabSpec, text: string | undefined): Record<string, number> {
+export function parseLabPorts(lab: Lab, text: string | undefined): Record<string, number> {
   const ports: Record<string, number> = {};
   for (const pair of (text ?? '').split(',').filter((p) => p.trim() !== '')) {
     const [name = '', value = ''] = pair.split('=').map((p) => p.trim());

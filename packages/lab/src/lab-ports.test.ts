@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defineLab } from './define.ts';
 import { formatLabPorts, parseLabPorts } from './lab-ports.ts';
+import { testLab } from './testing/fixtures.ts';
 
-const lab = defineLab({
-  id: 'test-lab',
-  infra: [],
-  services: {
-    order: { service: 'order', port: 3000, health: 'http' },
-    inventory: { service: 'inventory', port: 50051, health: 'grpc' },
-  },
-  links: [],
-});
+const lab = testLab('test-lab', { services: { order: {}, inventory: {} } });
 
 describe('COMMLAB_LAB_PORTS', () => {
   it('reads the ports it names and reads back what it writes', () => {
@@ -26,7 +18,7 @@ describe('COMMLAB_LAB_PORTS', () => {
 
   it('refuses a service the lab does not have, naming the ones it has', () => {
     expect(() => parseLabPorts(lab, 'gateway=8080')).toThrow(
-      'COMMLAB_LAB_PORTS: "gateway" is no service of lab test-lab (order, inventory)',
+      'COMMLAB_LAB_PORTS: "gateway" is no service of lab test-lab (order, inventory, console)',
     );
   });
 

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
-import type { Infra, LabSpec, ServiceSpec } from './define.ts';
-import { infraAddress, nativeInfra, splitHostPort } from './infra.ts';
-import { composeInfra, dependencies, healthTarget, portOf, serviceEnv, type Placement } from './topology.ts';
+import type { Infra, Lab, ServiceSpec } from '../define.ts';
+import { infraAddress, nativeInfra, splitHostPort } from '../infra.ts';
+import { composeInfra, dependencies, healthTarget, portOf, serviceEnv, type Placement } from '../topology.ts';
 
 // Written so that Docker Compose and podman-compose 1.0.3 (Debian 12, what CI runs) read them
 // alike (infra/containers/README.md): healthcheck tests and commands are strings, because
@@ -65,8 +65,11 @@ const infraServices: Record<Infra, object> = {
   },
 };
 
+/** The lab whose services make up the root docker-compose.yml (the whole system so far). */
+export const rootLab = '01-tour';
+
 /** The Compose file of a lab, derived from its definition (never edited by hand). */
-export function composeFile(lab: LabSpec, buildContext = '../..'): string {
+export function composeFile(lab: Lab, buildContext = '../..'): string {
   const placement = { mode: 'compose' as const, infra: composeInfra };
   const services: Record<string, object> = {};
   for (const infra of lab.infra) services[infra] = infraServices[infra];
@@ -86,7 +89,7 @@ export function composeFile(lab: LabSpec, buildContext = '../..'): string {
         retries: 20,
         start_period: '5s',
       },
-      mem_limit: spec.memory ?? '192m',
+      mem_limit: spec.memory,
       // Node as PID 1 leaves zombies unreaped; a tiny init also forwards signals, so `down` is quick.
       init: true,
       ...(waitFor.length > 0 && {
@@ -115,7 +118,23 @@ const nodeImage = 'docker.io/library/node:24-bookworm-slim';
  * is healthy exactly when the host's broker answers — so `depends_on: service_healthy` still
  * means "the broker is up". CI uses it, since it cannot pull broker images.
  */
-export function hostBrokersFile(lab: LabSpec): string {
+export function hostBrokersFile(lab: Lab): string {
+  const placement = onHost();
+  const services: Record<string, object> = brokerStandIns(lab);
+  for (const name of Object.keys(lab.services)) {
+    services[name] = { network_mode: 'host', environment: serviceEnv(lab, name, placement) };
+  }
+  const usage = [
+    `# Use on top of compose.yaml when the brokers run natively on their default local ports (Linux):`,
+    `#   docker compose -f labs/${lab.id}/compose.yaml -f labs/${lab.id}/compose.host-brokers.yaml up --build`,
+    '# Every container joins the host network; a broker service only waits until the host broker answers.',
+    '',
+  ].join('\n');
+  return header(lab) + usage + stringify({ services }, { lineWidth: 0 });
+}
+
+/** A stand-in for each broker of the lab: healthy exactly when the host's broker answers. */
+function brokerStandIns(lab: Lab): Record<string, object> {
   const placement = onHost();
   const services: Record<string, object> = {};
   for (const infra of lab.infra) {
@@ -135,28 +154,21 @@ export function hostBrokersFile(lab: LabSpec): string {
       mem_limit: '64m',
     };
   }
-  for (const name of Object.keys(lab.services)) {
-    services[name] = { network_mode: 'host', environment: serviceEnv(lab, name, placement) };
-  }
-  const usage = [
-    `# Use on top of compose.yaml when the brokers run natively on their default local ports (Linux):`,
-    `#   docker compose -f labs/${lab.id}/compose.yaml -f labs/${lab.id}/compose.host-brokers.yaml up --build`,
-    '# Every container joins the host network; a broker service only waits until the host broker answers.',
-    '',
-  ].join('\n');
-  return header(lab) + usage + stringify({ services }, { lineWidth: 0 });
+  return services;
 }
 
 /**
- * A further override for compose.host-brokers.yaml that moves the services to other ports
- * (the compose check uses free ones, so it never collides with a lab running on this machine).
+ * A further override for compose.host-brokers.yaml: one run of the lab (a test file's) with its
+ * services on other ports (free ones, so it never collides with a lab running on this machine),
+ * with this run's settings (its own broker namespace, a test's limits, another event bus), and
+ * a stand-in for every broker this run uses.
  */
-export function movedPortsFile(lab: LabSpec, ports: Record<string, number>): string {
+export function runFile(lab: Lab, ports: Record<string, number>, env: Record<string, string> = {}): string {
   const placement = onHost(ports);
-  const services: Record<string, object> = {};
+  const services: Record<string, object> = brokerStandIns(lab);
   for (const [name, spec] of Object.entries(lab.services)) {
     services[name] = {
-      environment: serviceEnv(lab, name, placement),
+      environment: { ...serviceEnv(lab, name, placement), LOG_FORMAT: 'json', ...env },
       healthcheck: { test: probeCommand(spec, portOf(lab, name, placement)) },
     };
   }
@@ -173,7 +185,7 @@ function probeCommand(spec: ServiceSpec, port: number): string {
   return `node packages/kit/src/probe.ts ${healthTarget(spec, '127.0.0.1', port)}`;
 }
 
-function header(lab: LabSpec): string {
+function header(lab: Lab): string {
   return [
     `# Lab ${lab.id}, generated from labs/${lab.id}/lab.ts by \`pnpm lab compose\`. Do not edit:`,
     '# change lab.ts and regenerate; a test fails when this file and lab.ts disagree.',

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { LabSpec } from '../define.ts';
+import type { Lab } from '../define.ts';
 import { infraAddress, reachable } from '../infra.ts';
 import type { Outcome } from '../outcome.ts';
 import { repoRoot } from '../paths.ts';
@@ -11,8 +11,8 @@ import { emptyRabbitMq } from './rabbitmq.ts';
 export interface ResetTarget {
   /** Where the lab's services would listen: any that answers means the lab still runs. */
   at: LabAt;
-  /** The lab's data folder: each service's files live in a sub-folder of it. */
-  dataDir: string;
+  /** The lab's data folder: each service's files live in a sub-folder of it (none for containers). */
+  dataDir?: string;
   /** Everything on the brokers named `<namespace>.…` is the lab's. */
   namespaces: readonly string[];
   infra: InfraEndpoints;
@@ -24,7 +24,7 @@ export interface ResetTarget {
  * was deleted (and hold SQLite files open), so the reset would be a lie.
  */
 export async function resetLab(
-  lab: LabSpec,
+  lab: Lab,
   target: ResetTarget,
   report: (outcome: Outcome) => void = () => {},
 ): Promise<Outcome[]> {
@@ -47,7 +47,8 @@ export async function resetLab(
     }
   }
 
-  await step('data folder', async () => removeDataDir(target.dataDir));
+  const { dataDir } = target;
+  if (dataDir) await step('data folder', async () => removeDataDir(dataDir));
   if (lab.infra.includes('rabbitmq')) {
     const url = target.infra['rabbitmq.url']!;
     await step('RabbitMQ', async () => {
