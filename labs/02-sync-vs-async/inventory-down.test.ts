@@ -51,6 +51,14 @@ describe('lab 02-sync-vs-async with inventory stopped', () => {
   });
 
   it('with inventory frozen, sync checkout answers 504 after its deadline while async accepts, and completes after the thaw', async () => {
+    // Connected first (after the restarts above its channel may still be backing off, which
+    // answers 503 at once): the call then goes out and waits on a peer that never answers.
+    await expect
+      .poll(async () => (await lab.client.place('order-sync', [{ sku: 'KB-001', quantity: 1 }])).response.status, {
+        timeout: 20_000,
+        interval: 500,
+      })
+      .toBe(201);
     await lab.pauseService('inventory');
     let pending: string;
     try {

@@ -2,7 +2,7 @@
 // checking and resetting labs.
 export { catalogue, type LabEntry } from './catalogue.ts';
 export type { ServiceControls } from './controls.ts';
-export type { Infra, Lab, RunOptions, ServiceSpec } from './define.ts';
+export type { Infra, Lab, RunOptions, ServiceDefaults, ServiceSpec } from './define.ts';
 export { checkInfra, ensureInfra, infraAddress, nativeInfra, reachable, splitHostPort } from './infra.ts';
 export { formatLabPorts, parseLabPorts } from './lab-ports.ts';
 export { isReady, labEntry, loadLab, readyLabs } from './labs.ts';

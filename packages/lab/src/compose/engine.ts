@@ -17,12 +17,22 @@ export interface Engine {
   /** Engine-specific `build` flags. */
   buildFlags: readonly string[];
   /** Starts the project's containers and resolves once every healthcheck passes (or one fails). */
-  upHealthy(project: string, files: readonly string[], onLine?: (line: string) => void): Promise<Ran>;
+  upHealthy(project: string, files: readonly string[], options?: UpOptions): Promise<Ran>;
   /** Removes the project's containers and network. */
   down(project: string, files: readonly string[]): Promise<Ran>;
 }
 
 export type EngineName = 'docker' | 'podman';
+
+export interface UpOptions {
+  onLine?: (line: string) => void;
+  /**
+   * Resolves once the services answer from the host (cheap probes). Podman, which runs no
+   * healthcheck by itself, runs each container's healthcheck only then: once, instead of again
+   * and again while the services boot, each run a node process competing with them for CPU.
+   */
+  settled?: () => Promise<void>;
+}
 
 const containersDir = join(repoRoot, 'infra/containers');
 const healthyTimeoutS = 180;
@@ -35,7 +45,7 @@ const docker: Engine = {
     ['compose', '-p', project, ...files.flatMap((f) => ['-f', f]), ...args],
   ],
   buildFlags: ['--progress=plain'],
-  upHealthy: (project, files, onLine) =>
+  upHealthy: (project, files, { onLine } = {}) =>
     run(
       ...docker.compose(project, files, [
         'up',
@@ -72,9 +82,11 @@ const podman: Engine = {
     ]),
   // Without cached layers every build starts from the base image, and a rebuild leaves no dangling intermediates.
   buildFlags: ['--layers=false'],
-  upHealthy: async (project, files, onLine) => {
+  upHealthy: async (project, files, { onLine, settled } = {}) => {
     const up = await run(...podman.compose(project, files, ['up', '-d']));
     if (up.code !== 0) return up;
+    // Whether or not they all answered, wait-healthy.sh then says which container is not healthy.
+    await settled?.().catch(() => {});
     // podman-compose 1.0.3 ignores depends_on conditions and Podman 4.3 never runs
     // healthchecks without systemd: wait-healthy.sh runs them until all pass.
     const waited = await run(

@@ -54,17 +54,20 @@ export async function startCompose(lab: Lab, options: ComposeStart): Promise<Com
     if (ran.code !== 0) throw new Error(`${lab.id}: compose down of ${project} failed:\n${tail(ran.output)}`);
   };
 
+  // On the host's network, as the override puts them: addresses are the native ones.
+  const placement: Placement = { mode: 'native', infra: nativeInfra({}), ports };
+  const target = (name: string) => healthTarget(lab.services[name]!, '127.0.0.1', portOf(lab, name, placement));
   const started = Date.now();
-  const up = await engine.upHealthy(project, files, options.onLine);
+  const up = await engine.upHealthy(project, files, {
+    ...(options.onLine && { onLine: options.onLine }),
+    settled: async () => void (await Promise.all(Object.keys(lab.services).map((name) => answers(target(name))))),
+  });
   if (up.code !== 0) {
     const logs = await logsOf(engine, project);
     await down().catch(() => {});
     throw new Error(`${lab.id}: the containers did not all become healthy:\n${tail(up.output)}\n${logs}`);
   }
   const startupMs = Date.now() - started;
-
-  // On the host's network, as the override puts them: addresses are the native ones.
-  const placement: Placement = { mode: 'native', infra: nativeInfra({}), ports };
   const containers = new Map<string, Container>();
   const container = async (name: string) => {
     if (!lab.services[name]) throw new Error(`lab ${lab.id} has no service ${name}`);
@@ -73,8 +76,14 @@ export async function startCompose(lab: Lab, options: ComposeStart): Promise<Com
     return found;
   };
   const paused = new Set<string>();
-  const ready = (name: string) =>
-    waitReady(name, healthTarget(lab.services[name]!, '127.0.0.1', portOf(lab, name, placement)), container);
+  const ready = async (name: string) => {
+    try {
+      await answers(target(name));
+    } catch (err) {
+      const logs = await (await container(name)).logs(20).catch(() => []);
+      throw new Error(`${name} ${(err as Error).message}\n${logs.join('\n')}`, { cause: err });
+    }
+  };
   const stopService = async (name: string) => {
     // A frozen container handles the stop signal only once thawed (podman refuses to stop it).
     if (paused.delete(name)) await (await container(name)).unpause();
@@ -115,15 +124,10 @@ export async function startCompose(lab: Lab, options: ComposeStart): Promise<Com
   };
 }
 
-/** Polls a service's readiness from the host until it answers, as the native runner waits. */
-async function waitReady(
-  name: string,
-  target: string,
-  container: (name: string) => Promise<Container>,
-  timeoutMs = 60_000,
-): Promise<void> {
+/** Polls a readiness target from the host until it answers, as the native runner waits. */
+async function answers(target: string, timeoutMs = 90_000): Promise<void> {
   let lastError = '';
-  for (const until = Date.now() + timeoutMs; Date.now() < until;) {
+  for (const until = Date.now() + timeoutMs; Date.now() < until; ) {
     try {
       await probe(target, 1_000);
       return;
@@ -132,8 +136,5 @@ async function waitReady(
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  const logs = await (await container(name)).logs(20).catch(() => []);
-  throw new Error(
-    `${name} was not ready ${timeoutMs / 1000} s after its start (${target}: ${lastError})\n${logs.join('\n')}`,
-  );
+  throw new Error(`was not ready after ${timeoutMs / 1000} s (${target}: ${lastError})`);
 }
