@@ -127,7 +127,7 @@ export async function startCompose(lab: Lab, options: ComposeStart): Promise<Com
 /** Polls a readiness target from the host until it answers, as the native runner waits. */
 async function answers(target: string, timeoutMs = 90_000): Promise<void> {
   let lastError = '';
-  for (const until = Date.now() + timeoutMs; Date.now() < until; ) {
+  for (const until = Date.now() + timeoutMs; Date.now() < until;) {
     try {
       await probe(target, 1_000);
       return;
