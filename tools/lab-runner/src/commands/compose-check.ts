@@ -165,9 +165,10 @@ async function checkLab(run: Run, lab: Lab): Promise<LabReport> {
   const reportFile = join(runDir, `compose-check-${lab.id}-${process.pid}.jsonl`);
   rmSync(reportFile, { force: true });
   say.step(`${lab.id}: ${testFiles.length} test file(s), each against the lab in ${run.engine.name} containers`);
-  // One file at a time: each starts its own containers, and two cores start one lab's at a time best.
+  // Two files at a time, as natively (the integration project's maxWorkers): each starts its own
+  // containers, and one waits on the brokers while the other starts.
   const counts = await runVitest(
-    ['--project', 'integration', '--maxWorkers=1', ...testFiles],
+    ['--project', 'integration', ...testFiles],
     {
       COMMLAB_LAB_TARGET: 'compose',
       COMMLAB_CONTAINER_ENGINE: run.engine.name,
