@@ -11,8 +11,6 @@ export default defineLab({
     inventory: {},
     order: { env: { INVENTORY_ADDR: '${inventory.addr}' } },
     notification: {
-      // Its own default (128m) is for a few readers; this lab holds 1,000 sockets at once.
-      memory: '192m',
       env: {
         PUSH_INJECT: 'true',
         PUSH_TOKEN_SECRET: pushSecret,
