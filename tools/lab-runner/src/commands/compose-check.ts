@@ -194,17 +194,19 @@ async function checkLab(run: Run, lab: Lab): Promise<LabReport> {
       if (use.bytes > (report.memory.get(use.service)?.bytes ?? -1)) report.memory.set(use.service, use);
     }
   }
-  // Every start of the lab must have been torn down, also after a failure.
+  // Every start of the lab must have been torn down by its test file, also after a failure.
+  // What is left (a bug, or tests stopped by Ctrl-C before their teardown) is removed here.
   const projects = runs.filter((entry) => entry.event === 'starting').map((entry) => entry.project);
   const left = (await Promise.all(projects.map((project) => containersOf(run.engine, project)))).flat();
-  if (projects.length > 0 && left.length === 0) report.passed++;
+  if (left.length > 0) {
+    await runCommand(...run.engine.cli(['rm', '--force', ...left]));
+    for (const project of projects) await runCommand(...run.engine.cli(['network', 'rm', `${project}_default`]));
+  }
+  if (projects.length > 0 && left.length === 0 && !run.interrupted) report.passed++;
   else {
     report.failed++;
-    say.fail(
-      projects.length === 0
-        ? `${lab.id}: no test started the lab in containers`
-        : `${lab.id}: containers left behind: ${left.join(', ')}`,
-    );
+    if (projects.length === 0) say.fail(`${lab.id}: no test started the lab in containers`);
+    if (left.length > 0) say.fail(`${lab.id}: containers left behind (now removed): ${left.join(', ')}`);
   }
   return report;
 }
