@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { openBrowser } from '@commlab/lab/browser';
+import { openBrowser, openConsole } from '@commlab/lab/browser';
 import { labForThisFile } from '@commlab/lab/testing';
 
 describe('lab 02-sync-vs-async: the live console in a real browser', () => {
   const lab = labForThisFile('02-sync-vs-async', { connect: openBrowser });
 
   it('shows both checkouts, and draws an async order crossing the broker to inventory and back', async () => {
-    const { page } = lab.client;
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(lab.url('console'));
-    for (const service of ['order-sync', 'order-async', 'inventory', 'notification']) {
-      await page.locator(`#services li.up[data-service="${service}"]`).waitFor();
-    }
+    const services = ['order-sync', 'order-async', 'inventory', 'notification'];
+    const { page, errors } = await openConsole(lab.client, lab.url('console'), services);
 
     const placed = await fetch(`${lab.url('order-async')}/orders`, {
       method: 'POST',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openBrowser } from '@commlab/lab/browser';
+import { openBrowser, openConsole } from '@commlab/lab/browser';
 import { labForThisFile } from '@commlab/lab/testing';
 import { inject, orderEvent } from './push-helpers.ts';
 
@@ -7,14 +7,7 @@ describe('lab 06-websockets: the live console in a real browser', () => {
   const lab = labForThisFile('06-websockets', { connect: openBrowser });
 
   it('places an order from the page and shows it crossing REST, gRPC and the WebSocket push', async () => {
-    const { page } = lab.client;
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(lab.url('console'));
-
-    for (const service of ['order', 'inventory', 'notification']) {
-      await page.locator(`#services li.up[data-service="${service}"]`).waitFor();
-    }
+    const { page, errors } = await openConsole(lab.client, lab.url('console'), ['order', 'inventory', 'notification']);
     await page.locator('#push-state[data-state="open"]').waitFor();
 
     await page.fill('#customer', 'reader-1');

@@ -1,10 +1,10 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { probe } from '@commlab/kit';
 import type { ServiceControls } from '../controls.ts';
 import type { Lab } from '../define.ts';
 import { nativeInfra } from '../infra.ts';
 import { labsDir, runDir } from '../paths.ts';
+import { untilReady } from '../readiness.ts';
 import { healthTarget, portOf, resolve, serviceEnv, type LabAt, type Placement } from '../topology.ts';
 import { hostBrokersFileName, runFile } from './compose-file.ts';
 import { containerOf, type Container, type Engine } from './engine.ts';
@@ -60,7 +60,8 @@ export async function startCompose(lab: Lab, options: ComposeStart): Promise<Com
   const started = Date.now();
   const up = await engine.upHealthy(project, files, {
     ...(options.onLine && { onLine: options.onLine }),
-    settled: async () => void (await Promise.all(Object.keys(lab.services).map((name) => answers(target(name))))),
+    settled: async () =>
+      void (await Promise.all(Object.keys(lab.services).map((name) => untilReady(target(name), 90_000)))),
   });
   if (up.code !== 0) {
     const logs = await logsOf(engine, project);
@@ -78,10 +79,10 @@ export async function startCompose(lab: Lab, options: ComposeStart): Promise<Com
   const paused = new Set<string>();
   const ready = async (name: string) => {
     try {
-      await answers(target(name));
+      await untilReady(target(name), 90_000);
     } catch (err) {
       const logs = await (await container(name)).logs(20).catch(() => []);
-      throw new Error(`${name} ${(err as Error).message}\n${logs.join('\n')}`, { cause: err });
+      throw new Error(`${name} was ${(err as Error).message}\n${logs.join('\n')}`, { cause: err });
     }
   };
   const stopService = async (name: string) => {
@@ -122,19 +123,4 @@ export async function startCompose(lab: Lab, options: ComposeStart): Promise<Com
     },
     stop: down,
   };
-}
-
-/** Polls a readiness target from the host until it answers, as the native runner waits. */
-async function answers(target: string, timeoutMs = 90_000): Promise<void> {
-  let lastError = '';
-  for (const until = Date.now() + timeoutMs; Date.now() < until;) {
-    try {
-      await probe(target, 1_000);
-      return;
-    } catch (err) {
-      lastError = (err as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`was not ready after ${timeoutMs / 1000} s (${target}: ${lastError})`);
 }

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { probe } from '@commlab/kit';
 import { repoRoot } from '../paths.ts';
+import { untilReady } from '../readiness.ts';
 import { serviceColour } from '../say.ts';
 
 export interface RunningService {
@@ -45,23 +45,21 @@ export function spawnService({
   return { name, child, exited };
 }
 
+class ExitedEarly extends Error {}
+
 /** Polls the service's readiness until it answers, it exits, or time runs out. */
 export async function waitReady(service: RunningService, target: string, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
   void service.exited.then((code) => (exitCode = code));
-  let lastError = '';
-  while (Date.now() < until) {
-    if (exitCode !== undefined) throw new Error(`${service.name} exited with code ${exitCode} before it was ready`);
-    try {
-      await probe(target, 1_000);
-      return;
-    } catch (err) {
-      lastError = (err as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  try {
+    await untilReady(target, timeoutMs, () => {
+      if (exitCode !== undefined) {
+        throw new ExitedEarly(`${service.name} exited with code ${exitCode} before it was ready`);
+      }
+    });
+  } catch (err) {
+    throw err instanceof ExitedEarly ? err : new Error(`${service.name} was ${(err as Error).message}`);
   }
-  throw new Error(`${service.name} was not ready after ${timeoutMs / 1000} s (${target}: ${lastError})`);
 }
 
 /** SIGTERM in reverse start order, so callers stop before what they call; SIGKILL after the grace period. */

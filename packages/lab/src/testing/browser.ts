@@ -53,3 +53,20 @@ export async function openBrowser(): Promise<TestBrowser> {
     },
   };
 }
+
+/**
+ * The lab console (services/console) in the browser, once each of `services` shows as up;
+ * errors the page throws are collected, so a test can end with `expect(errors).toEqual([])`.
+ */
+export async function openConsole(
+  browser: TestBrowser,
+  url: string,
+  services: readonly string[],
+): Promise<{ page: Page; errors: string[] }> {
+  const { page } = browser;
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(url);
+  for (const service of services) await page.locator(`#services li.up[data-service="${service}"]`).waitFor();
+  return { page, errors };
+}

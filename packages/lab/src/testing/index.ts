@@ -1,5 +1,4 @@
 // What a lab's tests import: the lab under test, in either run mode.
-export { freePort } from './free-port.ts';
 export { matchesExpected, matchesStep, type GuideStep } from './guide.ts';
 export { labForThisFile, type LabForFile } from './lab-for-file.ts';
 export {

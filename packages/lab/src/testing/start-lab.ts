@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@commlab/testkit';
 import { engineFromEnv } from '../compose/engine.ts';
 import { startCompose } from '../compose/run-lab.ts';
 import type { ServiceControls } from '../controls.ts';
@@ -14,7 +15,6 @@ import { startNative } from '../native/run-lab.ts';
 import { labsDir, repoRoot } from '../paths.ts';
 import { resetLab } from '../reset/reset-lab.ts';
 import { allPorts, labAt, type InfraEndpoints, type LabAt, type Placement } from '../topology.ts';
-import { freePort } from './free-port.ts';
 import { guideSteps, matchesStep, type GuideStep } from './guide.ts';
 
 /** Where lab tests run the lab (COMMLAB_LAB_TARGET). */
