@@ -122,6 +122,6 @@ describe('the lab guides in this repository', () => {
 
   it.each(labs)('%s has a Chinese guide in step with its English one', (lab) => {
     const differences = labGuideParity(lab);
-    expect(differences, differences.join('\n\n')).toEqual([]);
+    expect(differences, differences.join('\n\n')).toHaveLength(0);
   });
 });

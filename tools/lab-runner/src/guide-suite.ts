@@ -10,7 +10,7 @@ import { guideOf, matchesStep, runStep, startLab, type LabUnderTest } from './te
 export function testGuide(labId: string): void {
   it(`lab ${labId}'s Chinese guide has the English guide's executed steps and sections`, () => {
     const differences = labGuideParity(labId);
-    expect(differences, differences.join('\n\n')).toEqual([]);
+    expect(differences, differences.join('\n\n')).toHaveLength(0);
   });
 
   describe(`lab ${labId} guide`, () => {
