@@ -1,4 +1,5 @@
 import { catalogue } from '../catalogue.ts';
+import { guidesLine } from '../guide-language.ts';
 import { isReady } from '../labs.ts';
 import { colour, say } from '../say.ts';
 
@@ -9,6 +10,7 @@ export function list(): number {
     say.line(`  ${state}  ${lab.id.padEnd(20)} ch. ${lab.chapter.padEnd(3)} ${lab.en}  ${colour.dim(lab.zh)}`);
   }
   say.line();
+  say.line(guidesLine());
   say.line(`Run one: ${colour.cyan('pnpm lab up 01-tour')}   (or ./lab up 01-tour on a fresh machine)`);
   return 0;
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { guideLine } from '../guide-language.ts';
 import { loadLab } from '../labs.ts';
 import { ensureInfra, nativeInfra, reachable } from '../infra.ts';
 import { runDir } from '../paths.ts';
@@ -37,7 +38,7 @@ export async function up(idOrPrefix: string | undefined): Promise<number> {
   say.line();
   say.ok(colour.bold(`${lab.id} is up in ${((Date.now() - started) / 1000).toFixed(1)} s`));
   for (const link of lab.links) say.line(`   ${link.label.padEnd(22)} ${colour.cyan(running.resolve(link.url))}`);
-  say.line(`   ${'Lab guide'.padEnd(22)} labs/${lab.id}/README.md`);
+  say.line(`   ${guideLine(lab.id)}`);
   if (lab.commands?.length) {
     say.line();
     say.line('   Try:');
