@@ -25,7 +25,12 @@ export interface UserTokens {
  * then exchange the code with the verifier. The server sees nothing it would not see from a
  * browser; there is no shortcut around the login.
  */
-export async function signIn(options: SignInOptions): Promise<UserTokens> {
+export async function signIn(
+  options: SignInOptions,
+  steps: {
+    /** Runs on the login page, before the form is sent (tests rotate keys here). */ beforeSubmit?: () => Promise<unknown>;
+  } = {},
+): Promise<UserTokens> {
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(16).toString('base64url');
   const cookies = new Map<string, string>();
@@ -67,6 +72,7 @@ export async function signIn(options: SignInOptions): Promise<UserTokens> {
     // The login page: submit the form once, as a person would; anything else, follow.
     if (/\/interaction\/[^/]+$/.test(new URL(next).pathname) && !signedIn.has(next)) {
       signedIn.add(next);
+      await steps.beforeSubmit?.();
       next = await go(`${next}/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
