@@ -51,6 +51,9 @@ export const Registry = Type.Object(
 );
 
 export type Registry = Static<typeof Registry>;
+
+/** The resource indicator of this server's own admin API (key rotation). */
+export const adminResource = 'urn:commlab:auth';
 export type RegisteredClient = Registry['clients'][number];
 
 /**

@@ -10,15 +10,13 @@ import { publicJwk } from './keys/key-file.ts';
 import { openSigningKeys } from './keys/signing-keys.ts';
 import { sharedMemoryState } from './oauth/memory-state.ts';
 import { buildProvider } from './oauth/provider.ts';
+import { adminResource } from './registry.ts';
 
 export interface AuthAdapters {
   logger: Logger;
   /** The clock of the key schedule (tests move it). */
   now?: () => number;
 }
-
-/** The resource indicator of this server's own admin API. */
-export const adminResource = 'urn:commlab:auth';
 
 /**
  * The composition root: signing keys (from their file), the oidc-provider built over them and
