@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import type Provider from 'oidc-provider';
-import { createVerifier } from '@commlab/auth';
+import { createVerifier } from '@commlab/security';
 import type { Closeable, Logger } from '@commlab/kit';
 import type { AuthSettings } from './config.ts';
 import { createApp } from './http/app.ts';

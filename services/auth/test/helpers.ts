@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import type { JWK } from 'jose';
-import { createVerifier, type TokenVerifier, type VerifierOptions } from '@commlab/auth';
-import { bearerAuth } from '@commlab/auth/fastify';
+import { createVerifier, type TokenVerifier, type VerifierOptions } from '@commlab/security';
+import { bearerAuth } from '@commlab/security/fastify';
 import { freePort } from '@commlab/testkit';
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));

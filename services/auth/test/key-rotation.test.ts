@@ -1,6 +1,6 @@
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenClient } from '@commlab/auth';
+import { createTokenClient } from '@commlab/security';
 import { accessToken, inventoryLikeApi, labSecrets, startAuthServer, type AuthServer } from './helpers.ts';
 
 // Short windows so two full rotations fit in a test: a new key is published 2 s before it

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenClient, TokenRequestError, type TokenClientOptions } from '@commlab/auth';
+import { createTokenClient, TokenRequestError, type TokenClientOptions } from '@commlab/security';
 import { labSecrets, startAuthServer, type AuthServer } from './helpers.ts';
 
 describe('the client-credentials token client against the real authorization server', () => {

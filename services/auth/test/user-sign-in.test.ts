@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVerifier } from '@commlab/auth';
+import { createVerifier } from '@commlab/security';
 import { signIn, type SignInOptions } from '../src/cli/sign-in.ts';
 import { startAuthServer, type AuthServer } from './helpers.ts';
 

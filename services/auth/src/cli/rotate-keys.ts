@@ -1,7 +1,7 @@
 // Starts a signing-key rotation and prints the schedule, as the lab-admin client:
 //   node services/auth/src/cli/rotate-keys.ts [--issuer http://127.0.0.1:3090] [--show]
 import { parseArgs } from 'node:util';
-import { createTokenClient } from '@commlab/auth';
+import { createTokenClient } from '@commlab/security';
 import { adminResource, labRegistry } from '../registry.ts';
 
 const { values } = parseArgs({

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { TokenVerifier } from '@commlab/auth';
-import { bearerAuth } from '@commlab/auth/fastify';
+import type { TokenVerifier } from '@commlab/security';
+import { bearerAuth } from '@commlab/security/fastify';
 import { RotationPendingError } from '../keys/key-ring.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import { sendProblem } from './problems.ts';

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type RequestListener } from 'node:h
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import formBody from '@fastify/formbody';
 import { CompactRequestLog, drainOnClose, healthRoutes, type Logger, type ReadinessCheck } from '@commlab/kit';
-import type { TokenVerifier } from '@commlab/auth';
+import type { TokenVerifier } from '@commlab/security';
 import type Provider from 'oidc-provider';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import type { Registry } from '../registry.ts';
