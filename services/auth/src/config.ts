@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import Type, { type Static } from 'typebox';
-import { CommonConfig } from '@commlab/kit';
+import { CommonConfig, ConfigError } from '@commlab/kit';
 import { loadRegistry, type Registry } from './registry.ts';
 
 export const AuthConfig = Type.Object({
@@ -54,4 +54,18 @@ export function authSettings(config: EnvConfig): AuthSettings {
     keysFile: config.AUTH_KEYS_FILE ?? join(config.DATA_DIR, 'auth-keys.json'),
     registry: loadRegistry(config.AUTH_REGISTRY_FILE),
   };
+}
+
+/**
+ * authSettings for main.ts: a bad registry stops start-up like a bad variable does in
+ * startService (the message, exit code 2), not as a crash with a stack trace.
+ */
+export function authSettingsOrExit(config: EnvConfig): AuthSettings {
+  try {
+    return authSettings(config);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`auth: cannot start, ${err.message}`);
+    process.exit(2);
+  }
 }

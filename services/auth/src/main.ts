@@ -1,9 +1,9 @@
 import { startService } from '@commlab/kit';
-import { AuthConfig, authSettings } from './config.ts';
+import { AuthConfig, authSettingsOrExit } from './config.ts';
 import { buildService } from './service.ts';
 
 await startService('auth', AuthConfig, async (config, logger) => {
-  const service = await buildService(authSettings(config), { logger });
+  const service = await buildService(authSettingsOrExit(config), { logger });
   await service.start();
   return service.parts;
 });

@@ -21,7 +21,8 @@ export interface AuthServer {
   /** Rotates the signing keys through the admin API, as the lab-admin client. */
   rotate(): Promise<{ kid: string; status: string }[]>;
   jwksKids(): Promise<string[]>;
-  stop(): Promise<void>;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
   output(): string;
 }
 
@@ -39,7 +40,7 @@ export async function startAuthServer(env: Record<string, string> = {}, dataDir?
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   for (let i = 0; ; i++) {
     const ready = await fetch(`${issuer}/readyz`).then(
       (r) => r.ok,
@@ -88,7 +89,7 @@ export async function startAuthServer(env: Record<string, string> = {}, dataDir?
     },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      return exited;
     },
     output: () => output,
   };
