@@ -68,7 +68,7 @@ export async function buildService(settings: AuthSettings, { logger, now }: Auth
       {
         name: 'signing key',
         check: async () => {
-          if (!keys.signer()) throw new Error('no key signs now');
+          if (!keys.describe().some((k) => k.status === 'signing')) throw new Error('no key signs now');
         },
       },
     ],

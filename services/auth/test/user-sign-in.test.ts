@@ -62,6 +62,30 @@ describe('a reader signing in (authorization code with PKCE) on the real authori
     expect(location.searchParams.get('error_description')).toMatch(/PKCE/);
   });
 
+  it('shows a sign-in page that names the client and what it asks for, and cannot be framed', async () => {
+    const authorize = new URL('/auth', auth.issuer);
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'lab-cli',
+      redirect_uri: reader.redirectUri,
+      scope: 'orders:read',
+      resource: reader.resource,
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    }).toString();
+    const start = await fetch(authorize, { redirect: 'manual' });
+    const cookie = start.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const page = await fetch(new URL(start.headers.get('location')!, auth.issuer), { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const html = await page.text();
+    expect(html).toContain('<code>lab-cli</code> asks for <code>orders:read</code>');
+    expect(html).toContain('name="password" type="password"');
+  });
+
   it('finishes a sign-in that started before a key rotation (the provider is rebuilt, its state is not lost)', async () => {
     const tokens = await signIn(reader, { beforeSubmit: () => auth.rotate() });
     expect(decodeJwt(tokens.access_token).sub).toBe('reader-1');

@@ -35,18 +35,23 @@ export const interactionRoutes: FastifyPluginAsync<Options> = async (app, { prov
   const page = async (reply: FastifyReply, uid: string, error?: string) => {
     const { params } = await provider().interactionDetails(reply.request.raw, reply.raw);
     const resource = params.resource;
-    return reply
-      .code(error ? 401 : 200)
-      .type('text/html; charset=utf-8')
-      .send(
-        loginPage({
-          uid,
-          clientId: String(params.client_id),
-          resources: Array.isArray(resource) ? resource.map(String) : resource ? [String(resource)] : [],
-          scope: typeof params.scope === 'string' ? params.scope : '',
-          ...(error && { error }),
-        }),
-      );
+    return (
+      reply
+        .code(error ? 401 : 200)
+        .type('text/html; charset=utf-8')
+        // No scripts and no framing (clickjacking). No form-action: browsers apply it to the
+        // redirects after the post too, and those end at the client's own redirect URI.
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+        .send(
+          loginPage({
+            uid,
+            clientId: String(params.client_id),
+            resources: Array.isArray(resource) ? resource.map(String) : resource ? [String(resource)] : [],
+            scope: typeof params.scope === 'string' ? params.scope : '',
+            ...(error && { error }),
+          }),
+        )
+    );
   };
 
   app.get<{ Params: { uid: string } }>('/interaction/:uid', async (request, reply) => {

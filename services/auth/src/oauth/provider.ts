@@ -51,7 +51,10 @@ export function buildProvider(options: ProviderOptions): Provider {
       resourceIndicators: {
         enabled: true,
         defaultResource: (ctx, client, oneOf) => {
-          if (oneOf) return oneOf.length === 1 ? oneOf[0] : fail(defaultResource(registry, client.clientId) as Refusal);
+          if (oneOf) {
+            if (oneOf.length === 1) return oneOf[0];
+            return fail({ error: 'invalid_target', description: `name the resource: one of ${oneOf.join(', ')}` });
+          }
           const resource = defaultResource(registry, client.clientId);
           return isRefusal(resource) ? fail(resource) : resource;
         },
