@@ -12,6 +12,7 @@ import { freePort } from '@commlab/testkit';
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 export interface AuthServer {
+  /** Its base URL (also its issuer, unless AUTH_ISSUER says otherwise). */
   issuer: string;
   dataDir: string;
   /** A token from the real token endpoint (client credentials, lab registry secrets by default). */

@@ -86,6 +86,17 @@ describe('a reader signing in (authorization code with PKCE) on the real authori
     expect(html).toContain('name="password" type="password"');
   });
 
+  it('signs in through another address than the issuer URL (as from the host to a container)', async () => {
+    const issuer = 'http://auth.invalid:3090';
+    const other = await startAuthServer({ AUTH_ISSUER: issuer });
+    try {
+      const tokens = await signIn({ ...reader, issuer, baseUrl: other.issuer });
+      expect(decodeJwt(tokens.access_token)).toMatchObject({ iss: issuer, sub: 'reader-1' });
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('finishes a sign-in that started before a key rotation (the provider is rebuilt, its state is not lost)', async () => {
     const tokens = await signIn(reader, { beforeSubmit: () => auth.rotate() });
     expect(decodeJwt(tokens.access_token).sub).toBe('reader-1');

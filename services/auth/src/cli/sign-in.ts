@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 export interface SignInOptions {
-  /** The authorization server's issuer (its base URL). */
+  /** The authorization server's issuer identifier: what the response's `iss` must be. */
   issuer: string;
+  /** Where to reach it, when not at the issuer URL (e.g. a published container port). */
+  baseUrl?: string;
   clientId: string;
   redirectUri: string;
   username: string;
@@ -33,9 +35,10 @@ export async function signIn(
 ): Promise<UserTokens> {
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(16).toString('base64url');
+  const base = options.baseUrl ?? options.issuer;
   const cookies = new Map<string, string>();
   const go = async (url: string, init: RequestInit = {}): Promise<string> => {
-    const response = await fetch(new URL(url, options.issuer), {
+    const response = await fetch(new URL(url, base), {
       ...init,
       redirect: 'manual',
       headers: { ...init.headers, cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
@@ -50,10 +53,13 @@ export async function signIn(
       throw new Error(`sign-in refused for ${options.username}: unknown customer id or wrong password`);
     if (!location)
       throw new Error(`expected a redirect from ${url}, got HTTP ${response.status}: ${await response.text()}`);
-    return new URL(location, options.issuer).href;
+    // The server writes absolute URLs with its issuer's origin; reach them where we reach it.
+    const target = new URL(location, base);
+    const issuerOrigin = new URL(options.issuer).origin;
+    return target.origin === issuerOrigin ? new URL(target.pathname + target.search, base).href : target.href;
   };
 
-  const authorize = new URL('/auth', options.issuer);
+  const authorize = new URL('/auth', base);
   authorize.search = new URLSearchParams({
     response_type: 'code',
     client_id: options.clientId,
@@ -90,7 +96,7 @@ export async function signIn(
   if (callback.get('state') !== state || callback.get('iss') !== options.issuer) {
     throw new Error('the authorization response does not belong to this request (state or iss differs)');
   }
-  const response = await fetch(new URL('/token', options.issuer), {
+  const response = await fetch(new URL('/token', base), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({

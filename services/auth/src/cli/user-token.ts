@@ -7,6 +7,8 @@ import { signIn } from './sign-in.ts';
 const { values } = parseArgs({
   options: {
     issuer: { type: 'string', default: 'http://127.0.0.1:3090' },
+    /** Where to reach the server when that is not the issuer URL. */
+    url: { type: 'string' },
     client: { type: 'string', default: 'lab-cli' },
     'redirect-uri': { type: 'string', default: 'http://127.0.0.1/callback' },
     user: { type: 'string', default: 'reader-1' },
@@ -25,6 +27,7 @@ const scope =
 try {
   const tokens = await signIn({
     issuer: values.issuer,
+    ...(values.url && { baseUrl: values.url }),
     clientId: values.client,
     redirectUri: values['redirect-uri'],
     username: values.user,
