@@ -158,7 +158,7 @@ mvn_quiet() {
 }
 
 # need_deb <debian package> <command> [more commands]: installs the package
-# with apt-get when one of the commands is missing and we are root (as
+# with apt-get when any of the commands is missing and we are root (as
 # infra/containers/setup-podman.sh does); otherwise names the command to run.
 # Debian starts a packaged server as a system service on install; the scripts
 # here run their own instance instead, so that service is left as it is.
@@ -166,7 +166,7 @@ need_deb() {
   local pkg=$1 cmd missing=""
   shift
   for cmd in "$@"; do
-    command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing=$cmd
+    command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+="${missing:+, }$cmd"
   done
   [ -n "$missing" ] || return 0
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
@@ -184,8 +184,10 @@ need_deb() {
     die "apt-get install $pkg failed (output above)"
   fi
   rm -f "$log"
-  command -v "$missing" >/dev/null 2>&1 || [ -x "/usr/sbin/$missing" ] ||
-    die "installed '$pkg' but '$missing' is still not on PATH"
+  for cmd in "$@"; do
+    command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] ||
+      die "installed '$pkg' but '$cmd' is still not on PATH"
+  done
   say "installed $pkg $(dpkg-query -W -f '${Version}' "$pkg" 2>/dev/null || true)"
 }
 
