@@ -278,11 +278,11 @@ rss_mib() { # <pid>: resident set size in MiB (the process alone)
 
 uptime_of() { ps -p "$1" -o etime= 2>/dev/null | tr -d ' '; }
 
-# Marks where a run begins in an output file that spans many runs, so that a
-# failure shows this run's lines, not the previous shutdown.
-START_MARK="=== $prog start"
-mark_start() { # <log file> <what>
-  printf '%s %s: %s ===\n' "$START_MARK" "$(date '+%Y-%m-%d %H:%M:%S')" "$2" >>"$1"
+# Marks where a run (or a reload) begins in an output file that spans many
+# runs, so that a failure shows this run's lines, not the previous shutdown.
+START_MARK="=== $prog"
+mark_start() { # <log file> <what> [verb, default start]
+  printf '%s %s %s: %s ===\n' "$START_MARK" "${3:-start}" "$(date '+%Y-%m-%d %H:%M:%S')" "$2" >>"$1"
 }
 
 # tail_log <log file>: this run's last 30 lines and its first error line.
