@@ -134,12 +134,15 @@ need_mvn() { # <what it fetches>
 # mvn_quiet <log file> <mvn args...>: runs Maven in the background with a
 # progress line every 15 s (a first fetch takes a while and must not look
 # hung); on failure prints the log's tail and returns non-zero. Maven runs as
-# a background job, which ignores Ctrl-C, so an interrupted run kills it.
+# a background job, which ignores Ctrl-C, so an interrupted run kills it. It
+# runs in the log file's (scratch) folder: in a folder with a pom.xml, Maven
+# would read that pom, whose settings beat -D properties.
 mvn_pid=""
 mvn_quiet() {
   local log=$1 waited=0 rc=0
   shift
-  mvn -B -q -U "$@" >"$log" 2>&1 </dev/null &
+  # shellcheck disable=SC2094 # dirname only reads the name
+  (cd "$(dirname "$log")" && exec mvn -B -q -U "$@") >"$log" 2>&1 </dev/null &
   mvn_pid=$!
   # shellcheck disable=SC2016 # expanded when the hook runs
   at_exit 'if [ -n "$mvn_pid" ]; then kill "$mvn_pid" 2>/dev/null; fi'
