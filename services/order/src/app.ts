@@ -7,6 +7,7 @@ import {
   CompactRequestLog,
   drainOnClose,
   healthRoutes,
+  problemDetails,
   reportRequests,
   requestIdFrom,
   requestIdHeader,
@@ -21,7 +22,7 @@ import { ordersRoutes } from './http/orders-routes.ts';
 import { ordersV2Routes } from './http/orders-v2-routes.ts';
 import { markDeprecated } from './http/versioning.ts';
 import { installRequestScope } from './http/request-scope-hook.ts';
-import { errorHandler, problem, problemTypes, sendProblem, type ProblemSlug } from './http/problems.ts';
+import { orderErrorProblem, orderProblems } from './http/problems.ts';
 import { validatorCompiler } from './http/validation.ts';
 
 export interface AppConfig {
@@ -54,11 +55,8 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
   drainOnClose(app);
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
-  app.setErrorHandler(errorHandler);
+  await app.register(problemDetails, { problems: orderProblems, service: 'order', translate: orderErrorProblem });
   installRequestScope(app, config.REQUEST_BUDGET_MS);
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem('not-found', `no route for ${request.method} ${request.url}`)),
-  );
 
   await app.register(swagger, {
     openapi: {
@@ -74,11 +72,6 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get<{ Params: { slug: string } }>('/problems/:slug', { schema: { hide: true } }, async (request, reply) => {
-    const type = problemTypes[request.params.slug as ProblemSlug];
-    if (!type) return sendProblem(reply, problem('not-found', `no problem type ${request.params.slug}`));
-    return { type: `/problems/${request.params.slug}`, ...type };
-  });
 
   if (edges) reportRequests(app, edges, { from: 'client', to: 'order' });
   await app.register(healthRoutes, { checks: readiness });
