@@ -1,6 +1,6 @@
 export { loadConfig, ConfigError, CommonConfig } from './config.ts';
 export { createLogger, type Logger } from './logger.ts';
-export { handleShutdown, type Closeable } from './shutdown.ts';
+export { closeInTurn, handleShutdown, type Closeable } from './shutdown.ts';
 export { probe } from './probe.ts';
 export {
   commonProblemTypes,
