@@ -14,7 +14,8 @@ const assets = {
 };
 
 /** The lab console: a page, the stream it draws from, and the endpoint services report to. */
-export async function createApp(links: LabLinks, { logger, board = new Board() }: { logger: Logger; board?: Board }) {
+export async function createApp(links: LabLinks, { logger }: { logger: Logger }) {
+  const board = new Board();
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new CompactRequestLog() });
   await app.register(problemDetails, { problems: consoleProblems, service: 'console' });
   app.get('/healthz', async () => ({ status: 'ok' }));

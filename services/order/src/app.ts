@@ -17,8 +17,7 @@ import {
 } from '@commlab/kit';
 import type { OrderLifecycle } from './domain/order-lifecycle.ts';
 import type { Orders } from './domain/orders.ts';
-import { cancelRoutes } from './http/cancel-routes.ts';
-import { ordersRoutes } from './http/orders-routes.ts';
+import { ordersV1Routes } from './http/orders-v1-routes.ts';
 import { ordersV2Routes } from './http/orders-v2-routes.ts';
 import { markDeprecated } from './http/versioning.ts';
 import { installRequestScope } from './http/request-scope-hook.ts';
@@ -34,15 +33,15 @@ export interface AppConfig {
 
 export interface AppDeps {
   orders: Orders;
-  /** Status changes after placing (cancellation); without it, the cancel routes are absent. */
-  lifecycle?: OrderLifecycle;
+  /** Status changes after placing (cancellation). */
+  lifecycle: OrderLifecycle;
   readiness: ReadinessCheck[];
   logger: Logger;
-  /** Where edge crossings are reported (the lab console); none by default. */
-  edges?: EdgeReporter;
+  /** Where edge crossings are reported (the lab console). */
+  edges: EdgeReporter;
 }
 
-/** The order service's HTTP API. Builds the app; never listens (main.ts and tests decide that). */
+/** The order service's HTTP API. Builds the app; never listens (service.ts's start() does). */
 export async function createApp(config: AppConfig, { orders, lifecycle, readiness, logger, edges }: AppDeps) {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -73,7 +72,7 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  if (edges) reportRequests(app, edges, { from: 'client', to: 'order' });
+  reportRequests(app, edges, { from: 'client', to: 'order' });
   await app.register(healthRoutes, { checks: readiness });
   // The orders API, in a scope of its own: the rate limit applies to it, never to probes or docs.
   await app.register(async (api) => {
@@ -83,8 +82,7 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
     }
     await api.register(async (v1) => {
       markDeprecated(v1);
-      await v1.register(ordersRoutes, { orders });
-      if (lifecycle) await v1.register(cancelRoutes, { lifecycle });
+      await v1.register(ordersV1Routes, { orders, lifecycle });
     });
     await api.register(ordersV2Routes, { orders, lifecycle });
   });

@@ -1,14 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createLogger, undocumentedProblems } from '@commlab/kit';
-import { createApp } from '../app.ts';
+import { createLogger, loadConfig, undocumentedProblems } from '@commlab/kit';
+import { ConsoleConfig } from '../config.ts';
+import { buildService } from '../service.ts';
 import { consoleProblems } from './lab-routes.ts';
 
-const app = (orderUrl: string | undefined) =>
-  createApp(
-    { labId: 'test', orderUrl, notificationPort: undefined, tokenSecret: 'a-secret-of-16-chars' },
-    { logger: createLogger({ name: 'console', level: 'silent', format: 'json' }) },
-  );
+/** The console as main.ts builds it, in process (app.inject, no port). */
+const app = async (orderUrl: string | undefined) => {
+  const config = loadConfig(ConsoleConfig, { LAB_ID: 'test', ...(orderUrl && { ORDER_URL: orderUrl }) });
+  const service = await buildService(config, {
+    logger: createLogger({ name: 'console', level: 'silent', format: 'json' }),
+  });
+  return service.app;
+};
 
 describe('the console placing orders for its page', () => {
   it('answers 503 no-order-service when the lab runs no order service', async () => {

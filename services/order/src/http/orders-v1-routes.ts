@@ -1,22 +1,34 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { OrderLifecycle } from '../domain/order-lifecycle.ts';
 import type { Orders } from '../domain/orders.ts';
-import { idempotencyKeyOf, pageLinks, placedReply, readReply } from './order-replies.ts';
+import { etagOf } from './conditional.ts';
+import { idempotencyKeyOf, ifMatch, pageLinks, placedReply, readReply } from './order-replies.ts';
 import { NewOrder, Order, OrderPage } from './schemas-v1.ts';
 import {
   alsoWith,
+  ChangeHeaders,
   headers,
   ListQuery,
   notModified,
   ok,
   OrderParams,
   PlaceHeaders,
-  problemResponses as problems,
+  problems,
   ReadHeaders,
   v1Headers,
 } from './schemas.ts';
 
-/** Version 1 of the orders resource. Handlers translate HTTP to the Orders use cases and back; nothing else. */
-export const ordersRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async (app, { orders }) => {
+const tags = ['orders v1 (deprecated)'];
+
+/**
+ * Version 1 of the orders resource (the unversioned /orders routes), deprecated: every route
+ * documents the deprecation headers (versioning.ts adds them). Handlers translate HTTP to the
+ * use cases and back; nothing else.
+ */
+export const ordersV1Routes: FastifyPluginAsyncTypebox<{ orders: Orders; lifecycle: OrderLifecycle }> = async (
+  app,
+  { orders, lifecycle },
+) => {
   const placed = { location: headers.location, etag: headers.etag, 'idempotent-replayed': headers.idempotentReplayed };
   app.post(
     '/orders',
@@ -26,14 +38,14 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async
         description:
           'Sync checkout answers 201 confirmed; async checkout 202 pending, and the order changes later. ' +
           'With an Idempotency-Key, a retry gets the first answer again and creates nothing.',
-        tags: ['orders v1 (deprecated)'],
+        tags,
         deprecated: true,
         headers: PlaceHeaders,
         body: NewOrder,
         response: alsoWith(v1Headers, {
           201: ok(Order, 'placed and confirmed', placed),
           202: ok(Order, 'accepted, pending (async checkout)', placed),
-          ...problems,
+          ...problems(),
         }),
       },
     },
@@ -48,16 +60,14 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async
     {
       schema: {
         summary: 'Read one order (conditional: If-None-Match)',
-        tags: ['orders v1 (deprecated)'],
+        tags,
         deprecated: true,
         params: OrderParams,
         headers: ReadHeaders,
         response: alsoWith(v1Headers, {
           200: ok(Order, 'the order', { etag: headers.etag }),
           304: notModified,
-          400: problems[400],
-          404: problems[404],
-          429: problems[429],
+          ...problems(400, 404, 429),
         }),
       },
     },
@@ -72,10 +82,10 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async
     {
       schema: {
         summary: 'List orders, oldest first, one page at a time; filter by status and customer',
-        tags: ['orders v1 (deprecated)'],
+        tags,
         deprecated: true,
         querystring: ListQuery,
-        response: alsoWith(v1Headers, { 200: ok(OrderPage, 'one page'), 400: problems[400], 429: problems[429] }),
+        response: alsoWith(v1Headers, { 200: ok(OrderPage, 'one page'), ...problems(400, 429) }),
       },
     },
     async (request, reply) => {
@@ -83,6 +93,30 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<{ orders: Orders }> = async
       const page = await orders.list({ ...filters, after: cursor });
       reply.header('link', pageLinks('/orders', request.query, page.next));
       return page;
+    },
+  );
+
+  // Cancellation, an action URL: the order becomes cancelled and its stock is released (by
+  // event, or directly when there is no bus). If-Match is optional here; v2 requires it.
+  app.post(
+    '/orders/:id/cancel',
+    {
+      schema: {
+        summary: 'Cancel an order (pending or confirmed); repeating it answers the same',
+        tags,
+        deprecated: true,
+        params: OrderParams,
+        headers: ChangeHeaders,
+        response: alsoWith(v1Headers, {
+          200: ok(Order, 'cancelled', { etag: headers.etag }),
+          ...problems(400, 404, 409, 412, 429, 503, 504),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const order = await lifecycle.cancel(request.params.id, { ifVersion: ifMatch(request, { required: false }) });
+      reply.header('etag', etagOf(order));
+      return order;
     },
   );
 };

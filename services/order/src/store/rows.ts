@@ -1,6 +1,14 @@
 import { OrderError } from '../domain/errors.ts';
 import type { Order } from '../domain/order.ts';
-import type { IdempotencyRecord } from '../domain/ports.ts';
+import type { IdempotencyRecord, StatusChange, StatusChangeResult } from '../domain/ports.ts';
+
+/**
+ * What both store adapters share: how an order is a row, how a cursor names a row, and what a
+ * status change does to a stored order. The SQL itself differs and lives in sqlite.ts and postgres.ts.
+ */
+
+/** The consumer name the order service's processed events are recorded under (@commlab/events). */
+export const processedBy = 'order';
 
 /** Cursors are opaque to clients: base64url of the last row's insertion sequence. */
 export function encodeCursor(seq: number | string): string {
@@ -63,7 +71,14 @@ export function idempotencyFromRow(row: IdempotencyRow): IdempotencyRecord {
   return { key: row.key, fingerprint: row.fingerprint, order: JSON.parse(row.response) as Order };
 }
 
-/** Whether a change may apply at the order's current version (see StatusChange.ifVersion). */
-export function isStale(order: Order, ifVersion: readonly number[] | undefined): boolean {
-  return ifVersion !== undefined && !ifVersion.includes(order.version);
+/**
+ * What a status change does to the order as stored (a row read in the change's transaction):
+ * `changed` carries the order as the adapter must now write it, with its event.
+ */
+export function decideChange(row: OrderRow | undefined, { from, to, ifVersion }: StatusChange): StatusChangeResult {
+  if (!row) return { outcome: 'missing' };
+  const order = fromRow(row);
+  if (ifVersion !== undefined && !ifVersion.includes(order.version)) return { outcome: 'stale', order };
+  if (!from.includes(order.status)) return { outcome: 'unchanged', order };
+  return { outcome: 'changed', order: { ...order, status: to, version: order.version + 1 } };
 }
