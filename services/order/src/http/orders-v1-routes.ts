@@ -4,19 +4,8 @@ import type { Orders } from '../domain/orders.ts';
 import { etagOf } from './conditional.ts';
 import { idempotencyKeyOf, ifMatch, pageLinks, placedReply, readReply } from './order-replies.ts';
 import { NewOrder, Order, OrderPage } from './schemas-v1.ts';
-import {
-  alsoWith,
-  ChangeHeaders,
-  headers,
-  ListQuery,
-  notModified,
-  ok,
-  OrderParams,
-  PlaceHeaders,
-  problems,
-  ReadHeaders,
-  v1Headers,
-} from './schemas.ts';
+import { ChangeHeaders, ListQuery, OrderParams, PlaceHeaders, ReadHeaders } from './schemas.ts';
+import { alsoWith, headers, notModified, ok, problems, v1Headers } from './schemas.ts';
 
 const tags = ['orders v1 (deprecated)'];
 

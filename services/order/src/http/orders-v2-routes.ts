@@ -4,17 +4,8 @@ import type { Orders } from '../domain/orders.ts';
 import { etagOf } from './conditional.ts';
 import { idempotencyKeyOf, ifMatch, pageLinks, placedReply, readReply } from './order-replies.ts';
 import { fromV2, NewOrderV2, OrderPageV2, OrderPatchV2, OrderV2, toV2 } from './schemas-v2.ts';
-import {
-  ChangeHeaders,
-  headers,
-  ListQuery,
-  notModified,
-  ok,
-  OrderParams,
-  PlaceHeaders,
-  problems,
-  ReadHeaders,
-} from './schemas.ts';
+import { ChangeHeaders, ListQuery, OrderParams, PlaceHeaders, ReadHeaders } from './schemas.ts';
+import { headers, notModified, ok, problems } from './schemas.ts';
 
 const tags = ['orders v2'];
 

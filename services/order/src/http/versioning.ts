@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
  * version 1, still served, deprecated, and going away. Every v1 response says so in headers
  * a client (or its HTTP library, or a gateway's log) can act on, and names its successor.
  */
-export const v1Lifetime = {
+const v1Lifetime = {
   /** RFC 9745 `Deprecation`: since when (a structured-field date, Unix seconds). */
   deprecatedSince: new Date('2026-11-01T00:00:00Z'),
   /** RFC 8594 `Sunset`: after this, v1 may stop answering. */

@@ -1,38 +1,15 @@
 import pg from 'pg';
 import { postgresProcessedEvents, processedEventsTable, type CloudEvent } from '@commlab/events';
 import type { OrderStoreWithEvents, StatusChange, StatusChangeResult } from '../domain/ports.ts';
-import { decideChange, decodeCursor, fromRow, idempotencyFromRow, processedBy, toPage, toRow } from './rows.ts';
-import type { IdempotencyRow, OrderRow } from './rows.ts';
+import { decideChange, decodeCursor, orderTables, processedBy, postgresTypes, toPage } from './rows.ts';
+import { fromRow, idempotencyFromRow, toRow, type IdempotencyRow, type OrderRow } from './rows.ts';
 
-/** Orders in PostgreSQL, used when DATABASE_URL is set: the same tables as sqlite.ts. */
+/** Orders in PostgreSQL, used when DATABASE_URL is set: the same tables as the SQLite store (rows.ts). */
 export async function postgresOrderStore(connectionString: string): Promise<OrderStoreWithEvents> {
   const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000 });
-  await pool.query(`
-    CREATE TABLE IF NOT EXISTS orders (
-      seq BIGSERIAL PRIMARY KEY,
-      id TEXT NOT NULL UNIQUE,
-      customer_id TEXT NOT NULL,
-      status TEXT NOT NULL,
-      lines TEXT NOT NULL,
-      created_at TIMESTAMPTZ NOT NULL
-    );
-    ALTER TABLE orders ADD COLUMN IF NOT EXISTS version INTEGER NOT NULL DEFAULT 1;
-    CREATE INDEX IF NOT EXISTS orders_by_status ON orders (status, seq);
-    CREATE INDEX IF NOT EXISTS orders_by_customer ON orders (customer_id, seq);
-    CREATE TABLE IF NOT EXISTS idempotency_keys (
-      key TEXT PRIMARY KEY,
-      fingerprint TEXT NOT NULL,
-      order_id TEXT NOT NULL REFERENCES orders (id),
-      response JSONB NOT NULL,
-      created_at TIMESTAMPTZ NOT NULL DEFAULT now()
-    );
-    CREATE TABLE IF NOT EXISTS order_events (
-      seq BIGSERIAL PRIMARY KEY,
-      id TEXT NOT NULL UNIQUE,
-      event JSONB NOT NULL,
-      published_at TIMESTAMPTZ
-    );
-    CREATE INDEX IF NOT EXISTS order_events_unpublished ON order_events (seq) WHERE published_at IS NULL;`);
+  await pool.query(orderTables(postgresTypes));
+  // A database from before orders had versions: every order there starts at 1.
+  await pool.query('ALTER TABLE orders ADD COLUMN IF NOT EXISTS version INTEGER NOT NULL DEFAULT 1');
   const processed = await openProcessedEvents(pool);
 
   const addEvents = async (client: pg.PoolClient, events: readonly CloudEvent[]) => {
@@ -64,9 +41,10 @@ export async function postgresOrderStore(connectionString: string): Promise<Orde
           [...toRow(order)],
         );
         if (idempotency) {
+          const { key, fingerprint } = idempotency;
           await client.query(
-            'INSERT INTO idempotency_keys (key, fingerprint, order_id, response) VALUES ($1, $2, $3, $4)',
-            [idempotency.key, idempotency.fingerprint, order.id, JSON.stringify(idempotency.order)],
+            'INSERT INTO idempotency_keys (key, fingerprint, order_id, response, created_at) VALUES ($1, $2, $3, $4, $5)',
+            [key, fingerprint, order.id, JSON.stringify(idempotency.order), new Date().toISOString()],
           );
         }
         await addEvents(client, events);

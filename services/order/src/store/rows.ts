@@ -3,15 +3,61 @@ import type { Order } from '../domain/order.ts';
 import type { IdempotencyRecord, StatusChange, StatusChangeResult } from '../domain/ports.ts';
 
 /**
- * What both store adapters share: how an order is a row, how a cursor names a row, and what a
- * status change does to a stored order. The SQL itself differs and lives in sqlite.ts and postgres.ts.
+ * What both store adapters share: the tables, how an order is a row, how a cursor names a row,
+ * and what a status change does to a stored order. Their queries live in sqlite.ts and postgres.ts.
  */
+
+/** Column types where the two databases differ; everything else about the tables is the same. */
+export interface ColumnTypes {
+  serial: string;
+  time: string;
+  json: string;
+}
+
+export const sqliteTypes: ColumnTypes = { serial: 'INTEGER PRIMARY KEY AUTOINCREMENT', time: 'TEXT', json: 'TEXT' };
+export const postgresTypes: ColumnTypes = { serial: 'BIGSERIAL PRIMARY KEY', time: 'TIMESTAMPTZ', json: 'JSONB' };
+
+/**
+ * The order service's tables (processed_events, the events it acted on, comes from
+ * @commlab/events): `orders`; `idempotency_keys`, each with the answer it was first used for;
+ * and `order_events`, the outbox: each event stored in the transaction that made the change it
+ * announces, unpublished (published_at NULL) until the broker confirmed it. The filtered
+ * listings walk their indexes in seq order, so a page never scans other statuses or customers.
+ */
+export function orderTables({ serial, time, json }: ColumnTypes): string {
+  return `
+    CREATE TABLE IF NOT EXISTS orders (
+      seq ${serial},
+      id TEXT NOT NULL UNIQUE,
+      customer_id TEXT NOT NULL,
+      status TEXT NOT NULL,
+      lines TEXT NOT NULL,
+      created_at ${time} NOT NULL,
+      version INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX IF NOT EXISTS orders_by_status ON orders (status, seq);
+    CREATE INDEX IF NOT EXISTS orders_by_customer ON orders (customer_id, seq);
+    CREATE TABLE IF NOT EXISTS idempotency_keys (
+      key TEXT PRIMARY KEY,
+      fingerprint TEXT NOT NULL,
+      order_id TEXT NOT NULL REFERENCES orders (id),
+      response ${json} NOT NULL,
+      created_at ${time} NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS order_events (
+      seq ${serial},
+      id TEXT NOT NULL UNIQUE,
+      event ${json} NOT NULL,
+      published_at ${time}
+    );
+    CREATE INDEX IF NOT EXISTS order_events_unpublished ON order_events (seq) WHERE published_at IS NULL;`;
+}
 
 /** The consumer name the order service's processed events are recorded under (@commlab/events). */
 export const processedBy = 'order';
 
 /** Cursors are opaque to clients: base64url of the last row's insertion sequence. */
-export function encodeCursor(seq: number | string): string {
+function encodeCursor(seq: number | string): string {
   return Buffer.from(`seq:${seq}`).toString('base64url');
 }
 

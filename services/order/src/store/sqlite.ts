@@ -3,51 +3,17 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { sqliteProcessedEvents, type CloudEvent } from '@commlab/events';
 import type { OrderStoreWithEvents, StatusChange, StatusChangeResult } from '../domain/ports.ts';
-import { decideChange, decodeCursor, fromRow, idempotencyFromRow, processedBy, toPage, toRow } from './rows.ts';
-import type { IdempotencyRow, OrderRow } from './rows.ts';
+import { decideChange, decodeCursor, orderTables, processedBy, sqliteTypes, toPage } from './rows.ts';
+import { fromRow, idempotencyFromRow, toRow, type IdempotencyRow, type OrderRow } from './rows.ts';
 
-/**
- * Orders in an embedded SQLite file (Node's built-in node:sqlite): native runs need no database
- * server. Beside `orders`: `idempotency_keys`; `order_events`, each event stored in the
- * transaction that made the change it announces, unpublished (published_at NULL) until the
- * broker confirmed it (the outbox); and `processed_events` (@commlab/events), the events this
- * service acted on, recorded in the transaction of their effect.
- */
+/** Orders in an embedded SQLite file (Node's built-in node:sqlite): native runs need no database server. */
 export function sqliteOrderStore(file: string): OrderStoreWithEvents {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
-  db.exec(`
-    PRAGMA journal_mode = WAL;
-    PRAGMA busy_timeout = 5000;
-    CREATE TABLE IF NOT EXISTS orders (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      id TEXT NOT NULL UNIQUE,
-      customer_id TEXT NOT NULL,
-      status TEXT NOT NULL,
-      lines TEXT NOT NULL,
-      created_at TEXT NOT NULL,
-      version INTEGER NOT NULL DEFAULT 1
-    );`);
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
+  db.exec(orderTables(sqliteTypes));
   // A data directory from before orders had versions: every order there starts at 1.
   if (!hasColumn(db, 'orders', 'version')) db.exec('ALTER TABLE orders ADD COLUMN version INTEGER NOT NULL DEFAULT 1');
-  // The filtered listings walk these in seq order, so a page never scans other statuses or customers.
-  db.exec(`
-    CREATE INDEX IF NOT EXISTS orders_by_status ON orders (status, seq);
-    CREATE INDEX IF NOT EXISTS orders_by_customer ON orders (customer_id, seq);
-    CREATE TABLE IF NOT EXISTS idempotency_keys (
-      key TEXT PRIMARY KEY,
-      fingerprint TEXT NOT NULL,
-      order_id TEXT NOT NULL REFERENCES orders (id),
-      response TEXT NOT NULL,
-      created_at TEXT NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS order_events (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      id TEXT NOT NULL UNIQUE,
-      event TEXT NOT NULL,
-      published_at TEXT
-    );
-    CREATE INDEX IF NOT EXISTS order_events_unpublished ON order_events (seq) WHERE published_at IS NULL;`);
   const processed = openProcessedEvents(db);
 
   const insertOrder = db.prepare(
