@@ -19,7 +19,6 @@ import type { OrderLifecycle } from './domain/order-lifecycle.ts';
 import type { Orders } from './domain/orders.ts';
 import { ordersV1Routes } from './http/orders-v1-routes.ts';
 import { ordersV2Routes } from './http/orders-v2-routes.ts';
-import { markDeprecated } from './http/versioning.ts';
 import { installRequestScope } from './http/request-scope-hook.ts';
 import { orderErrorProblem, orderProblems } from './http/problems.ts';
 import { validatorCompiler } from './http/validation.ts';
@@ -80,10 +79,7 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
       // enableDraftSpec: RateLimit-Limit/-Remaining/-Reset (the IETF draft's names) on every response.
       await api.register(rateLimit, { max: config.RATE_LIMIT_PER_MINUTE, timeWindow: 60_000, enableDraftSpec: true });
     }
-    await api.register(async (v1) => {
-      markDeprecated(v1);
-      await v1.register(ordersV1Routes, { orders, lifecycle });
-    });
+    await api.register(ordersV1Routes, { orders, lifecycle });
     await api.register(ordersV2Routes, { orders, lifecycle });
   });
   return app;

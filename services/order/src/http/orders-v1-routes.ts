@@ -1,3 +1,4 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { OrderLifecycle } from '../domain/order-lifecycle.ts';
 import type { Orders } from '../domain/orders.ts';
@@ -10,14 +11,47 @@ import { alsoWith, headers, notModified, ok, problems, v1Headers } from './schem
 const tags = ['orders v1 (deprecated)'];
 
 /**
- * Version 1 of the orders resource (the unversioned /orders routes), deprecated: every route
- * documents the deprecation headers (versioning.ts adds them). Handlers translate HTTP to the
- * use cases and back; nothing else.
+ * Versioning by URL: /v2/orders is the current version; the unversioned /orders routes are
+ * version 1, still served, deprecated, and going away. Every v1 response says so in headers
+ * a client (or its HTTP library, or a gateway's log) can act on, and names its successor.
+ */
+const v1Lifetime = {
+  /** RFC 9745 `Deprecation`: since when (a structured-field date, Unix seconds). */
+  deprecatedSince: new Date('2026-11-01T00:00:00Z'),
+  /** RFC 8594 `Sunset`: after this, v1 may stop answering. */
+  sunset: new Date('2027-06-30T00:00:00Z'),
+};
+
+/** The v2 address of what a v1 request asked for. */
+function successorOf(request: FastifyRequest): string {
+  const id = (request.params as { id?: string } | undefined)?.id;
+  return id === undefined ? '/v2/orders' : `/v2/orders/${encodeURIComponent(id)}`;
+}
+
+/** Adds Deprecation, Sunset and a successor-version link to every response of the routes in `scope`. */
+function markDeprecated(scope: FastifyInstance): void {
+  const deprecation = `@${v1Lifetime.deprecatedSince.getTime() / 1000}`;
+  const sunset = v1Lifetime.sunset.toUTCString();
+  scope.addHook('onSend', async (request, reply) => {
+    const successor = `<${successorOf(request)}>; rel="successor-version"`;
+    const link = reply.getHeader('link');
+    reply
+      .header('deprecation', deprecation)
+      .header('sunset', sunset)
+      .header('link', link ? `${String(link)}, ${successor}` : successor);
+  });
+}
+
+/**
+ * Version 1 of the orders resource (the unversioned /orders routes), deprecated: every
+ * response carries the deprecation headers, and every route documents them. Handlers
+ * translate HTTP to the use cases and back; nothing else.
  */
 export const ordersV1Routes: FastifyPluginAsyncTypebox<{ orders: Orders; lifecycle: OrderLifecycle }> = async (
   app,
   { orders, lifecycle },
 ) => {
+  markDeprecated(app);
   const placed = { location: headers.location, etag: headers.etag, 'idempotent-replayed': headers.idempotentReplayed };
   app.post(
     '/orders',
