@@ -104,8 +104,11 @@ export interface ProblemDetailsOptions {
   problems: ProblemCatalogue;
   /** The service's name, for the `detail` of an internal error ("see the order service log"). */
   service: string;
-  /** The service's own errors (domain refusals) as problems; undefined for an error it does not know. */
-  translate?: (error: Error) => ProblemError | undefined;
+  /**
+   * The service's own errors (domain refusals) as problems; undefined for an error it does not
+   * know. `request` is there for what the translation logs (a caller that gave up, say).
+   */
+  translate?: (error: Error, request: FastifyRequest) => ProblemError | undefined;
 }
 
 /** A fastify error code and the problem type it is. */
@@ -143,7 +146,7 @@ export const problemDetails = fp<ProblemDetailsOptions>(
     };
 
     app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-      const known = error instanceof ProblemError ? error : (translate?.(error) ?? fromFastify(error));
+      const known = error instanceof ProblemError ? error : (translate?.(error, request) ?? fromFastify(error));
       if (known) return answer(reply, known);
       request.log.error({ err: error }, 'unhandled error');
       return answer(reply, new ProblemError('internal', `see the ${service} service log`));
