@@ -1,0 +1,12 @@
+import type { Database } from './database.ts';
+import { postgresDatabase } from './postgres.ts';
+import { sqliteDatabase } from './sqlite.ts';
+
+export { dialects, type Database, type Dialect, type Sql, type SqlValue } from './database.ts';
+export { sqliteDatabase } from './sqlite.ts';
+export { postgresDatabase } from './postgres.ts';
+
+/** A service's database: PostgreSQL when a URL is given (DATABASE_URL), otherwise the embedded SQLite file. */
+export function openDatabase({ url, file }: { url?: string | undefined; file: string }): Promise<Database> {
+  return url ? postgresDatabase(url) : Promise.resolve(sqliteDatabase(file));
+}
