@@ -1,12 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { bearerPrefix, verifyToken, type TokenClaims } from '@commlab/push';
+import type { NotificationSettings } from '../config.ts';
 import { sendProblem } from './problems.ts';
 
-export interface AuthOptions {
-  secret: string;
-  /** Origins browsers may connect from; '*' allows any. Clients that send no Origin (non-browsers) pass. */
-  allowedOrigins: readonly string[];
-}
+/** PUSH_ALLOWED_ORIGINS: origins browsers may connect from, or '*'. Clients that send no Origin (non-browsers) pass. */
+export type AuthSettings = Pick<NotificationSettings, 'PUSH_TOKEN_SECRET' | 'PUSH_ALLOWED_ORIGINS'>;
 
 const claimsOf = new WeakMap<FastifyRequest, TokenClaims>();
 
@@ -23,7 +21,9 @@ export function claims(request: FastifyRequest): TokenClaims {
  * HTTP 401/403 answer and never an open socket. Browsers cannot set headers on a WebSocket,
  * so the token may also come as the subprotocol `bearer.<token>`.
  */
-export function authenticate({ secret, allowedOrigins }: AuthOptions) {
+export function authenticate(config: AuthSettings) {
+  const secret = config.PUSH_TOKEN_SECRET;
+  const allowedOrigins = config.PUSH_ALLOWED_ORIGINS.split(',').map((origin) => origin.trim());
   const anyOrigin = allowedOrigins.includes('*');
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const origin = request.headers.origin;
