@@ -13,6 +13,15 @@ export interface Sql {
   execute(text: string, values?: readonly SqlValue[]): Promise<number>;
 }
 
+/** One open transaction. */
+export interface Transaction extends Sql {
+  /**
+   * Runs `callback` once the transaction committed (never if it rolled back): the moment to
+   * tell others about what it changed. A callback that throws cannot undo the commit.
+   */
+  afterCommit(callback: () => void): void;
+}
+
 /** The few words of DDL and locking in which the two databases differ. */
 export interface Dialect {
   name: 'sqlite' | 'postgres';
@@ -39,7 +48,7 @@ export interface Database extends Sql {
    * All of `work` or none of it. Inside, run statements on `tx` only: the database itself
    * waits for the transaction to end (SQLite has one connection), so using it there would wait forever.
    */
-  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Readiness: one round trip. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,7 +2,7 @@ import type { Database } from './database.ts';
 import { postgresDatabase } from './postgres.ts';
 import { sqliteDatabase } from './sqlite.ts';
 
-export { dialects, type Database, type Dialect, type Sql, type SqlValue } from './database.ts';
+export { dialects, type Database, type Dialect, type Sql, type SqlValue, type Transaction } from './database.ts';
 export { sqliteDatabase } from './sqlite.ts';
 export { postgresDatabase } from './postgres.ts';
 

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { committing } from './after-commit.ts';
 import { dialects, type Database, type Sql, type SqlValue } from './database.ts';
 
 /** BIGINT (BIGSERIAL ids, COUNT) as a number, as SQLite answers: ids stay far below 2^53. */
@@ -38,9 +39,11 @@ export async function postgresDatabase(url: string): Promise<Database> {
       const client = await pool.connect();
       let broken = false;
       try {
+        const tx = committing(on(client));
         await client.query('BEGIN');
-        const result = await work(on(client));
+        const result = await work(tx);
         await client.query('COMMIT');
+        tx.committed();
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { committing } from './after-commit.ts';
 import { dialects, type Database, type Sql, type SqlValue } from './database.ts';
 
 /**
@@ -42,10 +43,12 @@ export function sqliteDatabase(file: string): Database {
     setUp: (ddl) => inTurn(() => db.exec(ddl)),
     transaction: (work) =>
       inTurn(async () => {
+        const tx = committing(inTx);
         db.exec('BEGIN IMMEDIATE');
         try {
-          const result = await work(inTx);
+          const result = await work(tx);
           db.exec('COMMIT');
+          tx.committed();
           return result;
         } catch (err) {
           if (db.isTransaction) db.exec('ROLLBACK');

@@ -56,6 +56,22 @@ describe.each(databases)('SQL seam on $name', ({ open }) => {
     expect(await db.query('SELECT id FROM notes WHERE body = ?', ['half-done'])).toEqual([]);
   });
 
+  it('runs what waits for a commit after it, and nothing of a transaction that rolled back', async () => {
+    const told: string[] = [];
+    await db.transaction(async (tx) => {
+      tx.afterCommit(() => told.push('committed'));
+      await tx.execute('INSERT INTO notes (body) VALUES (?)', ['told']);
+      expect(told).toEqual([]);
+    });
+    await db
+      .transaction(async (tx) => {
+        tx.afterCommit(() => told.push('rolled back'));
+        throw new Error('changed my mind');
+      })
+      .catch(() => {});
+    expect(told).toEqual(['committed']);
+  });
+
   it('runs transactions that overlap in time one after another where they touch the same rows', async () => {
     await db.execute('INSERT INTO notes (body) VALUES (?)', ['0']);
     const increment = () =>

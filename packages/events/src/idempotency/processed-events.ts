@@ -1,4 +1,4 @@
-import type { Database, Sql } from '@commlab/sql';
+import type { Database, Transaction } from '@commlab/sql';
 import type { EventHandler } from '../bus.ts';
 import type { CloudEvent } from '../envelope.ts';
 
@@ -14,7 +14,7 @@ export interface ProcessedEvents {
    * false. When `effect` throws, nothing is recorded and the error propagates, so the
    * redelivered event is applied then.
    */
-  once(consumer: string, eventId: string, effect: (tx: Sql) => Promise<void> | void): Promise<boolean>;
+  once(consumer: string, eventId: string, effect: (tx: Transaction) => Promise<void> | void): Promise<boolean>;
 }
 
 /**
@@ -54,7 +54,7 @@ export async function processedEvents(db: Database): Promise<ProcessedEvents> {
 export function idempotent(
   store: ProcessedEvents,
   consumer: string,
-  handler: (event: CloudEvent, tx: Sql) => Promise<void> | void,
+  handler: (event: CloudEvent, tx: Transaction) => Promise<void> | void,
 ): EventHandler {
   return async (event) => {
     await store.once(consumer, event.id, (tx) => handler(event, tx));

@@ -69,22 +69,14 @@ export async function sqlEventLog(db: Database, processed: ProcessedEvents): Pro
         ],
       );
       id = row!.id;
+      const stored = { id, ...entry };
+      for (const listener of listeners) tx.afterCommit(() => listener(stored));
     });
-    if (id === undefined) {
-      const [first] = await db.query<{ id: number }>('SELECT id FROM notification_log WHERE event_id = ?', [
-        entry.eventId,
-      ]);
-      return { id: first!.id, duplicate: true };
-    }
-    const stored = { id, ...entry };
-    for (const listener of listeners) {
-      try {
-        listener(stored);
-      } catch {
-        // The entry is stored; a failing listener must not turn a durable append into an error.
-      }
-    }
-    return { id, duplicate: false };
+    if (id !== undefined) return { id, duplicate: false };
+    const [first] = await db.query<{ id: number }>('SELECT id FROM notification_log WHERE event_id = ?', [
+      entry.eventId,
+    ]);
+    return { id: first!.id, duplicate: true };
   }
 
   return {
