@@ -1,3 +1,4 @@
+import Type from 'typebox';
 import type { Database } from './database.ts';
 import { postgresDatabase } from './postgres.ts';
 import { sqliteDatabase } from './sqlite.ts';
@@ -10,3 +11,10 @@ export { postgresDatabase } from './postgres.ts';
 export function openDatabase({ url, file }: { url?: string | undefined; file: string }): Promise<Database> {
   return url ? postgresDatabase(url) : Promise.resolve(sqliteDatabase(file));
 }
+
+/** The setting every service with a database reads (spread into its config schema). */
+export const DatabaseConfig = {
+  DATABASE_URL: Type.Optional(
+    Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = the embedded SQLite file' }),
+  ),
+};

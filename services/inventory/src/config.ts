@@ -1,6 +1,7 @@
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { BusConfig } from '@commlab/events';
 import { CommonConfig } from '@commlab/kit';
+import { DatabaseConfig } from '@commlab/sql';
 
 const port = (description: string) => Type.Integer({ minimum: 0, maximum: 65535, description });
 
@@ -9,6 +10,11 @@ export const InventoryConfig = Type.Object({
   PORT: Type.Integer({ default: 50051, minimum: 0, maximum: 65535, description: 'gRPC port' }),
   // Events (lab 02): with a bus, inventory also reserves stock for orders placed by event.
   ...BusConfig,
+  // Stock, reservations and answers outlive a restart: PostgreSQL, or an SQLite file.
+  ...DatabaseConfig,
+  INVENTORY_DB_FILE: Type.Optional(
+    Type.String({ description: 'SQLite file when DATABASE_URL is unset; default DATA_DIR/inventory.sqlite' }),
+  ),
   THRIFT_PORT: Type.Optional(port('Thrift port (framed transport, compact protocol); unset = no Thrift server')),
   HTTP_PORT: Type.Optional(port('REST/JSON port; unset = no HTTP server')),
   RESERVE_DELAY_MS: Type.Integer({
@@ -18,3 +24,5 @@ export const InventoryConfig = Type.Object({
     description: 'wait before each reservation is made, to watch deadlines and cancellation',
   }),
 });
+
+export type InventorySettings = Static<typeof InventoryConfig>;
