@@ -1,7 +1,9 @@
 import Type, { type Static } from 'typebox';
 import { BusConfig } from '@commlab/events';
 import { CommonConfig } from '@commlab/kit';
-import { DatabaseConfig } from '@commlab/sql';
+import { serviceDatabase } from '@commlab/sql';
+
+export const inventoryDatabase = serviceDatabase('INVENTORY_DB_FILE', 'inventory.sqlite');
 
 const port = (description: string) => Type.Integer({ minimum: 0, maximum: 65535, description });
 
@@ -11,10 +13,7 @@ export const InventoryConfig = Type.Object({
   // Events (lab 02): with a bus, inventory also reserves stock for orders placed by event.
   ...BusConfig,
   // Stock, reservations and answers outlive a restart: PostgreSQL, or an SQLite file.
-  ...DatabaseConfig,
-  INVENTORY_DB_FILE: Type.Optional(
-    Type.String({ description: 'SQLite file when DATABASE_URL is unset; default DATA_DIR/inventory.sqlite' }),
-  ),
+  ...inventoryDatabase.config,
   THRIFT_PORT: Type.Optional(port('Thrift port (framed transport, compact protocol); unset = no Thrift server')),
   HTTP_PORT: Type.Optional(port('REST/JSON port; unset = no HTTP server')),
   RESERVE_DELAY_MS: Type.Integer({

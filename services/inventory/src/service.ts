@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import { openEventBus, processedEvents, type Subscription } from '@commlab/events';
 import { busEdges, createLogger, edgeReporter, type Closeable, type EdgeReporter, type Logger } from '@commlab/kit';
-import { openDatabase, type Database } from '@commlab/sql';
+import type { Database } from '@commlab/sql';
 import { createInventoryServer } from './app.ts';
-import type { InventorySettings } from './config.ts';
+import { inventoryDatabase, type InventorySettings } from './config.ts';
 import { seedCatalogue } from './domain/catalogue.ts';
 import { StockLedger, type Inventory } from './domain/ledger.ts';
 import { stockRequestHandler, stockRequestSubscription } from './events/stock-requests.ts';
@@ -40,12 +39,7 @@ export interface InventoryAddresses {
 export async function buildService(config: InventorySettings, adapters: InventoryAdapters = {}) {
   const service = config.SERVICE_NAME ?? 'inventory';
   const logger = adapters.logger ?? createLogger({ name: service, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const database =
-    adapters.database ??
-    (await openDatabase({
-      url: config.DATABASE_URL,
-      file: config.INVENTORY_DB_FILE ?? join(config.DATA_DIR, 'inventory.sqlite'),
-    }));
+  const database = adapters.database ?? (await inventoryDatabase.open(config));
   const ledger = new StockLedger(await sqlStockStore(database, seedCatalogue));
   const inventory = (adapters.inventory ?? ((real) => real))(withReserveDelay(ledger, config.RESERVE_DELAY_MS));
   const edges = adapters.edges ?? edgeReporter({ url: config.CONSOLE_URL, service });

@@ -1,19 +1,17 @@
 import Type, { type Static } from 'typebox';
 import { BusConfig } from '@commlab/events';
 import { CommonConfig } from '@commlab/kit';
-import { DatabaseConfig } from '@commlab/sql';
+import { serviceDatabase } from '@commlab/sql';
+
+export const notificationDatabase = serviceDatabase('NOTIFICATION_DB_FILE', 'notifications.sqlite');
 
 export const NotificationConfig = Type.Object({
   ...CommonConfig,
   PORT: Type.Integer({ default: 3001, minimum: 0, maximum: 65535, description: 'HTTP and WebSocket port' }),
   // Events (lab 02): order events arrive over the bus and are kept in the event log.
   ...BusConfig,
-  ...DatabaseConfig,
-  NOTIFICATION_DB_FILE: Type.Optional(
-    Type.String({
-      description: 'SQLite file of the event log when DATABASE_URL is unset; default DATA_DIR/notifications.sqlite',
-    }),
-  ),
+  // The event log and its record of processed events: PostgreSQL, or an SQLite file.
+  ...notificationDatabase.config,
   PUSH_TOKEN_SECRET: Type.String({
     default: 'commlab-lab-secret',
     minLength: 16,

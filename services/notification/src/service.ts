@@ -1,10 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { openEventBus, processedEvents, type Subscription } from '@commlab/events';
 import { busEdges, createLogger, edgeReporter, type Closeable, type EdgeReporter, type Logger } from '@commlab/kit';
-import { openDatabase, type Database } from '@commlab/sql';
+import type { Database } from '@commlab/sql';
 import { createApp } from './app.ts';
-import type { NotificationSettings } from './config.ts';
+import { notificationDatabase, type NotificationSettings } from './config.ts';
 import { orderEventHandler, orderEventSubscription } from './events/order-events.ts';
 import { sqlEventLog } from './store/sql-event-log.ts';
 
@@ -25,12 +24,7 @@ export interface NotificationAdapters {
 export async function buildService(config: NotificationSettings, adapters: NotificationAdapters = {}) {
   const service = config.SERVICE_NAME ?? 'notification';
   const logger = adapters.logger ?? createLogger({ name: service, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const database =
-    adapters.database ??
-    (await openDatabase({
-      url: config.DATABASE_URL,
-      file: config.NOTIFICATION_DB_FILE ?? join(config.DATA_DIR, 'notifications.sqlite'),
-    }));
+  const database = adapters.database ?? (await notificationDatabase.open(config));
   const log = await sqlEventLog(database, await processedEvents(database));
   const edges = adapters.edges ?? edgeReporter({ url: config.CONSOLE_URL, service });
   const bus = await openEventBus(config, logger);
