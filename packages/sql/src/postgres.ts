@@ -1,6 +1,5 @@
 import pg from 'pg';
-import { committing } from './after-commit.ts';
-import { dialects, type Database, type Sql, type SqlValue } from './database.ts';
+import { committing, dialects, type Database, type Sql, type SqlValue } from './database.ts';
 
 /** BIGINT (BIGSERIAL ids, COUNT) as a number, as SQLite answers: ids stay far below 2^53. */
 const types = {

@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { committing } from './after-commit.ts';
-import { dialects, type Database, type Sql, type SqlValue } from './database.ts';
+import { committing, dialects, type Database, type Sql, type SqlValue } from './database.ts';
 
 /**
  * A database in an embedded SQLite file (node:sqlite), ':memory:' for a throw-away one.
