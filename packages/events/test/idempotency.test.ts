@@ -26,7 +26,7 @@ const databases: { name: string; open: () => Promise<{ db: Database; drop: () =>
 const placed = (subject: string) =>
   newEvent({ source: '/test', type: 'commlab.order.placed.v1', subject, data: { subject } });
 
-describe.each(databases)('idempotent consumer on $name', ({ open }) => {
+describe.each(databases)('idempotent consumer on @commlab/sql with $name', ({ open }) => {
   let db: Database;
   let drop: () => Promise<void>;
   let processed: ProcessedEvents;

@@ -1,11 +1,20 @@
-import type { EventPublisher } from '@commlab/events';
-import type { Logger } from '@commlab/kit';
-import type { EventOutbox } from '../domain/event-ports.ts';
+import type { EventPublisher } from './bus.ts';
+import type { CloudEvent } from './envelope.ts';
+import type { BusLog } from './log.ts';
 
-export interface EventRelayOptions {
+/**
+ * The transactional outbox: events stored in the same transaction as the change they
+ * announce, waiting to be published (oldest first). A service's store implements it.
+ */
+export interface EventOutbox {
+  unpublished(limit: number): Promise<CloudEvent[]>;
+  markPublished(eventId: string): Promise<void>;
+}
+
+export interface OutboxRelayOptions {
   outbox: EventOutbox;
   publisher: EventPublisher;
-  logger: Logger;
+  logger: BusLog;
   /** How often to look for events still unpublished (after a broker outage, or a crash). */
   intervalMs: number;
   batchSize?: number;
@@ -17,14 +26,14 @@ export interface EventRelayOptions {
  * deduplicate by event id. It runs at start-up, when kicked after a commit, and on an interval.
  * On the first failure a round stops, so an order's events never overtake each other.
  */
-export class EventRelay {
-  readonly #options: Required<EventRelayOptions>;
+export class OutboxRelay {
+  readonly #options: Required<OutboxRelayOptions>;
   #round: Promise<void> | undefined;
   #again = false;
   #timer: NodeJS.Timeout | undefined;
   #failing = false;
 
-  constructor(options: EventRelayOptions) {
+  constructor(options: OutboxRelayOptions) {
     this.#options = { batchSize: 100, ...options };
   }
 
@@ -65,7 +74,7 @@ export class EventRelay {
         }
         if (events.length < batchSize) break;
       }
-      if (this.#failing) logger.info('event relay: publishing again');
+      if (this.#failing) logger.info({}, 'event relay: publishing again');
       this.#failing = false;
     } catch (err) {
       // Logged once per outage, not once per round; the events wait in the outbox.
