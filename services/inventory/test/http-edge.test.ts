@@ -73,6 +73,19 @@ describe('inventory over REST/JSON', () => {
   });
 });
 
+describe('inventory over REST/JSON explains its problems', () => {
+  it.each(['unknown-sku', 'insufficient-stock', 'reservation-released', 'caller-gave-up', 'validation'])(
+    'at /problems/%s',
+    async (slug) => {
+      const { service, close } = await buildInventory({ env: { HTTP_PORT: '0' } });
+      const response = await service.http!.inject({ url: `/problems/${slug}` });
+      await close();
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ type: `/problems/${slug}`, description: expect.any(String) });
+    },
+  );
+});
+
 describe('inventory over REST/JSON when the caller stops waiting', () => {
   it('stops a slow reservation once its Request-Timeout passes, and reserves nothing', async () => {
     const { service, close } = await buildInventory({ env: { HTTP_PORT: '0', RESERVE_DELAY_MS: '5000' } });

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -7,6 +7,7 @@ import {
   drainOnClose,
   healthRoutes,
   noEdgeReporter,
+  problemDetails,
   type EdgeReporter,
   type Logger,
   type ReadinessCheck,
@@ -17,7 +18,7 @@ import { Fanout } from './domain/fanout.ts';
 import { injectRoute } from './http/inject-route.ts';
 import { notificationsRoutes } from './http/notifications-routes.ts';
 import { pollRoute } from './http/poll-route.ts';
-import { sendProblem } from './http/problems.ts';
+import { notificationProblems } from './http/problems.ts';
 import { sseRoute } from './http/sse-route.ts';
 import { pushRoute } from './ws/push-route.ts';
 
@@ -51,16 +52,7 @@ export async function createApp(
   drainOnClose(app);
   const fanout = new Fanout(log);
   app.addHook('onClose', async () => fanout.close());
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error.validation) return sendProblem(reply, 'validation', error.message);
-    if (error.statusCode === 413) return sendProblem(reply, 'payload-too-large', error.message);
-    if (error.statusCode && error.statusCode < 500) return sendProblem(reply, 'validation', error.message);
-    request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(reply, 'internal', 'see the notification service log');
-  });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 'not-found', `no route for ${request.method} ${request.url}`),
-  );
+  await app.register(problemDetails, { problems: notificationProblems, service: 'notification' });
 
   await app.register(healthRoutes, { checks: readiness });
   await app.register(notificationsRoutes, { log });

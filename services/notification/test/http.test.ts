@@ -73,6 +73,15 @@ describe.each(databases)('notification over HTTP on $name', ({ open }) => {
     expect(await service.log.head()).toBe(head);
   });
 
+  it('refuses a poll without a token with 401 and a Bearer challenge, and explains the problem type', async () => {
+    const refused = await service.app.inject({ url: '/poll?after=0&waitMs=0' });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers['www-authenticate']).toBe('Bearer realm="commlab-notification"');
+    expect(refused.json()).toMatchObject({ type: '/problems/unauthorized', instance: '/poll?after=0&waitMs=0' });
+    const page = await service.app.inject({ url: '/problems/unauthorized' });
+    expect(page.json()).toMatchObject({ type: '/problems/unauthorized', status: 401, description: expect.any(String) });
+  });
+
   it('is ready while its database answers', async () => {
     const ready = await service.app.inject({ url: '/readyz' });
     expect(ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'event log', ok: true }] });

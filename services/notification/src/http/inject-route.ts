@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '@commlab/events';
 import { toEntry, type EventLog } from '../domain/event-log.ts';
-import { sendProblem } from './problems.ts';
+import { notificationProblems } from './problems.ts';
 
 /**
  * POST /inject — lab only (PUSH_INJECT=true): appends order events to the event log as if the
@@ -12,16 +12,17 @@ import { sendProblem } from './problems.ts';
  * may be left out. Answers the log ids. A bad event refuses the whole batch (400) and stores nothing.
  */
 export async function injectRoute(app: FastifyInstance, { log }: { log: EventLog }) {
-  app.post('/inject', { bodyLimit: 8 * 1024 * 1024 }, async (request, reply) => {
+  app.post('/inject', { bodyLimit: 8 * 1024 * 1024 }, async (request) => {
     const body = request.body;
     const events = (Array.isArray(body) ? body : [body]).map(complete);
-    if (events.length === 0 || events.length > 10_000) return sendProblem(reply, 'validation', 'send 1-10000 events');
+    if (events.length === 0 || events.length > 10_000)
+      throw notificationProblems.problem('validation', 'send 1-10000 events');
     const entries = [];
     for (const [i, event] of events.entries()) {
       try {
         entries.push(toEntry(event));
       } catch (err) {
-        return sendProblem(reply, 'validation', `event ${i}: ${(err as Error).message}`);
+        throw notificationProblems.problem('validation', `event ${i}: ${(err as Error).message}`);
       }
     }
     const ids: number[] = [];

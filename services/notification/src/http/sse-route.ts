@@ -4,7 +4,7 @@ import type { Fanout } from '../domain/fanout.ts';
 import type { NotificationSettings } from '../config.ts';
 import { authenticate, claims, type AuthSettings } from './auth.ts';
 import { reportPush, toPushEvent } from './push-event.ts';
-import { sendProblem } from './problems.ts';
+import { notificationProblems } from './problems.ts';
 import { resumeQuery, type ResumeQuery } from './resume-query.ts';
 
 /**
@@ -33,7 +33,7 @@ export async function sseRoute(
       const lastEventId = request.headers['last-event-id'];
       const resumeFrom = lastEventId !== undefined ? Number(lastEventId) : request.query.after;
       if (resumeFrom !== undefined && (!Number.isSafeInteger(resumeFrom) || resumeFrom < 0)) {
-        return sendProblem(reply, 'validation', 'Last-Event-ID must be a whole number ≥ 0');
+        throw notificationProblems.problem('validation', 'Last-Event-ID must be a whole number ≥ 0');
       }
       const { sub: customerId } = claims(request);
       const res = reply.raw;
