@@ -35,30 +35,49 @@ export async function postgresDatabase(url: string): Promise<Database> {
       await pool.query(`SELECT pg_advisory_xact_lock(${setUpLock}); ${ddl}`);
     },
     transaction: async (work) => {
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        const tx = committing(on(client));
-        await client.query('BEGIN');
-        const result = await work(tx);
-        await client.query('COMMIT');
-        tx.committed();
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw err;
-      } finally {
-        // A connection that could not even roll back is discarded, not reused.
-        client.release(broken);
-      }
+      let tx: ReturnType<typeof committing> | undefined;
+      const result = await pgTransaction({ connect: () => pool.connect() }, (client) =>
+        work((tx = committing(on(client)))),
+      );
+      tx!.committed();
+      return result;
     },
     ping: async () => {
       await pool.query('SELECT 1');
     },
     close: () => pool.end(),
   };
+}
+
+/** The little of a pooled pg connection a transaction needs (pg.PoolClient fits). */
+export interface PgConnection {
+  query(text: string, values?: unknown[]): Promise<unknown>;
+  release(broken?: boolean): void;
+}
+
+/**
+ * Runs `work` in one transaction on a connection of `pool` (a pg.Pool): BEGIN, COMMIT, or
+ * ROLLBACK when it throws. A connection that could not even roll back is discarded, not reused.
+ */
+export async function pgTransaction<C extends PgConnection, T>(
+  pool: { connect(): Promise<C> },
+  work: (client: C) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
 }
 
 const numberedCache = new Map<string, string>();
