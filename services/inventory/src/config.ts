@@ -20,7 +20,7 @@ export const InventoryConfig = Type.Object({
     default: 0,
     minimum: 0,
     maximum: 60_000,
-    description: 'wait before each reservation is made, to watch deadlines and cancellation',
+    description: 'wait before each reservation asked over gRPC, Thrift or REST, to watch deadlines and cancellation',
   }),
 });
 
