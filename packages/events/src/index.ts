@@ -16,7 +16,12 @@ export { deadLetterTopicOf } from './kafka/topics.ts';
 export { deadLetterReasonHeader } from './dead-letters.ts';
 export { replayGroup, type ReplayFrom } from './kafka/replay.ts';
 export { OutboxRelay, type EventOutbox, type OutboxRelayOptions } from './outbox.ts';
-export { idempotent, processedEventsTable, type ProcessedEvents } from './idempotency/processed-events.ts';
+export {
+  idempotent,
+  processedEvents,
+  processedEventsTable,
+  type ProcessedEvents,
+} from './idempotency/processed-events.ts';
 export { sqliteProcessedEvents } from './idempotency/sqlite.ts';
 export { postgresProcessedEvents, type PgClient, type PgPool } from './idempotency/postgres.ts';
 export { toKafkaMessage, fromKafkaMessage } from './wire/kafka-binding.ts';

@@ -25,7 +25,15 @@ export async function startInventoryProcess(env: Record<string, string> = {}) {
   const port = await freePort();
   const main = fileURLToPath(new URL('../../inventory/src/main.ts', import.meta.url));
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env },
+    // Its own data folder: inventory keeps its stock across restarts, and each test starts from the catalogue.
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'commlab-inventory-')),
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      ...env,
+    },
     stdio: 'inherit',
   });
   const address = `127.0.0.1:${port}`;
