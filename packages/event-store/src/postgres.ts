@@ -40,6 +40,13 @@ export async function pgDatabase(url: string, { max = 5 }: PgDatabaseOptions = {
     transaction: async (work) => {
       const client = await pool.connect();
       let broken = false;
+      // A checked-out connection that dies (server restart, pg_terminate_backend) emits 'error'
+      // on the client, which the pool only listens to while the client is idle: unheard, it
+      // would end the process. The statement in flight fails anyway; the client is discarded.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work(on(client));
@@ -51,7 +58,8 @@ export async function pgDatabase(url: string, { max = 5 }: PgDatabaseOptions = {
         });
         throw err;
       } finally {
-        // A connection that could not even roll back is discarded, not reused.
+        client.off('error', onError);
+        // A connection that broke or could not even roll back is discarded, not reused.
         client.release(broken);
       }
     },
