@@ -26,6 +26,7 @@ export {
 export {
   consistencyOf,
   projectionConsistency,
+  projectionReached,
   rebuildProjection,
   runProjection,
   type Consistency,

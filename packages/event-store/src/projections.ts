@@ -88,3 +88,23 @@ export function consistencyOf({ projected, head }: PositionColumns): Consistency
   const position = projected ?? 0;
   return { position, head, behind: Math.max(0, head - position) };
 }
+
+/**
+ * Waits until the projection has applied `position` (e.g. the one an append returned), from
+ * any process: what an API needs to read its own writes, or to answer "not yet" after
+ * `timeoutMs` with the consistency it did reach.
+ */
+export async function projectionReached(
+  sql: Sql,
+  name: string,
+  position: number,
+  { timeoutMs = 5_000, pollMs = 25 }: { timeoutMs?: number; pollMs?: number } = {},
+): Promise<{ reached: boolean; consistency: Consistency }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = await projectionConsistency(sql, name);
+    if (now.position >= position) return { reached: true, consistency: now };
+    if (Date.now() >= deadline) return { reached: false, consistency: now };
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
