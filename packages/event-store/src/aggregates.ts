@@ -45,7 +45,11 @@ export interface AggregateStore<State> {
   /** The latest snapshot (if any) plus the events after it. */
   load(streamId: string): Promise<Loaded<State>>;
   /** Appends after `from` (what load returned); with a snapshot in the same transaction when one is due. */
-  append(streamId: string, from: Pick<Loaded<State>, 'state' | 'version'>, events: readonly NewEvent[]): Promise<Appended<State>>;
+  append(
+    streamId: string,
+    from: Pick<Loaded<State>, 'state' | 'version'>,
+    events: readonly NewEvent[],
+  ): Promise<Appended<State>>;
   /** The same inside the caller's transaction (see EventStore.appendIn). */
   appendIn(
     tx: Sql,
@@ -96,7 +100,8 @@ export function aggregateStore<State>(
   const appendIn: AggregateStore<State>['appendIn'] = async (tx, streamId, from, events) => {
     const result = await store.appendIn(tx, streamId, from.version, events);
     const state = fold(from.state, result.events);
-    const due = snapshotEvery > 0 && Math.floor(from.version / snapshotEvery) < Math.floor(result.version / snapshotEvery);
+    const due =
+      snapshotEvery > 0 && Math.floor(from.version / snapshotEvery) < Math.floor(result.version / snapshotEvery);
     if (due) {
       // In the append's transaction: a snapshot exists only for events that exist. The guard
       // keeps a slower writer from replacing a newer snapshot with an older one.

@@ -1,6 +1,12 @@
 export type { Database, Notifications, Sql, SqlValue } from './database.ts';
 export { pgDatabase, pgNotifications, type PgDatabaseOptions, type PgNotificationsOptions } from './postgres.ts';
-export { openEventStore, type AppendResult, type EventStore, type ReadAllOptions, type ReadStreamOptions } from './event-store.ts';
+export {
+  openEventStore,
+  type AppendResult,
+  type EventStore,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+} from './event-store.ts';
 export type { NewEvent, RecordedEvent } from './events.ts';
 export {
   DuplicateEventIdError,

@@ -54,7 +54,9 @@ export async function runProjection(
 export async function rebuildProjection(db: Database, projection: Projection): Promise<void> {
   await db.transaction(async (tx) => {
     // Waits for the batch in hand to commit: the checkpoint row is the subscription's turn.
-    await tx.execute('INSERT INTO subscription_checkpoints (name) VALUES (?) ON CONFLICT DO NOTHING', [projection.name]);
+    await tx.execute('INSERT INTO subscription_checkpoints (name) VALUES (?) ON CONFLICT DO NOTHING', [
+      projection.name,
+    ]);
     await tx.query('SELECT position FROM subscription_checkpoints WHERE name = ? FOR UPDATE', [projection.name]);
     await tx.execute(projection.drop);
     await tx.execute(projection.setUp);

@@ -59,9 +59,10 @@ export async function startSubscription(db: Database, options: SubscriptionOptio
   const retryDelayMs = options.retryDelayMs ?? 1_000;
 
   await db.execute('INSERT INTO subscription_checkpoints (name) VALUES (?) ON CONFLICT DO NOTHING', [name]);
-  const [initial] = await db.query<{ position: number }>('SELECT position FROM subscription_checkpoints WHERE name = ?', [
-    name,
-  ]);
+  const [initial] = await db.query<{ position: number }>(
+    'SELECT position FROM subscription_checkpoints WHERE name = ?',
+    [name],
+  );
   let position = initial!.position;
   let failures = 0;
   let lastError: string | undefined;

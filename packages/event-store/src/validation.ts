@@ -33,7 +33,8 @@ export function validAppend(streamId: unknown, expected: unknown, events: unknow
       throw new InvalidAppendError(`${at}.metadata`, 'must be JSON');
     }
     if (event.id !== undefined) {
-      if (typeof event.id !== 'string' || !uuid.test(event.id)) throw new InvalidAppendError(`${at}.id`, 'must be a UUID');
+      if (typeof event.id !== 'string' || !uuid.test(event.id))
+        throw new InvalidAppendError(`${at}.id`, 'must be a UUID');
       if (ids.has(event.id.toLowerCase())) throw new InvalidAppendError(`${at}.id`, 'repeats an id of this append');
       ids.add(event.id.toLowerCase());
     }

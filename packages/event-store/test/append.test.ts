@@ -116,7 +116,9 @@ describe('appending to a stream', () => {
   });
 
   it('refuses appendIn outside a transaction and under REPEATABLE READ, naming why', async () => {
-    await expect(t.store.appendIn(t.db, 'notes-d', 0, [note('x')])).rejects.toThrow('appendIn needs an open transaction');
+    await expect(t.store.appendIn(t.db, 'notes-d', 0, [note('x')])).rejects.toThrow(
+      'appendIn needs an open transaction',
+    );
     await expect(
       t.db.transaction(async (tx) => {
         await tx.execute('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');

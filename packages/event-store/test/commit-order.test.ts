@@ -137,7 +137,12 @@ describe('positions and transactions that commit out of order', () => {
     const ids = seen.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     const written = results.flatMap((r) => r.events.map((e) => e.id)).sort();
-    expect(seen.filter((e) => e.streamId.startsWith('writer-')).map((e) => e.id).sort()).toEqual(written);
+    expect(
+      seen
+        .filter((e) => e.streamId.startsWith('writer-'))
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(written);
     // In a gap-free order: positions 1, 2, 3… up to the head, each once.
     expect(seen.map((e) => e.position)).toEqual(Array.from({ length: head }, (_, i) => i + 1));
     // And each stream in its own order.

@@ -122,7 +122,10 @@ describe('projections (order summary, customer history)', () => {
   });
 
   it('builds a second copy from the first event that equals the live projection row by row', async () => {
-    const copies = [orderSummaryProjection('order_summary_replayed'), customerHistoryProjection('customer_history_replayed')];
+    const copies = [
+      orderSummaryProjection('order_summary_replayed'),
+      customerHistoryProjection('customer_history_replayed'),
+    ];
     for (const copy of copies) {
       const subscription = await run(copy);
       onTestFinished(() => subscription.stop());
@@ -145,7 +148,9 @@ describe('projections (order summary, customer history)', () => {
     const stream = orderStreamId('order-late');
     await t.store.append(stream, 0, [orderEvent('placed', 'order-late', 'customer-late')]);
     await t.store.append(stream, 1, [orderEvent('confirmed', 'order-late', 'customer-late')]);
-    const last = await t.store.append(orderStreamId(orderId(0)), 2, [orderEvent('cancelled', orderId(0), customerOf(0))]);
+    const last = await t.store.append(orderStreamId(orderId(0)), 2, [
+      orderEvent('cancelled', orderId(0), customerOf(0)),
+    ]);
 
     const reads = orderSummaries(t.db, 'order_summary_lagging');
     const stale = await reads.get('order-late');

@@ -16,7 +16,9 @@ describe('catch-up subscriptions', () => {
   beforeAll(async () => {
     t = await testStore({ connections: 15 });
     // The effect each test's handler writes: one row per event it applied.
-    await t.db.execute('CREATE TABLE applied (subscription TEXT NOT NULL, event_id UUID NOT NULL, position BIGINT NOT NULL)');
+    await t.db.execute(
+      'CREATE TABLE applied (subscription TEXT NOT NULL, event_id UUID NOT NULL, position BIGINT NOT NULL)',
+    );
   });
   afterAll(async () => {
     await t?.close();
@@ -38,8 +40,7 @@ describe('catch-up subscriptions', () => {
         [subscription],
       )
     ).map((row) => [row.position, row.times]);
-  const everyPositionOnce = async () =>
-    Array.from({ length: await t.store.head() }, (_, i) => [i + 1, 1]);
+  const everyPositionOnce = async () => Array.from({ length: await t.store.head() }, (_, i) => [i + 1, 1]);
   const start = async (options: SubscriptionOptions) => {
     const subscription = await startSubscription(t.db, options);
     onTestFinished(() => subscription.stop());

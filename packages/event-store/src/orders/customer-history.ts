@@ -1,6 +1,12 @@
 import type { OrderEventData } from '@commlab/contracts/events';
 import type { Sql } from '../database.ts';
-import { consistencyOf, projectionConsistency, type Consistency, type PositionColumns, type Projection } from '../projections.ts';
+import {
+  consistencyOf,
+  projectionConsistency,
+  type Consistency,
+  type PositionColumns,
+  type Projection,
+} from '../projections.ts';
 import { isOrderEvent, orderEventKind, type OrderEventKind } from './order-events.ts';
 import { tableName } from './table-name.ts';
 

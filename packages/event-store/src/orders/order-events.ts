@@ -39,7 +39,10 @@ export function newOrderEvent(
 ): NewEvent<OrderEventType, OrderEventData> {
   if (!Value.Check(OrderEventData, data)) {
     const problems = [...Value.Errors(OrderEventData, data)].map((e) => `${e.instancePath || '/'} ${e.message}`);
-    throw new InvalidAppendError(`${orderEventTypes[kind]} data`, `breaks the contract: ${[...new Set(problems)].join('; ')}`);
+    throw new InvalidAppendError(
+      `${orderEventTypes[kind]} data`,
+      `breaks the contract: ${[...new Set(problems)].join('; ')}`,
+    );
   }
   if (!statusAfter[kind].includes(data.status)) {
     throw new InvalidAppendError(

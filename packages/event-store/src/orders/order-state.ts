@@ -16,15 +16,16 @@ export interface OrderStep {
  * state-carrying event alone does not say, and which makes a snapshot worth comparing).
  */
 export type OrderState =
-  | { exists: false }
-  | { exists: true; order: OrderEventData; placedAt: string; updatedAt: string; steps: OrderStep[] };
+  { exists: false } | { exists: true; order: OrderEventData; placedAt: string; updatedAt: string; steps: OrderStep[] };
 
 export const orderAggregate: Aggregate<OrderState> = {
   schema: 'order-state/v1',
   initial: { exists: false },
   evolve: (state, event: RecordedEvent) => {
     if (!isOrderEvent(event)) {
-      throw new Error(`order stream ${event.streamId} holds ${event.type} at version ${event.version}: not an order event`);
+      throw new Error(
+        `order stream ${event.streamId} holds ${event.type} at version ${event.version}: not an order event`,
+      );
     }
     const step: OrderStep = {
       event: orderEventKind(event),

@@ -113,7 +113,10 @@ export function orderSummaries(sql: Sql, table = 'order_summary') {
           ORDER BY s.order_id LIMIT ?`,
         [t, customerId ?? null, customerId ?? null, limit],
       );
-      return { orders: rows.map(toSummary), consistency: rows[0] ? consistencyOf(rows[0]) : await projectionConsistency(sql, t) };
+      return {
+        orders: rows.map(toSummary),
+        consistency: rows[0] ? consistencyOf(rows[0]) : await projectionConsistency(sql, t),
+      };
     },
   };
 }
