@@ -183,3 +183,17 @@ function isUniqueViolation(err: unknown, constraint: string): boolean {
 function detailOf(err: unknown): string {
   return (err as { detail?: string }).detail ?? (err as Error).message;
 }
+
+/**
+ * Empties the store between a lab's exercises (`pnpm lab reset`): every stream, snapshot and
+ * checkpoint, and positions start at 1 again. Projections' own tables are theirs to empty
+ * (rebuildProjection). Not for production: the log is the system of record.
+ */
+export async function resetEventStore(db: Database): Promise<void> {
+  await db.transaction(async (tx) => {
+    // The head row's lock first: an append in flight finishes before the log is emptied.
+    await tx.query('SELECT position FROM events_head FOR UPDATE');
+    await tx.execute('TRUNCATE events, snapshots, subscription_checkpoints');
+    await tx.execute('UPDATE events_head SET position = 0');
+  });
+}

@@ -2,6 +2,7 @@ export type { Database, Notifications, Sql, SqlValue } from './database.ts';
 export { pgDatabase, pgNotifications, type PgDatabaseOptions, type PgNotificationsOptions } from './postgres.ts';
 export {
   openEventStore,
+  resetEventStore,
   type AppendResult,
   type EventStore,
   type ReadAllOptions,
