@@ -88,6 +88,7 @@ describe('appending to a stream', () => {
     // The same ids appended anywhere else are a mistake, not a retry.
     await expect(t.store.append('notes-retried', 2, events)).rejects.toBeInstanceOf(DuplicateEventIdError);
     await expect(t.store.append('notes-elsewhere', 0, events)).rejects.toBeInstanceOf(DuplicateEventIdError);
+    await expect(t.store.append('notes-retried', 'any', events)).rejects.toBeInstanceOf(DuplicateEventIdError);
   });
 
   it('leaves no hole in the positions when an appending transaction rolls back', async () => {
