@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   pgNotifications,
@@ -61,6 +62,37 @@ describe('catch-up subscriptions', () => {
     const live = await t.store.append('live-1', 0, [note('after')]);
     await subscription.reached(live.position, 5_000);
     expect(await appliedBy('follower')).toEqual(await everyPositionOnce());
+  });
+
+  it('listens again after its listening connection is killed, and still follows appends without polling', async () => {
+    const listenerErrors: Error[] = [];
+    const subscription = await start({
+      name: 'relistens',
+      notifications: pgNotifications(t.url, { reconnectDelayMs: 50, onError: (err) => listenerErrors.push(err) }),
+      pollIntervalMs: 60_000,
+      handle: applyInto('relistens'),
+    });
+    await subscription.reached(await t.store.head(), 5_000);
+    const [row] = await t.db.query<{ killed: number }>(
+      `SELECT count(pg_terminate_backend(pid))::int AS killed FROM pg_stat_activity
+        WHERE datname = current_database() AND query LIKE 'LISTEN %'`,
+    );
+    expect(row?.killed).toBe(1);
+    await expect.poll(() => listenerErrors.length, { timeout: 5_000 }).toBe(1);
+
+    await expect
+      .poll(
+        async () => {
+          const appended = await t.store.append(`relisten-${randomUUID()}`, 0, [note('after the reconnect')]);
+          return subscription.reached(appended.position, 500).then(
+            () => true,
+            () => false,
+          );
+        },
+        { timeout: 5_000, interval: 100 },
+      )
+      .toBe(true);
+    expect(await appliedBy('relistens')).toEqual(await everyPositionOnce());
   });
 
   it('rolls back the effect and the checkpoint together when a batch fails, and applies the batch on the retry', async () => {
