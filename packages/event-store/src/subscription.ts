@@ -44,6 +44,8 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+const checkpointRow = 'INSERT INTO subscription_checkpoints (name) VALUES (?) ON CONFLICT DO NOTHING';
+
 /**
  * A catch-up subscription: reads the log from its checkpoint to the head in batches, then
  * follows it live (a NOTIFY wakes it; it polls as well). Reading `position > checkpoint` is
@@ -58,7 +60,7 @@ export async function startSubscription(db: Database, options: SubscriptionOptio
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const retryDelayMs = options.retryDelayMs ?? 1_000;
 
-  await db.execute('INSERT INTO subscription_checkpoints (name) VALUES (?) ON CONFLICT DO NOTHING', [name]);
+  await db.execute(checkpointRow, [name]);
   const [initial] = await db.query<{ position: number }>(
     'SELECT position FROM subscription_checkpoints WHERE name = ?',
     [name],
@@ -138,6 +140,8 @@ export async function startSubscription(db: Database, options: SubscriptionOptio
         continue;
       }
       if (result !== 'busy') moved(result.checkpoint);
+      // Busy: another instance holds the row, or the row is gone (resetEventStore): bring it back.
+      else await db.execute(checkpointRow, [name]).catch(() => {});
       // A full batch means more is waiting; anything less means caught up: wait for news.
       if (result === 'busy' || result.handled < batchSize) await pause(pollIntervalMs);
     }
