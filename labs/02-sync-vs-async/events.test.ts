@@ -93,7 +93,7 @@ describe('lab 02-sync-vs-async events', () => {
   const brokenOrder = { orderId, status: 'pending', lines: [{ sku: 'HD-004', quantity: 1 }], createdAt: 'now' };
 
   // Each consumer group dead-letters into its own queue (`<queue>.dlq`); these groups are the
-  // services' (services/*/src/main.ts, services/order/src/events/event-edge.ts).
+  // services' (services/*/src/main.ts, services/order/src/service.ts).
   it.each([
     [
       'an order.placed whose data breaks the contract',

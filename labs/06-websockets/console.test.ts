@@ -21,10 +21,11 @@ describe('lab 06-websockets: the live console in a real browser', () => {
     await row.locator('.chip.on[data-edge="gRPC"]').waitFor();
     expect(await page.textContent('#order-result')).toMatch(/confirmed/);
 
-    // This lab has no broker: the order event is appended by hand, as the broker would.
-    await inject(lab.url('notification'), [orderEvent('reader-1', orderId, 'shipped')]);
+    // This lab has no broker: an order event is appended by hand, as the broker would. Its
+    // status (cancelled) is one the REST answer never showed, so the row changes only by push.
+    await inject(lab.url('notification'), [orderEvent('reader-1', orderId, 'cancelled')]);
     await row.locator('.chip.on[data-edge="WebSocket"]').waitFor();
-    await expect.poll(() => row.locator('.status').textContent()).toBe('shipped');
+    await expect.poll(() => row.locator('.status').textContent()).toBe('cancelled');
     await page.locator('#messages li', { hasText: 'push #' }).first().waitFor();
 
     const shot = await lab.client.screenshot('06-websockets-console');

@@ -7,14 +7,18 @@ import { pushSecret } from './lab.ts';
 /** Test helpers for lab 06: tokens, injected order events, and a raw WebSocket client that records everything. */
 export const tokenFor = (customerId: string, ttlSeconds = 3600) => signToken(pushSecret, customerId, ttlSeconds);
 
-export const orderEvent = (customerId: string, orderId: string, status = 'placed') => ({
+/** The event type that brings an order to each status (the order event contract). */
+const typeFor = { pending: 'placed', confirmed: 'confirmed', rejected: 'rejected', cancelled: 'cancelled' } as const;
+
+/** An order event as the order service would publish it; /inject checks it against the same contract. */
+export const orderEvent = (customerId: string, orderId: string, status: keyof typeof typeFor = 'pending') => ({
   id: randomUUID(),
-  type: `commlab.order.${status}.v1`,
+  type: `commlab.order.${typeFor[status]}.v1`,
   subject: orderId,
-  data: { customerId, status },
+  data: { orderId, customerId, status, lines: [{ sku: 'KB-001', quantity: 1 }], createdAt: new Date().toISOString() },
 });
 
-/** Appends events to the feed through the lab-only /inject switch; answers their feed ids. */
+/** Appends events to the event log through the lab-only /inject switch; answers their ids. */
 export async function inject(notificationUrl: string, events: object[]): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < events.length; i += 5_000) {

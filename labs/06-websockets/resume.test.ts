@@ -17,7 +17,7 @@ describe('lab 06-websockets: reconnect with resume', () => {
     await first.closed;
 
     const missed = await inject(lab.url('notification'), [
-      orderEvent(customer, 'o-1', 'shipped'),
+      orderEvent(customer, 'o-1', 'confirmed'),
       orderEvent(customer, 'o-3'),
     ]);
     const second = await subscribed(lab, customer, { after: before.at(-1)! });
@@ -27,8 +27,8 @@ describe('lab 06-websockets: reconnect with resume', () => {
     expect(first.events().map((e) => e.id)).toEqual(before);
     expect(second.events().map((e) => e.id)).toEqual([...missed, ...later]);
     expect(second.events().map((e) => [e.orderId, e.status])).toEqual([
-      ['o-1', 'shipped'],
-      ['o-3', 'placed'],
+      ['o-1', 'confirmed'],
+      ['o-3', 'pending'],
       ['o-2', 'cancelled'],
     ]);
     second.socket.close();
@@ -78,11 +78,11 @@ describe('lab 06-websockets: reconnect with resume', () => {
     await inject(lab.url('notification'), [
       orderEvent(customer, 'o-skip'),
       orderEvent(customer, 'o-keep'),
-      orderEvent(customer, 'o-skip', 'shipped'),
+      orderEvent(customer, 'o-skip', 'confirmed'),
     ]);
-    await inject(lab.url('notification'), [orderEvent(customer, 'o-keep', 'shipped')]);
+    await inject(lab.url('notification'), [orderEvent(customer, 'o-keep', 'confirmed')]);
     await until(() => client.events().length === 2, 'the two o-keep events');
-    expect(client.events().map((e) => `${e.orderId} ${e.status}`)).toEqual(['o-keep placed', 'o-keep shipped']);
+    expect(client.events().map((e) => `${e.orderId} ${e.status}`)).toEqual(['o-keep pending', 'o-keep confirmed']);
     expect(client.messages[0]).toMatchObject({ type: 'subscribed', orders: ['o-keep'] });
     client.socket.close();
   });

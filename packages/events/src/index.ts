@@ -15,7 +15,13 @@ export { createKafkaBus, kafkaDefaults, type KafkaBus, type KafkaBusOptions } fr
 export { deadLetterTopicOf } from './kafka/topics.ts';
 export { deadLetterReasonHeader } from './dead-letters.ts';
 export { replayGroup, type ReplayFrom } from './kafka/replay.ts';
-export { idempotent, type ProcessedEvents } from './idempotency/processed-events.ts';
+export { OutboxRelay, type EventOutbox, type OutboxRelayOptions } from './outbox.ts';
+export {
+  idempotent,
+  processedEvents,
+  processedEventsTable,
+  type ProcessedEvents,
+} from './idempotency/processed-events.ts';
 export { sqliteProcessedEvents } from './idempotency/sqlite.ts';
 export { postgresProcessedEvents, type PgClient, type PgPool } from './idempotency/postgres.ts';
 export { toKafkaMessage, fromKafkaMessage } from './wire/kafka-binding.ts';

@@ -1,5 +1,5 @@
-import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteDatabase } from '@commlab/sql';
 import { kafkaBrokers } from '@commlab/testkit';
 import {
   createKafkaBus,
@@ -7,9 +7,9 @@ import {
   deadLetterTopicOf,
   defaultTopicOf,
   idempotent,
+  processedEvents,
   newEvent,
   PoisonEventError,
-  sqliteProcessedEvents,
   toKafkaMessage,
   type KafkaBus,
   type KafkaBusOptions,
@@ -219,10 +219,10 @@ describe('Kafka event bus', () => {
   it('applies an event delivered twice once, with the idempotent consumer', async () => {
     const events = await bus();
     raw.track(events.topicOf('commlab.order.placed.v1'));
-    const db = new DatabaseSync(':memory:');
-    db.exec('CREATE TABLE invoices (event_id TEXT NOT NULL)');
-    const invoice = idempotent(sqliteProcessedEvents(db), 'invoicing', (event, tx) => {
-      tx.prepare('INSERT INTO invoices VALUES (?)').run(event.id);
+    const db = sqliteDatabase(':memory:');
+    await db.setUp('CREATE TABLE invoices (event_id TEXT NOT NULL)');
+    const invoice = idempotent(await processedEvents(db), 'invoicing', async (event, tx) => {
+      await tx.execute('INSERT INTO invoices VALUES (?)', [event.id]);
     });
     let deliveries = 0;
     await events.subscribe({ group: group('invoicing'), types: ['commlab.order.placed.v1'] }, async (event) => {
@@ -235,7 +235,7 @@ describe('Kafka event bus', () => {
     await events.publish(step('order-1', 2));
 
     await until('three deliveries handled', () => deliveries === 3);
-    const rows = db.prepare('SELECT count(*) AS n FROM invoices GROUP BY event_id').all() as { n: number }[];
+    const rows = await db.query<{ n: number }>('SELECT count(*) AS n FROM invoices GROUP BY event_id');
     expect(rows.map((row) => row.n)).toEqual([1, 1]);
   });
 });

@@ -1,15 +1,15 @@
-import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteDatabase } from '@commlab/sql';
 import { amqpUrl, closeAmqpConnections } from '@commlab/testkit';
 import {
   createRabbitMqBus,
   deadLetterReason,
   idempotent,
+  processedEvents,
   newEvent,
   PoisonEventError,
   PublishError,
   rabbitMqNames,
-  sqliteProcessedEvents,
   toAmqpMessage,
   type RabbitMqBus,
   type RabbitMqBusOptions,
@@ -268,10 +268,10 @@ describe('RabbitMQ event bus', () => {
   it('applies an event delivered twice once, with the idempotent consumer', async () => {
     const group = uniqueName('dedupe');
     const events = await bus({}, [group]);
-    const db = new DatabaseSync(':memory:');
-    db.exec('CREATE TABLE shipments (event_id TEXT NOT NULL)');
-    const ship = idempotent(sqliteProcessedEvents(db), group, (event, tx) => {
-      tx.prepare('INSERT INTO shipments VALUES (?)').run(event.id);
+    const db = sqliteDatabase(':memory:');
+    await db.setUp('CREATE TABLE shipments (event_id TEXT NOT NULL)');
+    const ship = idempotent(await processedEvents(db), group, async (event, tx) => {
+      await tx.execute('INSERT INTO shipments VALUES (?)', [event.id]);
     });
     let deliveries = 0;
     await events.subscribe({ group, types: ['commlab.order.placed.v1'] }, async (event) => {
@@ -285,7 +285,7 @@ describe('RabbitMQ event bus', () => {
     await events.publish(placed('order-2'));
 
     await until('three deliveries handled', () => deliveries === 3);
-    const rows = db.prepare('SELECT event_id, count(*) AS n FROM shipments GROUP BY event_id').all() as { n: number }[];
+    const rows = await db.query<{ n: number }>('SELECT event_id, count(*) AS n FROM shipments GROUP BY event_id');
     expect(rows.map((row) => row.n)).toEqual([1, 1]);
   });
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifySchema } from 'fastify';
-import { problemContentType } from './problem.ts';
+import { commonProblemTypes, sendProblem } from './problem-details.ts';
 
 /** A named check of something the service needs to do its job. */
 export interface ReadinessCheck {
@@ -25,15 +25,7 @@ export const healthRoutes: FastifyPluginAsync<{ checks: ReadinessCheck[] }> = as
     );
     const failing = results.filter((r) => !r.ok);
     if (failing.length === 0) return { status: 'ready', checks: results };
-    return reply
-      .code(503)
-      .type(problemContentType)
-      .send({
-        type: '/problems/not-ready',
-        title: 'Not ready',
-        status: 503,
-        detail: `not reachable: ${failing.map((r) => r.name).join(', ')}`,
-        checks: results,
-      });
+    const detail = `not reachable: ${failing.map((r) => r.name).join(', ')}`;
+    return sendProblem(reply, 'not-ready', commonProblemTypes['not-ready'], detail, { checks: results });
   });
 };

@@ -1,15 +1,27 @@
 export { loadConfig, ConfigError, CommonConfig } from './config.ts';
 export { createLogger, type Logger } from './logger.ts';
-export { handleShutdown, type Closeable } from './shutdown.ts';
+export { closeInTurn, type Closeable } from './shutdown.ts';
 export { probe } from './probe.ts';
-export { problemContentType, type Problem } from './problem.ts';
+export {
+  commonProblemTypes,
+  defineProblems,
+  ProblemError,
+  problemContentType,
+  problemDetails,
+  sendProblem,
+  type CommonProblemSlug,
+  type Problem,
+  type ProblemCatalogue,
+  type ProblemDetailsOptions,
+  type ProblemType,
+} from './problem-details.ts';
 export { startService } from './start.ts';
 export { CompactRequestLog } from './http-log.ts';
-export { undocumentedVariables } from './documented.ts';
+export { undocumentedProblems, undocumentedVariables } from './documented.ts';
 export { drainOnClose } from './http-drain.ts';
 export { healthRoutes, type ReadinessCheck } from './health-routes.ts';
 export { requestIdHeader, requestIdFrom } from './request-id.ts';
-export { requestTimeoutHeader, requestTimeoutFrom, maxRequestTimeoutMs } from './request-timeout.ts';
+export { requestTimeoutHeader, requestTimeoutFrom } from './request-timeout.ts';
 export { edgeReporter, noEdgeReporter, type EdgeCrossing, type EdgeReporter } from './edges.ts';
 export { callerHeader, reportingInterceptor } from './grpc-edges.ts';
 export { reportRequests } from './http-edges.ts';

@@ -7,6 +7,28 @@ export interface Closeable {
 }
 
 /**
+ * Closes each part in turn, in the order given. By default the first failure stops it and is
+ * thrown (tests see it); `onError` may log it and go on instead, as a shutdown does.
+ */
+export async function closeInTurn(
+  parts: readonly Closeable[],
+  {
+    onClosing,
+    onError,
+  }: { onClosing?: (part: Closeable) => void; onError?: (err: unknown, part: Closeable) => void } = {},
+): Promise<void> {
+  for (const part of parts) {
+    onClosing?.(part);
+    try {
+      await part.close();
+    } catch (err) {
+      if (!onError) throw err;
+      onError(err, part);
+    }
+  }
+}
+
+/**
  * On SIGINT or SIGTERM, closes each part in turn (draining in-flight work is each part's
  * close()), then exits 0. If that takes longer than `timeoutMs`, exits 1 naming what hung.
  * An uncaught error is logged and exits 1 — never 0, so supervisors restart the process.
@@ -23,14 +45,10 @@ export function handleShutdown(logger: Logger, parts: Closeable[], timeoutMs = 1
       process.exit(1);
     }, timeoutMs);
     timer.unref();
-    for (const part of parts) {
-      current = part.name;
-      try {
-        await part.close();
-      } catch (err) {
-        logger.error({ err, part: part.name }, 'error while closing');
-      }
-    }
+    await closeInTurn(parts, {
+      onClosing: (part) => (current = part.name),
+      onError: (err, part) => logger.error({ err, part: part.name }, 'error while closing'),
+    });
     logger.info('stopped');
     logger.flush?.();
     process.exit(0);

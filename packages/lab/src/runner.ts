@@ -39,3 +39,4 @@ export { logsOf, memoryOf, type ContainerMemory } from './compose/project.ts';
 export { run, stopRunning, tail, type Ran } from './compose/run.ts';
 export { resetLab, type ResetTarget } from './reset/reset-lab.ts';
 export { chromiumPath } from './testing/chromium.ts';
+export { guideFiles } from './testing/guide-parity.ts';

@@ -1,8 +1,8 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { readFileSync } from 'node:fs';
-import { CompactRequestLog, type Logger } from '@commlab/kit';
+import { CompactRequestLog, problemDetails, type Logger } from '@commlab/kit';
 import { Board } from './domain/board.ts';
-import { labRoutes, type LabLinks } from './http/lab-routes.ts';
+import { consoleProblems, labRoutes, type LabLinks } from './http/lab-routes.ts';
 import { reportRoute } from './http/report-route.ts';
 import { streamRoute } from './http/stream-route.ts';
 
@@ -14,8 +14,10 @@ const assets = {
 };
 
 /** The lab console: a page, the stream it draws from, and the endpoint services report to. */
-export async function createApp(links: LabLinks, { logger, board = new Board() }: { logger: Logger; board?: Board }) {
+export async function createApp(links: LabLinks, { logger }: { logger: Logger }) {
+  const board = new Board();
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new CompactRequestLog() });
+  await app.register(problemDetails, { problems: consoleProblems, service: 'console' });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => ({ status: 'ready', checks: [] }));
   for (const [path, asset] of Object.entries(assets)) {

@@ -1,17 +1,11 @@
 import { startService } from '@commlab/kit';
-import { createApp } from './app.ts';
 import { ConsoleConfig } from './config.ts';
+import { buildService } from './service.ts';
 
+// Configuration is read and checked by startService (a bad value exits 2, naming it); SIGINT
+// and SIGTERM close the console's parts in turn.
 await startService('console', ConsoleConfig, async (config, logger) => {
-  const app = await createApp(
-    {
-      labId: config.LAB_ID,
-      orderUrl: config.ORDER_URL,
-      notificationPort: config.NOTIFICATION_PORT,
-      tokenSecret: config.PUSH_TOKEN_SECRET,
-    },
-    { logger },
-  );
-  await app.listen({ host: config.HOST, port: config.PORT });
-  return [{ name: 'HTTP server', close: () => app.close() }];
+  const service = await buildService(config, { logger });
+  await service.start();
+  return service.parts;
 });

@@ -1,6 +1,9 @@
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { BusConfig } from '@commlab/events';
 import { CommonConfig } from '@commlab/kit';
+import { serviceDatabase } from '@commlab/sql';
+
+export const inventoryDatabase = serviceDatabase('INVENTORY_DB_FILE', 'inventory.sqlite');
 
 const port = (description: string) => Type.Integer({ minimum: 0, maximum: 65535, description });
 
@@ -9,12 +12,16 @@ export const InventoryConfig = Type.Object({
   PORT: Type.Integer({ default: 50051, minimum: 0, maximum: 65535, description: 'gRPC port' }),
   // Events (lab 02): with a bus, inventory also reserves stock for orders placed by event.
   ...BusConfig,
+  // Stock, reservations and answers outlive a restart: PostgreSQL, or an SQLite file.
+  ...inventoryDatabase.config,
   THRIFT_PORT: Type.Optional(port('Thrift port (framed transport, compact protocol); unset = no Thrift server')),
   HTTP_PORT: Type.Optional(port('REST/JSON port; unset = no HTTP server')),
   RESERVE_DELAY_MS: Type.Integer({
     default: 0,
     minimum: 0,
     maximum: 60_000,
-    description: 'wait before each reservation is made, to watch deadlines and cancellation',
+    description: 'wait before each reservation asked over gRPC, Thrift or REST, to watch deadlines and cancellation',
   }),
 });
+
+export type InventorySettings = Static<typeof InventoryConfig>;

@@ -1,28 +1,28 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GetStockResponse, ReserveResponse, SessionReply } from '@commlab/contracts';
-import { seedCatalogue } from '../src/domain/catalogue.ts';
-import { StockLedger, type Inventory } from '../src/domain/ledger.ts';
-import { withReserveDelay } from '../src/faults/reserve-delay.ts';
+import type { Inventory } from '../src/domain/ledger.ts';
 import { call, capturedLogger, nextMessage, startInventory } from './helpers.ts';
 
 // Waits for something the servers do in their own time; generous, for a busy two-core machine.
 const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 20 });
 
 /**
- * An inventory whose reservations never finish by themselves (but those named in `answer`):
- * each waits until its caller gives up. It records which reservations started and which were abandoned.
+ * Wraps the real inventory so its reservations never finish by themselves (but those named in
+ * `answer`): each waits until its caller gives up. It records which reservations started and
+ * which were abandoned.
  */
-function waitingForever(ledger: Inventory, answer: string[] = []) {
+function waitingForever(answer: string[] = []) {
   const started: string[] = [];
   const abandoned: string[] = [];
-  const inventory: Inventory = {
-    ...Object.fromEntries(
-      (['stockLevels', 'release', 'adjust', 'watch'] as const).map((m) => [m, ledger[m].bind(ledger)]),
-    ),
+  const wrap = (real: Inventory): Inventory => ({
+    stockLevels: (skus) => real.stockLevels(skus),
+    release: (id) => real.release(id),
+    adjust: (adjustments) => real.adjust(adjustments),
+    watch: (skus, onLevel) => real.watch(skus, onLevel),
     reserve: (id, lines, signal) => {
       started.push(id);
-      if (answer.includes(id)) return ledger.reserve(id, lines, signal);
+      if (answer.includes(id)) return real.reserve(id, lines, signal);
       return new Promise((_resolve, reject) => {
         signal?.addEventListener('abort', () => {
           abandoned.push(id);
@@ -30,8 +30,8 @@ function waitingForever(ledger: Inventory, answer: string[] = []) {
         });
       });
     },
-  } as Inventory;
-  return { inventory, started, abandoned };
+  });
+  return { wrap, started, abandoned };
 }
 
 describe('inventory gRPC deadlines, cancellation and request ids', () => {
@@ -39,8 +39,8 @@ describe('inventory gRPC deadlines, cancellation and request ids', () => {
   afterEach(() => inventory?.close());
 
   it('stops a reservation whose caller cancelled the call', async () => {
-    const slow = waitingForever(new StockLedger(seedCatalogue));
-    inventory = await startInventory(slow.inventory);
+    const slow = waitingForever();
+    inventory = await startInventory({ inventory: slow.wrap });
     let pending: { cancel(): void } | undefined;
     const error = new Promise<ServiceError | null>((resolve) => {
       pending = inventory!.client.Reserve(
@@ -55,8 +55,8 @@ describe('inventory gRPC deadlines, cancellation and request ids', () => {
   });
 
   it("stops a reservation when the caller's deadline passes, because the deadline travels with the call", async () => {
-    const slow = waitingForever(new StockLedger(seedCatalogue));
-    inventory = await startInventory(slow.inventory);
+    const slow = waitingForever();
+    inventory = await startInventory({ inventory: slow.wrap });
     await call((cb) => inventory!.client.GetStock({ skus: [] }, cb)); // connected, so the deadline is all the server's
     const { error } = await call((cb) =>
       inventory!.client.Reserve(
@@ -72,7 +72,7 @@ describe('inventory gRPC deadlines, cancellation and request ids', () => {
 
   it('reserves nothing when a slow reservation outlives its deadline', async () => {
     const { logger, lines } = capturedLogger();
-    inventory = await startInventory(withReserveDelay(new StockLedger(seedCatalogue), 5_000), logger);
+    inventory = await startInventory({ env: { RESERVE_DELAY_MS: '5000' }, logger });
     await call((cb) => inventory!.client.GetStock({ skus: [] }, cb)); // connected, so the deadline is all the server's
     const { error } = await call((cb) =>
       inventory!.client.Reserve(
@@ -88,8 +88,8 @@ describe('inventory gRPC deadlines, cancellation and request ids', () => {
   });
 
   it('drops the requests of a session not yet answered when the client cancels it', async () => {
-    const slow = waitingForever(new StockLedger(seedCatalogue), ['q-1']);
-    inventory = await startInventory(slow.inventory);
+    const slow = waitingForever(['q-1']);
+    inventory = await startInventory({ inventory: slow.wrap });
     const session = inventory.client.ReserveSession();
     session.on('error', () => {}); // CANCELLED, as asked
     for (const id of ['q-1', 'q-2', 'q-3']) {
@@ -105,7 +105,7 @@ describe('inventory gRPC deadlines, cancellation and request ids', () => {
 
   it("echoes the caller's x-request-id and stamps it on its log lines", async () => {
     const { logger, lines } = capturedLogger();
-    inventory = await startInventory(new StockLedger(seedCatalogue), logger);
+    inventory = await startInventory({ logger });
     const metadata = new Metadata();
     metadata.set('x-request-id', 'checkout-7');
     const echoed = new Promise<Metadata>((resolve) => {
@@ -124,7 +124,7 @@ describe('inventory gRPC deadlines, cancellation and request ids', () => {
 
   it('gives a call without an acceptable request id a fresh one', async () => {
     const { logger, lines } = capturedLogger();
-    inventory = await startInventory(new StockLedger(seedCatalogue), logger);
+    inventory = await startInventory({ logger });
     const metadata = new Metadata();
     metadata.set('x-request-id', 'two words');
     await call((cb) => inventory!.client.GetStock({ skus: ['KB-001'] }, metadata, cb));

@@ -1,42 +1,40 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AdjustStockSummary, GetStockResponse, SessionReply, StockLevel } from '@commlab/contracts';
-import { seedCatalogue } from '../src/domain/catalogue.ts';
-import { StockLedger, type Inventory } from '../src/domain/ledger.ts';
+import type { Inventory } from '../src/domain/ledger.ts';
 import { call, nextMessage, readAll, startInventory } from './helpers.ts';
 
 // Waits for something the servers do in their own time; generous, for a busy two-core machine.
 const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 20 });
 
-/** The real ledger, counting the watches still open (a double at our own interface). */
-function countingWatches(ledger: Inventory) {
+/** Wraps the real inventory, counting the watches still open (a double at our own interface). */
+function countingWatches() {
   let open = 0;
-  const inventory: Inventory = {
-    stockLevels: (skus) => ledger.stockLevels(skus),
-    reserve: (id, lines, signal) => ledger.reserve(id, lines, signal),
-    release: (id) => ledger.release(id),
-    adjust: (adjustments) => ledger.adjust(adjustments),
-    watch: (skus, onChange) => {
-      const watch = ledger.watch(skus, onChange);
+  const wrap = (real: Inventory): Inventory => ({
+    stockLevels: (skus) => real.stockLevels(skus),
+    reserve: (id, lines, signal) => real.reserve(id, lines, signal),
+    release: (id) => real.release(id),
+    adjust: (adjustments) => real.adjust(adjustments),
+    watch: async (skus, onLevel) => {
+      const watch = await real.watch(skus, onLevel);
       open++;
       return {
-        current: watch.current,
         stop: () => {
           open--;
           watch.stop();
         },
       };
     },
-  };
-  return { inventory, open: () => open };
+  });
+  return { wrap, open: () => open };
 }
 
 describe('inventory gRPC streaming calls', () => {
   let inventory: Awaited<ReturnType<typeof startInventory>>;
   let watches: ReturnType<typeof countingWatches>;
   beforeEach(async () => {
-    watches = countingWatches(new StockLedger(seedCatalogue));
-    inventory = await startInventory(watches.inventory);
+    watches = countingWatches();
+    inventory = await startInventory({ inventory: watches.wrap });
   });
   afterEach(() => inventory.close());
 

@@ -1,9 +1,13 @@
 import { Writable } from 'node:stream';
 import { credentials, type ServiceError } from '@grpc/grpc-js';
 import { pino, type Logger } from 'pino';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadInventoryProto, type InventoryServiceClient } from '@commlab/contracts';
-import { createInventoryServer } from '../src/app.ts';
-import type { Inventory } from '../src/domain/ledger.ts';
+import { loadConfig } from '@commlab/kit';
+import { InventoryConfig } from '../src/config.ts';
+import { buildService, type InventoryAdapters } from '../src/service.ts';
 
 /** A logger whose JSON lines a test can read back. */
 export function capturedLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
@@ -17,19 +21,48 @@ export function capturedLogger(): { logger: Logger; lines: Record<string, unknow
   return { logger: pino({ level: 'debug' }, sink), lines };
 }
 
-/** A real inventory gRPC server on a free loopback port, and a client for it. */
-export async function startInventory(inventory: Inventory, logger: Logger = pino({ level: 'silent' })) {
-  const server = createInventoryServer({ inventory, logger });
-  const port = await server.listen('127.0.0.1', 0);
-  const address = `127.0.0.1:${port}`;
+export interface InventoryOptions {
+  /** Configuration beyond the test defaults (a free port, a fresh SQLite folder, no logs). */
+  env?: Record<string, string>;
+  logger?: Logger;
+  inventory?: InventoryAdapters['inventory'];
+}
+
+/** The inventory service as main.ts builds it, on its own throw-away SQLite folder, not started. */
+export async function buildInventory({
+  env = {},
+  logger = pino({ level: 'silent' }),
+  inventory,
+}: InventoryOptions = {}) {
+  const config = loadConfig(InventoryConfig, {
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'commlab-inventory-')),
+    PORT: '0',
+    ...env,
+  });
+  const service = await buildService(config, { logger, ...(inventory && { inventory }) });
+  return {
+    service,
+    close: async () => {
+      for (const part of service.parts) await part.close();
+    },
+  };
+}
+
+/** A started inventory service (every edge on a free loopback port), and a gRPC client for it. */
+export async function startInventory(options: InventoryOptions = {}) {
+  const { service, close } = await buildInventory(options);
+  const ports = await service.start();
+  const address = `127.0.0.1:${ports.grpc}`;
   const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
   const client: InventoryServiceClient = new InventoryService(address, credentials.createInsecure());
   return {
     address,
+    ports,
     client,
+    service,
     close: async () => {
       client.close();
-      await server.close();
+      await close();
     },
   };
 }

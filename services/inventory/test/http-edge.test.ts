@@ -1,19 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedCatalogue } from '../src/domain/catalogue.ts';
-import { StockLedger } from '../src/domain/ledger.ts';
-import { withReserveDelay } from '../src/faults/reserve-delay.ts';
-import { createHttpApp } from '../src/http/app.ts';
+import { buildInventory } from './helpers.ts';
 
 const json = { 'content-type': 'application/json' };
 
 describe('inventory over REST/JSON', () => {
   let app: FastifyInstance;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    app = await createHttpApp({ inventory: new StockLedger(seedCatalogue), logger: pino({ level: 'silent' }) });
+    const inventory = await buildInventory({ env: { HTTP_PORT: '0' } });
+    app = inventory.service.http!;
+    close = inventory.close;
   });
-  afterAll(() => app?.close());
+  afterAll(() => close?.());
 
   const put = (id: string, body: unknown, headers: Record<string, string> = json) =>
     app.inject({ method: 'PUT', url: `/reservations/${id}`, headers, payload: body as string });
@@ -74,12 +73,23 @@ describe('inventory over REST/JSON', () => {
   });
 });
 
+describe('inventory over REST/JSON explains its problems', () => {
+  it.each(['unknown-sku', 'insufficient-stock', 'reservation-released', 'caller-gave-up', 'validation'])(
+    'at /problems/%s',
+    async (slug) => {
+      const { service, close } = await buildInventory({ env: { HTTP_PORT: '0' } });
+      const response = await service.http!.inject({ url: `/problems/${slug}` });
+      await close();
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ type: `/problems/${slug}`, description: expect.any(String) });
+    },
+  );
+});
+
 describe('inventory over REST/JSON when the caller stops waiting', () => {
   it('stops a slow reservation once its Request-Timeout passes, and reserves nothing', async () => {
-    const app = await createHttpApp({
-      inventory: withReserveDelay(new StockLedger(seedCatalogue), 5_000),
-      logger: pino({ level: 'silent' }),
-    });
+    const { service, close } = await buildInventory({ env: { HTTP_PORT: '0', RESERVE_DELAY_MS: '5000' } });
+    const app = service.http!;
     const response = await app.inject({
       method: 'PUT',
       url: '/reservations/slow-1',
@@ -88,6 +98,6 @@ describe('inventory over REST/JSON when the caller stops waiting', () => {
     });
     expect(response.json()).toMatchObject({ type: '/problems/caller-gave-up', status: 503 });
     expect((await app.inject({ url: '/stock?skus=KB-001' })).json().items[0]).toMatchObject({ reserved: 0 });
-    await app.close();
+    await close();
   });
 });

@@ -2,15 +2,13 @@ import { credentials, status, type ChannelCredentials, type Client, type Service
 import { GrpcReflection } from 'grpc-js-reflection-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '@commlab/kit';
-import { seedCatalogue } from '../src/domain/catalogue.ts';
-import { StockLedger } from '../src/domain/ledger.ts';
 import { call, startInventory } from './helpers.ts';
 import type { GetStockResponse, ReserveResponse } from '@commlab/contracts';
 
 describe('inventory gRPC server', () => {
   let inventory: Awaited<ReturnType<typeof startInventory>>;
   beforeAll(async () => {
-    inventory = await startInventory(new StockLedger(seedCatalogue));
+    inventory = await startInventory();
   });
   afterAll(() => inventory.close());
 

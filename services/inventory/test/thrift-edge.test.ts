@@ -1,5 +1,4 @@
 import { connect } from 'node:net';
-import { pino } from 'pino';
 import { createClient, createConnection, TCompactProtocol, TFramedTransport, type Connection } from 'thrift';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,25 +9,23 @@ import {
   UnknownSku,
   type ThriftInventoryClient,
 } from '@commlab/contracts/thrift';
-import { seedCatalogue } from '../src/domain/catalogue.ts';
-import { StockLedger } from '../src/domain/ledger.ts';
-import { createThriftServer } from '../src/thrift/server.ts';
+import { startInventory } from './helpers.ts';
 
 describe('inventory over Thrift (framed transport, compact protocol)', () => {
-  let server: ReturnType<typeof createThriftServer>;
+  let inventory: Awaited<ReturnType<typeof startInventory>>;
   let port: number;
   let connection: Connection;
   let client: ThriftInventoryClient;
 
   beforeAll(async () => {
-    server = createThriftServer({ inventory: new StockLedger(seedCatalogue), logger: pino({ level: 'silent' }) });
-    port = await server.listen('127.0.0.1', 0);
+    inventory = await startInventory({ env: { THRIFT_PORT: '0' } });
+    port = inventory.ports.thrift!;
     connection = createConnection('127.0.0.1', port, { transport: TFramedTransport, protocol: TCompactProtocol });
     client = createClient(ThriftInventoryService, connection);
   });
   afterAll(async () => {
     connection?.end();
-    await server?.close();
+    await inventory?.close();
   });
 
   const failure = (promise: Promise<unknown>) =>

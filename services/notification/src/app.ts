@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -7,48 +7,40 @@ import {
   drainOnClose,
   healthRoutes,
   noEdgeReporter,
+  problemDetails,
   type EdgeReporter,
   type Logger,
   type ReadinessCheck,
 } from '@commlab/kit';
+import type { NotificationSettings } from './config.ts';
+import type { EventLog } from './domain/event-log.ts';
 import { Fanout } from './domain/fanout.ts';
-import type { Feed } from './domain/feed.ts';
-import type { NotificationLog } from './domain/notifications.ts';
 import { injectRoute } from './http/inject-route.ts';
 import { notificationsRoutes } from './http/notifications-routes.ts';
 import { pollRoute } from './http/poll-route.ts';
-import { sendProblem } from './http/problems.ts';
+import { notificationProblems } from './http/problems.ts';
 import { sseRoute } from './http/sse-route.ts';
-import { pushRoute, type PushLimits } from './ws/push-route.ts';
-
-export interface NotificationSettings extends PushLimits {
-  tokenSecret: string;
-  allowedOrigins: string[];
-  longPollWaitMs: number;
-  /** Lab only: POST /inject. */
-  inject: boolean;
-}
+import { pushRoute } from './ws/push-route.ts';
 
 export interface NotificationDeps {
-  feed: Feed;
-  /** What each customer was told, in order (filled from order events); GET /notifications. */
-  log?: NotificationLog;
+  /** The event log every route reads (and /inject appends to). */
+  log: EventLog;
   logger: Logger;
   edges?: EdgeReporter;
-  /** Dependencies beyond the feed that /readyz checks (the notification log, the event bus). */
+  /** What /readyz checks (the database, the event bus). */
   readiness?: ReadinessCheck[];
 }
 
 const clientScript = readFileSync(createRequire(import.meta.url).resolve('@commlab/push/client.js'), 'utf8');
 
 /**
- * The notification service's HTTP surface: one feed of order status changes, pushed over
- * WebSockets (/ws), Server-Sent Events (/sse) and long-polling (/poll), and the notification
- * log (GET /notifications). Builds the app; never listens.
+ * The notification service's HTTP surface: the event log of order status changes, pushed over
+ * WebSockets (/ws), Server-Sent Events (/sse) and long-polling (/poll), and read by
+ * GET /notifications. Builds the app; never listens.
  */
 export async function createApp(
-  settings: NotificationSettings,
-  { feed, log, logger, edges = noEdgeReporter, readiness = [] }: NotificationDeps,
+  config: NotificationSettings,
+  { log, logger, edges = noEdgeReporter, readiness = [] }: NotificationDeps,
 ) {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -58,35 +50,19 @@ export async function createApp(
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   drainOnClose(app);
-  const fanout = new Fanout(feed);
+  const fanout = new Fanout(log);
   app.addHook('onClose', async () => fanout.close());
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error.validation) return sendProblem(reply, 'validation', error.message);
-    if (error.statusCode === 413) return sendProblem(reply, 'payload-too-large', error.message);
-    if (error.statusCode && error.statusCode < 500) return sendProblem(reply, 'validation', error.message);
-    request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(reply, 'internal', 'see the notification service log');
-  });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 'not-found', `no route for ${request.method} ${request.url}`),
-  );
+  await app.register(problemDetails, { problems: notificationProblems, service: 'notification' });
 
-  const auth = { secret: settings.tokenSecret, allowedOrigins: settings.allowedOrigins };
-  await app.register(healthRoutes, { checks: [{ name: 'feed', check: feed.ping }, ...readiness] });
-  if (log) await app.register(notificationsRoutes, { log });
+  await app.register(healthRoutes, { checks: readiness });
+  await app.register(notificationsRoutes, { log });
   // The browser client, served to any origin: a module script from another origin needs CORS.
   app.get('/push/client.js', async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('access-control-allow-origin', '*').send(clientScript),
   );
-  await pushRoute(app, { fanout, auth, limits: settings, edges });
-  await sseRoute(app, {
-    fanout,
-    auth,
-    edges,
-    heartbeatMs: settings.heartbeatMs,
-    maxBufferedBytes: settings.maxBufferedBytes,
-  });
-  await pollRoute(app, { feed, auth, edges, waitMs: settings.longPollWaitMs });
-  if (settings.inject) await injectRoute(app, { feed });
+  await pushRoute(app, { fanout, config, edges });
+  await sseRoute(app, { fanout, config, edges });
+  await pollRoute(app, { log, config, edges });
+  if (config.PUSH_INJECT) await injectRoute(app, { log });
   return app;
 }

@@ -1,21 +1,17 @@
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { BusConfig } from '@commlab/events';
 import { CommonConfig } from '@commlab/kit';
+import { serviceDatabase } from '@commlab/sql';
+
+export const notificationDatabase = serviceDatabase('NOTIFICATION_DB_FILE', 'notifications.sqlite');
 
 export const NotificationConfig = Type.Object({
   ...CommonConfig,
   PORT: Type.Integer({ default: 3001, minimum: 0, maximum: 65535, description: 'HTTP and WebSocket port' }),
-  // Events (lab 02): order events arrive over the bus and are kept in the notification log.
+  // Events (lab 02): order events arrive over the bus and are kept in the event log.
   ...BusConfig,
-  DATABASE_URL: Type.Optional(
-    Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = embedded SQLite file' }),
-  ),
-  NOTIFICATION_DB_FILE: Type.Optional(
-    Type.String({ description: 'SQLite file when DATABASE_URL is unset; default DATA_DIR/notifications.sqlite' }),
-  ),
-  FEED_DB_FILE: Type.Optional(
-    Type.String({ description: 'SQLite file of the push feed; default DATA_DIR/feed.sqlite' }),
-  ),
+  // The event log and its record of processed events: PostgreSQL, or an SQLite file.
+  ...notificationDatabase.config,
   PUSH_TOKEN_SECRET: Type.String({
     default: 'commlab-lab-secret',
     minLength: 16,
@@ -44,3 +40,4 @@ export const NotificationConfig = Type.Object({
   LONGPOLL_WAIT_MS: Type.Integer({ default: 25_000, minimum: 0, description: 'how long /poll holds a request' }),
   PUSH_INJECT: Type.Boolean({ default: false, description: 'lab only: POST /inject appends events without a broker' }),
 });
+export type NotificationSettings = Static<typeof NotificationConfig>;

@@ -7,6 +7,7 @@ import {
   CompactRequestLog,
   drainOnClose,
   healthRoutes,
+  problemDetails,
   reportRequests,
   requestIdFrom,
   requestIdHeader,
@@ -16,12 +17,10 @@ import {
 } from '@commlab/kit';
 import type { OrderLifecycle } from './domain/order-lifecycle.ts';
 import type { Orders } from './domain/orders.ts';
-import { cancelRoutes } from './http/cancel-routes.ts';
-import { ordersRoutes } from './http/orders-routes.ts';
+import { ordersV1Routes } from './http/orders-v1-routes.ts';
 import { ordersV2Routes } from './http/orders-v2-routes.ts';
-import { markDeprecated } from './http/versioning.ts';
 import { installRequestScope } from './http/request-scope-hook.ts';
-import { errorHandler, problem, problemTypes, sendProblem, type ProblemSlug } from './http/problems.ts';
+import { orderErrorProblem, orderProblems } from './http/problems.ts';
 import { validatorCompiler } from './http/validation.ts';
 
 export interface AppConfig {
@@ -33,15 +32,15 @@ export interface AppConfig {
 
 export interface AppDeps {
   orders: Orders;
-  /** Status changes after placing (cancellation); without it, the cancel routes are absent. */
-  lifecycle?: OrderLifecycle;
+  /** Status changes after placing (cancellation). */
+  lifecycle: OrderLifecycle;
   readiness: ReadinessCheck[];
   logger: Logger;
-  /** Where edge crossings are reported (the lab console); none by default. */
-  edges?: EdgeReporter;
+  /** Where edge crossings are reported (the lab console). */
+  edges: EdgeReporter;
 }
 
-/** The order service's HTTP API. Builds the app; never listens (main.ts and tests decide that). */
+/** The order service's HTTP API. Builds the app; never listens (service.ts's start() does). */
 export async function createApp(config: AppConfig, { orders, lifecycle, readiness, logger, edges }: AppDeps) {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -54,11 +53,8 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
   drainOnClose(app);
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
-  app.setErrorHandler(errorHandler);
+  await app.register(problemDetails, { problems: orderProblems, service: 'order', translate: orderErrorProblem });
   installRequestScope(app, config.REQUEST_BUDGET_MS);
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem('not-found', `no route for ${request.method} ${request.url}`)),
-  );
 
   await app.register(swagger, {
     openapi: {
@@ -74,13 +70,8 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get<{ Params: { slug: string } }>('/problems/:slug', { schema: { hide: true } }, async (request, reply) => {
-    const type = problemTypes[request.params.slug as ProblemSlug];
-    if (!type) return sendProblem(reply, problem('not-found', `no problem type ${request.params.slug}`));
-    return { type: `/problems/${request.params.slug}`, ...type };
-  });
 
-  if (edges) reportRequests(app, edges, { from: 'client', to: 'order' });
+  reportRequests(app, edges, { from: 'client', to: 'order' });
   await app.register(healthRoutes, { checks: readiness });
   // The orders API, in a scope of its own: the rate limit applies to it, never to probes or docs.
   await app.register(async (api) => {
@@ -88,11 +79,7 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
       // enableDraftSpec: RateLimit-Limit/-Remaining/-Reset (the IETF draft's names) on every response.
       await api.register(rateLimit, { max: config.RATE_LIMIT_PER_MINUTE, timeWindow: 60_000, enableDraftSpec: true });
     }
-    await api.register(async (v1) => {
-      markDeprecated(v1);
-      await v1.register(ordersRoutes, { orders });
-      if (lifecycle) await v1.register(cancelRoutes, { lifecycle });
-    });
+    await api.register(ordersV1Routes, { orders, lifecycle });
     await api.register(ordersV2Routes, { orders, lifecycle });
   });
   return app;

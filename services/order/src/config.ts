@@ -1,4 +1,4 @@
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { CommonConfig, ConfigError } from '@commlab/kit';
 import { BusConfig } from '@commlab/events';
 
@@ -55,6 +55,8 @@ export const OrderConfig = Type.Object({
     description: 'how often events still unpublished (broker was down) are published again',
   }),
 });
+
+export type OrderSettings = Static<typeof OrderConfig>;
 
 /** Settings that only make sense together; checked at start-up like the schema. */
 export function checkOrderConfig(config: { CHECKOUT_MODE: string; EVENT_BUS: string }): void {

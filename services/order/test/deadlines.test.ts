@@ -1,7 +1,7 @@
 import { credentials, Server, ServerCredentials, type Metadata } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventoryProto } from '@commlab/contracts';
-import { buildOrderApp, startInventoryProcess, stores } from './helpers.ts';
+import { orderService, startInventoryProcess, stores, type OrderService } from './helpers.ts';
 
 const json = { 'content-type': 'application/json' };
 const order = { customerId: 'c-1', lines: [{ sku: 'KB-001', quantity: 1 }] };
@@ -31,22 +31,22 @@ async function recordingInventory() {
 describe('what order hands inventory: the remaining budget and the request id', () => {
   let inventory: Awaited<ReturnType<typeof recordingInventory>>;
   let opened: Awaited<ReturnType<(typeof stores)[0]['open']>>;
-  let app: Awaited<ReturnType<typeof buildOrderApp>>;
+  let service: OrderService;
 
   beforeAll(async () => {
     inventory = await recordingInventory();
     opened = await stores[0]!.open();
-    app = await buildOrderApp({ store: opened.store, inventoryAddr: inventory.address, deadlineMs: 5_000 });
-    await app.ready(); // so a request's clock starts when it is sent, not while plugins load
+    service = await orderService({ ...opened.env, INVENTORY_ADDR: inventory.address, INVENTORY_DEADLINE_MS: '5000' });
+    await service.app.ready(); // so a request's clock starts when it is sent, not while plugins load
   });
   afterAll(async () => {
-    await app?.close();
+    await service?.close();
     await opened?.drop();
     inventory?.stop();
   });
 
   const place = (headers: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url: '/orders', headers: { ...json, ...headers }, payload: order });
+    service.app.inject({ method: 'POST', url: '/orders', headers: { ...json, ...headers }, payload: order });
 
   it("gives inventory no more than what is left of the caller's Request-Timeout", async () => {
     const sent = Date.now();
@@ -89,7 +89,7 @@ describe('what order hands inventory: the remaining budget and the request id', 
     'refuses a Request-Timeout of %j with a validation problem and asks inventory nothing',
     async (value) => {
       const before = inventory.seen.length;
-      const ordersBefore = (await opened.store.list({ limit: 100 })).items.length;
+      const ordersBefore = (await service.store.list({ limit: 100 })).items.length;
       const response = await place({ 'request-timeout': value });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toMatchObject({
@@ -97,7 +97,7 @@ describe('what order hands inventory: the remaining budget and the request id', 
         errors: [{ pointer: '#/headers/request-timeout' }],
       });
       expect(inventory.seen).toHaveLength(before);
-      expect((await opened.store.list({ limit: 100 })).items).toHaveLength(ordersBefore);
+      expect((await service.store.list({ limit: 100 })).items).toHaveLength(ordersBefore);
     },
   );
 });
@@ -105,10 +105,10 @@ describe('what order hands inventory: the remaining budget and the request id', 
 describe('a slow inventory and a caller in a hurry', () => {
   it("answers 504 within the caller's Request-Timeout, stores nothing and leaves no stock held", async () => {
     const inventory = await startInventoryProcess({ RESERVE_DELAY_MS: '3000' });
-    const { store, drop } = await stores[0]!.open();
-    const app = await buildOrderApp({ store, inventoryAddr: inventory.address, deadlineMs: 10_000 });
+    const { env, drop } = await stores[0]!.open();
+    const service = await orderService({ ...env, INVENTORY_ADDR: inventory.address, INVENTORY_DEADLINE_MS: '10000' });
     try {
-      const response = await app.inject({
+      const response = await service.app.inject({
         method: 'POST',
         url: '/orders',
         headers: { ...json, 'request-timeout': '300' },
@@ -116,7 +116,7 @@ describe('a slow inventory and a caller in a hurry', () => {
       });
       expect(response.statusCode).toBe(504);
       expect(response.json()).toMatchObject({ type: '/problems/inventory-timeout' });
-      expect((await store.list({ limit: 10 })).items).toEqual([]);
+      expect((await service.store.list({ limit: 10 })).items).toEqual([]);
       const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
       const client = new InventoryService(inventory.address, credentials.createInsecure());
       const level = await new Promise((resolve, reject) =>
@@ -125,7 +125,7 @@ describe('a slow inventory and a caller in a hurry', () => {
       client.close();
       expect(level).toMatchObject({ available: 25, reserved: 0 });
     } finally {
-      await app.close();
+      await service.close();
       await drop();
       await inventory.stop();
     }

@@ -8,17 +8,12 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
 import { expect } from 'vitest';
 import { loadInventoryProto, type StockLevel } from '@commlab/contracts';
-import { probe } from '@commlab/kit';
+import { loadConfig, probe } from '@commlab/kit';
 import { freePort, freshPostgresDatabase, openApiChecker } from '@commlab/testkit';
-import { createApp } from '../src/app.ts';
-import { OrderLifecycle } from '../src/domain/order-lifecycle.ts';
-import { Orders } from '../src/domain/orders.ts';
-import type { OrderStoreWithEvents } from '../src/domain/event-ports.ts';
-import type { InventoryEdge } from '../src/inventory/edge.ts';
-import { grpcInventory } from '../src/inventory/grpc-reservations.ts';
-import { withinRequestBudget } from '../src/inventory/request-budget.ts';
-import { postgresOrderStore } from '../src/store/postgres-store.ts';
-import { sqliteOrderStore } from '../src/store/sqlite-store.ts';
+import { OrderConfig } from '../src/config.ts';
+import { buildService, type OrderService } from '../src/service.ts';
+
+export type { OrderService };
 
 export { freePort };
 
@@ -30,7 +25,15 @@ export async function startInventoryProcess(env: Record<string, string> = {}) {
   const port = await freePort();
   const main = fileURLToPath(new URL('../../inventory/src/main.ts', import.meta.url));
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env },
+    // Its own data folder: inventory keeps its stock across restarts, and each test starts from the catalogue.
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'commlab-inventory-')),
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      ...env,
+    },
     stdio: 'inherit',
   });
   const address = `127.0.0.1:${port}`;
@@ -54,67 +57,37 @@ export async function startInventoryProcess(env: Record<string, string> = {}) {
 }
 
 /**
- * Each store the order service supports, created empty for one test file. `reopen` opens the
- * same database again, as a restarted service would.
+ * Each database the order service supports, created empty for one test file: `env` points
+ * the service at it (ORDER_DB_FILE or DATABASE_URL), so services built with it share it, as a
+ * restarted service would.
  */
 export const stores: {
   name: string;
-  open: () => Promise<{
-    store: OrderStoreWithEvents;
-    reopen: () => Promise<OrderStoreWithEvents>;
-    drop: () => Promise<void>;
-  }>;
+  open: () => Promise<{ env: Record<string, string>; drop: () => Promise<void> }>;
 }[] = [
   {
     name: 'SQLite',
     open: async () => {
       const file = join(mkdtempSync(join(tmpdir(), 'commlab-order-')), 'orders.sqlite');
-      return { store: sqliteOrderStore(file), reopen: async () => sqliteOrderStore(file), drop: async () => {} };
+      return { env: { ORDER_DB_FILE: file }, drop: async () => {} };
     },
   },
   {
     name: 'PostgreSQL',
     open: async () => {
       const db = await freshPostgresDatabase();
-      return { store: await postgresOrderStore(db.url), reopen: () => postgresOrderStore(db.url), drop: db.drop };
+      return { env: { DATABASE_URL: db.url }, drop: db.drop };
     },
   },
 ];
 
 /**
- * The order API in process (app.inject, no port), wired as main.ts wires it to a real
- * inventory with no event bus: over gRPC at `inventoryAddr`, or over the edge given.
+ * The order service as main.ts builds it (buildService), configured by `env` over the
+ * defaults — never the test runner's own environment — and used in process (`app.inject`, no
+ * port). `close()` closes it all, its store included.
  */
-export async function buildOrderApp(options: {
-  store: OrderStoreWithEvents;
-  inventoryAddr?: string;
-  inventory?: InventoryEdge;
-  deadlineMs?: number;
-  budgetMs?: number;
-  rateLimitPerMinute?: number;
-}) {
-  const inventory = options.inventory ?? grpcInventory(options.inventoryAddr!);
-  const reserveTimeoutMs = options.deadlineMs ?? 2_000;
-  const orders = new Orders({ store: options.store, stock: withinRequestBudget(inventory), reserveTimeoutMs });
-  const lifecycle = new OrderLifecycle({
-    store: options.store,
-    directRelease: { stock: inventory, timeoutMs: reserveTimeoutMs },
-  });
-  const app = await createApp(
-    {
-      BODY_LIMIT_BYTES: 1_048_576,
-      REQUEST_BUDGET_MS: options.budgetMs ?? 10_000,
-      RATE_LIMIT_PER_MINUTE: options.rateLimitPerMinute ?? 0,
-    },
-    {
-      orders,
-      lifecycle,
-      readiness: [{ name: 'order store', check: options.store.ping }],
-      logger: pino({ level: 'silent' }),
-    },
-  );
-  app.addHook('onClose', async () => inventory.close());
-  return app;
+export function orderService(env: Record<string, string>): Promise<OrderService> {
+  return buildService(loadConfig(OrderConfig, env), { logger: pino({ level: 'silent' }) });
 }
 
 /** Reads stock levels straight from inventory over gRPC, to see what an order reserved or released. */

@@ -1,10 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderError } from '../src/domain/errors.ts';
-import type { OrderStore } from '../src/domain/ports.ts';
-import { connectInventory } from '../src/inventory/connect.ts';
-import type { InventoryEdge } from '../src/inventory/edge.ts';
-import { buildOrderApp, freePort, startInventoryProcess, stores } from './helpers.ts';
+import { connectInventory, type InventoryEdge } from '../src/inventory/edge.ts';
+import { freePort, orderService, startInventoryProcess, stores, type OrderService } from './helpers.ts';
 
 const transports = ['grpc', 'thrift', 'rest'] as const;
 type Transport = (typeof transports)[number];
@@ -19,33 +16,30 @@ beforeAll(async () => {
 });
 afterAll(() => inventory?.stop());
 
-const edge = (transport: Transport, at = addresses): InventoryEdge =>
-  connectInventory({
-    INVENTORY_TRANSPORT: transport,
-    INVENTORY_ADDR: at.grpc,
-    INVENTORY_THRIFT_ADDR: at.thrift,
-    INVENTORY_URL: at.rest,
-  });
+const settings = (transport: Transport, at = addresses) => ({
+  INVENTORY_TRANSPORT: transport,
+  INVENTORY_ADDR: at.grpc,
+  INVENTORY_THRIFT_ADDR: at.thrift,
+  INVENTORY_URL: at.rest,
+});
+const edge = (transport: Transport, at = addresses): InventoryEdge => connectInventory(settings(transport, at));
 
 describe('the order service over each inventory transport', () => {
-  const apps = {} as Record<Transport, FastifyInstance>;
-  const opened: { store: OrderStore; drop: () => Promise<void> }[] = [];
+  const services = {} as Record<Transport, OrderService>;
+  const drops: (() => Promise<void>)[] = [];
   let stock: InventoryEdge;
 
   beforeAll(async () => {
     for (const transport of transports) {
-      const { store, drop } = await stores[0]!.open();
-      opened.push({ store, drop });
-      apps[transport] = await buildOrderApp({ store, inventory: edge(transport) });
+      const { env, drop } = await stores[0]!.open();
+      drops.push(drop);
+      services[transport] = await orderService({ ...env, ...settings(transport) });
     }
     stock = edge('rest');
   });
   afterAll(async () => {
-    for (const app of Object.values(apps)) await app.close();
-    for (const { store, drop } of opened) {
-      await store.close();
-      await drop();
-    }
+    for (const service of Object.values(services)) await service.close();
+    for (const drop of drops) await drop();
   });
 
   const available = async (sku: string) => {
@@ -57,7 +51,7 @@ describe('the order service over each inventory transport', () => {
   async function place(transport: Transport, lines: unknown[]) {
     const sku = (lines[0] as { sku: string }).sku;
     const before = sku.startsWith('NOPE') ? 0 : await available(sku);
-    const response = await apps[transport].inject({
+    const response = await services[transport].app.inject({
       method: 'POST',
       url: '/orders',
       headers: { 'content-type': 'application/json' },

@@ -1,13 +1,14 @@
+import { DatabaseSync } from 'node:sqlite';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { newEvent, type CloudEvent, type EventPublisher } from '@commlab/events';
-import type { OrderStoreWithEvents } from '../src/domain/event-ports.ts';
+import { newEvent, OutboxRelay, type CloudEvent, type EventPublisher } from '@commlab/events';
 import type { Order } from '../src/domain/order.ts';
 import { OrderLifecycle } from '../src/domain/order-lifecycle.ts';
 import { orderEvent } from '../src/domain/order-events.ts';
 import { Orders } from '../src/domain/orders.ts';
-import { EventRelay } from '../src/events/relay.ts';
-import { stores } from './helpers.ts';
+import type { OrderStoreWithEvents } from '../src/domain/ports.ts';
+import { orderService, stores, type OrderService } from './helpers.ts';
 
 let next = 0;
 const pendingOrder = (): Order => ({
@@ -20,14 +21,18 @@ const pendingOrder = (): Order => ({
 });
 
 describe.each(stores)('order events with the $name store', ({ open }) => {
+  let service: OrderService;
   let store: OrderStoreWithEvents;
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ store, drop } = await open());
+    let env: Record<string, string>;
+    ({ env, drop } = await open());
+    service = await orderService(env);
+    store = service.store;
   });
   afterAll(async () => {
-    await store?.close();
+    await service?.close();
     await drop?.();
   });
 
@@ -122,13 +127,54 @@ describe.each(stores)('order events with the $name store', ({ open }) => {
       },
       close: async () => {},
     };
-    const relay = new EventRelay({ outbox: store, publisher, logger: pino({ level: 'silent' }), intervalMs: 20 });
+    const relay = new OutboxRelay({ outbox: store, publisher, logger: pino({ level: 'silent' }), intervalMs: 20 });
     relay.start();
     await expect.poll(() => store.unpublished(10)).toEqual(events);
     refuse = false;
     await expect.poll(() => store.unpublished(10)).toEqual([]);
     await relay.close();
     expect(published.map((e) => e.id)).toEqual(events.map((e) => e.id));
+  });
+});
+
+describe('a database from before processed events were kept per consumer', () => {
+  // Order kept its own processed_events (id, processed_at); @commlab/events keeps one row per
+  // consumer and event. An event applied before the upgrade must not be applied again after it.
+  const legacyTable = 'CREATE TABLE processed_events (id TEXT PRIMARY KEY, processed_at TEXT NOT NULL)';
+
+  it.each([
+    [
+      'SQLite',
+      async (env: Record<string, string>) => {
+        const db = new DatabaseSync(env.ORDER_DB_FILE!);
+        db.exec(legacyTable);
+        db.prepare('INSERT INTO processed_events VALUES (?, ?)').run('applied-before', new Date().toISOString());
+        db.close();
+      },
+    ],
+    [
+      'PostgreSQL',
+      async (env: Record<string, string>) => {
+        const pool = new pg.Pool({ connectionString: env.DATABASE_URL });
+        await pool.query(legacyTable.replace('processed_at TEXT', 'processed_at TIMESTAMPTZ'));
+        await pool.query('INSERT INTO processed_events VALUES ($1, now())', ['applied-before']);
+        await pool.end();
+      },
+    ],
+  ])('keeps the event ids it recorded (%s)', async (name, createLegacy) => {
+    const { env, drop } = await stores.find((store) => store.name === name)!.open();
+    await createLegacy(env);
+    const service = await orderService(env);
+    try {
+      const order = pendingOrder();
+      await service.store.insert(order);
+      const lifecycle = new OrderLifecycle({ store: service.store });
+      expect(await lifecycle.stockReserved(order.id, 'applied-before')).toEqual({ outcome: 'duplicate' });
+      expect(await lifecycle.stockReserved(order.id, 'applied-after')).toMatchObject({ outcome: 'changed' });
+    } finally {
+      await service.close();
+      await drop();
+    }
   });
 });
 

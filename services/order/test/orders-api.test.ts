@@ -1,9 +1,8 @@
 import { credentials, Server, ServerCredentials } from '@grpc/grpc-js';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventoryProto, type InventoryServiceClient, type StockLevel } from '@commlab/contracts';
-import type { OrderStoreWithEvents } from '../src/domain/event-ports.ts';
-import { buildOrderApp, freePort, startInventoryProcess, stores } from './helpers.ts';
+import type { OrderStoreWithEvents } from '../src/domain/ports.ts';
+import { freePort, orderService, startInventoryProcess, stores, type OrderService } from './helpers.ts';
 
 const json = { 'content-type': 'application/json' };
 const order = (lines: unknown[] = [{ sku: 'KB-001', quantity: 1 }]) => ({ customerId: 'c-1', lines });
@@ -28,17 +27,19 @@ function stockOf(sku: string): Promise<StockLevel> {
 }
 
 describe.each(stores)('order API with the $name store', ({ open }) => {
-  let app: FastifyInstance;
+  let service: OrderService;
+  let app: OrderService['app'];
   let store: OrderStoreWithEvents;
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ store, drop } = await open());
-    app = await buildOrderApp({ store, inventoryAddr: inventory.address });
+    let env: Record<string, string>;
+    ({ env, drop } = await open());
+    service = await orderService({ ...env, INVENTORY_ADDR: inventory.address });
+    ({ app, store } = service);
   });
   afterAll(async () => {
-    await app?.close();
-    await store?.close();
+    await service?.close();
     await drop?.();
   });
 
@@ -140,14 +141,14 @@ describe.each(stores)('order API with the $name store', ({ open }) => {
 
 describe('order API when inventory misbehaves', () => {
   it('answers 503 with Retry-After and creates nothing when inventory is unreachable', async () => {
-    const { store, drop } = await stores[0]!.open();
-    const app = await buildOrderApp({ store, inventoryAddr: `127.0.0.1:${await freePort()}` });
+    const { env, drop } = await stores[0]!.open();
+    const { app, store, close } = await orderService({ ...env, INVENTORY_ADDR: `127.0.0.1:${await freePort()}` });
     const response = await app.inject({ method: 'POST', url: '/orders', headers: json, payload: order() });
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('5');
     expect(response.json()).toMatchObject({ type: '/problems/inventory-unavailable' });
     expect((await store.list({ limit: 10 })).items).toEqual([]);
-    await app.close();
+    await close();
     await drop();
   });
 
@@ -168,8 +169,12 @@ describe('order API when inventory misbehaves', () => {
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
     );
-    const { store, drop } = await stores[0]!.open();
-    const app = await buildOrderApp({ store, inventoryAddr: `127.0.0.1:${port}`, deadlineMs: 200 });
+    const { env, drop } = await stores[0]!.open();
+    const { app, store, close } = await orderService({
+      ...env,
+      INVENTORY_ADDR: `127.0.0.1:${port}`,
+      INVENTORY_DEADLINE_MS: '200',
+    });
 
     const response = await app.inject({ method: 'POST', url: '/orders', headers: json, payload: order() });
     expect(response.statusCode).toBe(504);
@@ -178,7 +183,7 @@ describe('order API when inventory misbehaves', () => {
     expect(released).toHaveLength(1);
     expect(released[0]).toMatch(/^[0-9a-f-]{36}$/);
 
-    await app.close();
+    await close();
     await drop();
     server.forceShutdown();
   });

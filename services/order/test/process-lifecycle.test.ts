@@ -49,6 +49,12 @@ describe('order service process', () => {
     expect(order.output()).toMatch(/PORT: .*\(got "eighty"\)/);
   });
 
+  it('refuses settings that do not go together (async checkout without a bus), naming them, with exit code 2', async () => {
+    const order = startOrderProcess({ CHECKOUT_MODE: 'async', EVENT_BUS: 'none' });
+    expect(await order.exited).toBe(2);
+    expect(order.output()).toMatch(/CHECKOUT_MODE: async checkout needs an event bus/);
+  });
+
   it('on SIGTERM finishes the request in flight, then exits 0', async () => {
     const port = await freePort();
     // Deadlines far beyond the stand-in's 1.5 s: this test is about shutdown, and a busy machine must not turn it into a 504.

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderStoreWithEvents } from '../src/domain/event-ports.ts';
+import type { OrderStoreWithEvents } from '../src/domain/ports.ts';
 import type { Order } from '../src/domain/order.ts';
 import {
-  buildOrderApp,
   contractChecked,
   freePort,
+  orderService,
   startInventoryProcess,
   stockReader,
   stores,
   type Call,
+  type OrderService,
 } from './helpers.ts';
 
 // Chapter 3's REST behaviours, in process against a real inventory, over both stores. Every
@@ -32,20 +33,21 @@ afterAll(async () => {
 });
 
 describe.each(stores)('REST API with the $name store', ({ open }) => {
-  let app: FastifyInstance;
+  let service: OrderService;
+  let app: OrderService['app'];
   let store: OrderStoreWithEvents;
-  let reopen: () => Promise<OrderStoreWithEvents>;
+  let env: Record<string, string>;
   let drop: () => Promise<void>;
   let call: (call: Call) => Promise<LightMyRequestResponse>;
 
   beforeAll(async () => {
-    ({ store, reopen, drop } = await open());
-    app = await buildOrderApp({ store, inventoryAddr: inventory.address });
+    ({ env, drop } = await open());
+    service = await orderService({ ...env, INVENTORY_ADDR: inventory.address });
+    ({ app, store } = service);
     call = await contractChecked(app);
   });
   afterAll(async () => {
-    await app?.close();
-    await store?.close();
+    await service?.close();
     await drop?.();
   });
 
@@ -117,11 +119,10 @@ describe.each(stores)('REST API with the $name store', ({ open }) => {
       const key = randomUUID();
       const body = { customerId: newCustomer(), lines };
       const first = await place(body, { 'idempotency-key': key });
-      const restartedStore = await reopen();
-      const restarted = await buildOrderApp({ store: restartedStore, inventoryAddr: inventory.address });
+      const restarted = await orderService({ ...env, INVENTORY_ADDR: inventory.address });
       try {
         const retry = await (
-          await contractChecked(restarted)
+          await contractChecked(restarted.app)
         )({
           method: 'POST',
           url: '/orders',
@@ -132,7 +133,6 @@ describe.each(stores)('REST API with the $name store', ({ open }) => {
         expect(retry.headers['idempotent-replayed']).toBe('true');
       } finally {
         await restarted.close();
-        await restartedStore.close();
       }
     });
 
@@ -358,8 +358,12 @@ describe.each(stores)('REST API with the $name store', ({ open }) => {
 
 describe('REST API limits and failures', () => {
   it('answers 429 problem+json with Retry-After past the rate limit, and never limits the probes', async () => {
-    const { store, drop } = await stores[0]!.open();
-    const app = await buildOrderApp({ store, inventoryAddr: inventory.address, rateLimitPerMinute: 3 });
+    const { env, drop } = await stores[0]!.open();
+    const { app, close } = await orderService({
+      ...env,
+      INVENTORY_ADDR: inventory.address,
+      RATE_LIMIT_PER_MINUTE: '3',
+    });
     const call = await contractChecked(app);
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await call({ url: '/v2/orders' })).statusCode);
@@ -371,13 +375,12 @@ describe('REST API limits and failures', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.headers['ratelimit-limit']).toBe('3');
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
-    await app.close();
-    await store.close();
+    await close();
     await drop();
   });
 
   it('cancels even when inventory is down (503), and a repeat completes the release', async () => {
-    const { store, reopen, drop } = await stores[0]!.open();
+    const { env, drop } = await stores[0]!.open();
     const order: Order = {
       id: randomUUID(),
       customerId: 'c-down',
@@ -386,19 +389,21 @@ describe('REST API limits and failures', () => {
       createdAt: new Date().toISOString(),
       version: 1,
     };
-    await store.insert(order);
-    const down = await buildOrderApp({ store, inventoryAddr: `127.0.0.1:${await freePort()}`, deadlineMs: 500 });
-    const refused = await (await contractChecked(down))({ method: 'POST', url: `/orders/${order.id}/cancel` });
+    const down = await orderService({
+      ...env,
+      INVENTORY_ADDR: `127.0.0.1:${await freePort()}`,
+      INVENTORY_DEADLINE_MS: '500',
+    });
+    await down.store.insert(order);
+    const refused = await (await contractChecked(down.app))({ method: 'POST', url: `/orders/${order.id}/cancel` });
     expect(refused.statusCode).toBe(503);
     expect(refused.json().detail).toContain('is cancelled, but its stock is not released yet');
-    expect(await store.get(order.id)).toMatchObject({ status: 'cancelled', version: 2 });
+    expect(await down.store.get(order.id)).toMatchObject({ status: 'cancelled', version: 2 });
     await down.close();
-    await store.close();
 
-    const again = await reopen();
-    const up = await buildOrderApp({ store: again, inventoryAddr: inventory.address });
+    const up = await orderService({ ...env, INVENTORY_ADDR: inventory.address });
     const repeated = await (
-      await contractChecked(up)
+      await contractChecked(up.app)
     )({
       method: 'POST',
       url: `/orders/${order.id}/cancel`,
@@ -407,7 +412,6 @@ describe('REST API limits and failures', () => {
     expect(repeated.statusCode).toBe(200);
     expect(repeated.json().status).toBe('cancelled');
     await up.close();
-    await again.close();
     await drop();
   });
 });

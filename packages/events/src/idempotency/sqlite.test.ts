@@ -49,6 +49,22 @@ describe('idempotent consumer on SQLite', () => {
     expect(count()).toBe(1);
   });
 
+  it("never lets the service's other writes on the connection land inside a synchronous effect's transaction", async () => {
+    const { db, handler, count } = shipments();
+    // Another writer of the same service (an HTTP request storing an order), a microtask at a time.
+    const otherWriter = async () => {
+      for (let i = 0; i < 20; i++) {
+        await null;
+        db.exec('BEGIN IMMEDIATE');
+        db.prepare('INSERT INTO shipments (order_id) VALUES (?)').run(`other-${i}`);
+        db.exec('COMMIT');
+      }
+    };
+    const events = Array.from({ length: 20 }, (_, i) => placed(`order-${i}`));
+    await Promise.all([otherWriter(), ...events.map((event) => handler(event))]);
+    expect(count()).toBe(40);
+  });
+
   it('keeps separate records per consumer', async () => {
     const { processed } = shipments();
     expect(await processed.once('billing', 'event-1', () => {})).toBe(true);

@@ -5,7 +5,9 @@ import { processedEventsTable, type ProcessedEvents } from './processed-events.t
  * processed_events in a node:sqlite database. The effect receives the same connection and
  * writes through it inside the transaction. One connection holds one transaction at a time,
  * so calls are queued: handlers running concurrently (prefetch > 1, several partitions)
- * take turns here.
+ * take turns here. A synchronous effect (node:sqlite's statements are) runs from BEGIN to
+ * COMMIT without yielding, so nothing else the service writes on the connection can land
+ * inside its transaction; an asynchronous one must be the connection's only writer meanwhile.
  */
 export function sqliteProcessedEvents(db: DatabaseSync): ProcessedEvents<DatabaseSync> {
   db.exec(processedEventsTable);
@@ -21,7 +23,8 @@ export function sqliteProcessedEvents(db: DatabaseSync): ProcessedEvents<Databas
         db.exec('ROLLBACK');
         return false;
       }
-      await effect(db);
+      const pending = effect(db);
+      if (pending) await pending;
       db.exec('COMMIT');
       return true;
     } catch (err) {

@@ -10,8 +10,8 @@
  *
  * Configuration comes in one JSON argument: { transport, url | brokers, exchange | topic, group, db, crashAt? }
  */
-import { DatabaseSync } from 'node:sqlite';
-import { connectEventBus, defaultTopicOf, idempotent, sqliteProcessedEvents } from '../../src/index.ts';
+import { sqliteDatabase } from '@commlab/sql';
+import { connectEventBus, defaultTopicOf, idempotent, processedEvents } from '../../src/index.ts';
 
 const config = JSON.parse(process.argv[2]!) as {
   transport: 'rabbitmq' | 'kafka';
@@ -24,15 +24,12 @@ const config = JSON.parse(process.argv[2]!) as {
   crashAt?: number;
 };
 
-const db = new DatabaseSync(config.db);
-db.exec(`
-  PRAGMA journal_mode = WAL;
-  PRAGMA busy_timeout = 5000;
+const db = sqliteDatabase(config.db);
+await db.setUp(`
   CREATE TABLE IF NOT EXISTS effects (event_id TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS deliveries (event_id TEXT NOT NULL);`);
-const logDelivery = db.prepare('INSERT INTO deliveries VALUES (?)');
-const apply = idempotent(sqliteProcessedEvents(db), config.group, (event, tx) => {
-  tx.prepare('INSERT INTO effects VALUES (?)').run(event.id);
+const apply = idempotent(await processedEvents(db), config.group, async (event, tx) => {
+  await tx.execute('INSERT INTO effects VALUES (?)', [event.id]);
 });
 
 const bus = await connectEventBus(
@@ -47,7 +44,7 @@ const bus = await connectEventBus(
 );
 const forever = () => new Promise<never>(() => {});
 await bus.subscribe({ group: config.group, types: ['commlab.order.placed.v1'] }, async (event) => {
-  logDelivery.run(event.id);
+  await db.execute('INSERT INTO deliveries VALUES (?)', [event.id]);
   const { n } = event.data as { n: number };
   if (config.crashAt !== undefined && n > config.crashAt) {
     console.log(`holding ${n}`);

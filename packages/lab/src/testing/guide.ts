@@ -1,8 +1,8 @@
 /**
  * Lab guides are executable: a fenced block marked ```sh check is a command CI runs, and the
- * next fenced block after a "You should see" line is its expected output, where "…" stands
- * for anything (ids, times). Blocks marked plain ```sh are shown, not run (long-running
- * commands, steps that stop services). ```sh check eventually marks a step whose output
+ * next fenced block after a "You should see" line ("你应该看到" in a Chinese guide) is its
+ * expected output, where "…" stands for anything (ids, times). Blocks marked plain ```sh are
+ * shown, not run (long-running commands, steps that stop services). ```sh check eventually marks a step whose output
  * arrives asynchronously (an event still crossing a broker): it is retried for a while.
  */
 export interface GuideStep {
@@ -24,7 +24,7 @@ export function guideSteps(markdown: string): GuideStep[] {
   for (let i = 0; i < lines.length; i++) {
     const open = fence.exec(lines[i]!);
     if (!open) {
-      if (/you should see/i.test(lines[i]!)) sawYouShouldSee = true;
+      if (/you should see|你应该看到/i.test(lines[i]!)) sawYouShouldSee = true;
       continue;
     }
     const start = i;

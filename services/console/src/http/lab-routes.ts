@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { problemContentType } from '@commlab/kit';
+import { defineProblems } from '@commlab/kit';
 import { signToken } from '@commlab/push';
 
 export interface LabLinks {
@@ -8,6 +8,20 @@ export interface LabLinks {
   notificationPort: number | undefined;
   tokenSecret: string;
 }
+
+/** The console's own problem types (the common ones come from @commlab/kit). */
+export const consoleProblems = defineProblems({
+  'no-order-service': {
+    status: 503,
+    title: 'No order service in this lab',
+    description: "This lab runs no order service (the console's ORDER_URL is unset), so the page cannot place orders.",
+  },
+  'order-unreachable': {
+    status: 502,
+    title: 'Order service unreachable',
+    description: 'The console could not reach the order service it forwards orders to; is it running?',
+  },
+});
 
 const customerPattern = '^[A-Za-z0-9._@-]{1,64}$';
 
@@ -35,12 +49,7 @@ export async function labRoutes(app: FastifyInstance, links: LabLinks) {
 
   app.post('/api/orders', async (request, reply) => {
     if (!links.orderUrl) {
-      return reply.code(503).type(problemContentType).send({
-        type: '/problems/no-order-service',
-        title: 'No order service in this lab',
-        status: 503,
-        detail: 'this lab runs no order service (ORDER_URL is unset)',
-      });
+      throw consoleProblems.problem('no-order-service', 'this lab runs no order service (ORDER_URL is unset)');
     }
     try {
       const response = await fetch(new URL('/orders', links.orderUrl), {
@@ -54,15 +63,7 @@ export async function labRoutes(app: FastifyInstance, links: LabLinks) {
         .type(response.headers.get('content-type') ?? 'application/json')
         .send(await response.text());
     } catch (err) {
-      return reply
-        .code(502)
-        .type(problemContentType)
-        .send({
-          type: '/problems/order-unreachable',
-          title: 'Order service unreachable',
-          status: 502,
-          detail: `${links.orderUrl}: ${(err as Error).message}`,
-        });
+      throw consoleProblems.problem('order-unreachable', `${links.orderUrl}: ${(err as Error).message}`);
     }
   });
 }

@@ -27,9 +27,8 @@ export interface StockAdjustment {
   reason: AdjustmentReason;
 }
 
-/** A live view of some SKUs: their levels now, and a way to stop hearing about changes. */
+/** A live view of some SKUs; stop() ends it. */
 export interface StockWatch {
-  current: StockLevel[];
   stop(): void;
 }
 
@@ -46,68 +45,157 @@ export const limits = {
 
 /** What the transport edges (gRPC, Thrift, REST) need from inventory; the ledger below is the real one. */
 export interface Inventory {
-  stockLevels(skus: readonly string[]): StockLevel[] | Promise<StockLevel[]>;
+  stockLevels(skus: readonly string[]): Promise<StockLevel[]>;
   /** `signal` aborts a reservation that has not been made yet (its caller gave up). */
-  reserve(
-    reservationId: string,
-    lines: readonly ReservationLine[],
-    signal?: AbortSignal,
-  ): StockLevel[] | Promise<StockLevel[]>;
-  release(reservationId: string): boolean | Promise<boolean>;
+  reserve(reservationId: string, lines: readonly ReservationLine[], signal?: AbortSignal): Promise<StockLevel[]>;
+  release(reservationId: string): Promise<boolean>;
   /** Applies every adjustment or none. */
-  adjust(adjustments: readonly StockAdjustment[]): StockLevel[] | Promise<StockLevel[]>;
-  /** Calls `onChange` with the new level after every change to one of `skus`, until stopped. */
-  watch(skus: readonly string[], onChange: (level: StockLevel) => void): StockWatch;
+  adjust(adjustments: readonly StockAdjustment[]): Promise<StockLevel[]>;
+  /** Calls `onLevel` with each SKU's level now, then with the new level after every change, until stopped. */
+  watch(skus: readonly string[], onLevel: (level: StockLevel) => void): Promise<StockWatch>;
 }
 
 const adjustmentReasons: readonly string[] = ['RECEIVED', 'DAMAGED', 'COUNTED'] satisfies AdjustmentReason[];
 
-interface Reservation {
+export interface Reservation {
   lines: ReservationLine[];
   /** Canonical form of the lines, to tell a retry from a different request under the same id. */
   fingerprint: string;
   released: boolean;
 }
 
+/** What the ledger reads from its store. */
+export interface StockReader {
+  /** Levels of these SKUs (every SKU when none are named), in catalogue order; unknown SKUs are left out. */
+  levels(skus: readonly string[]): Promise<StockLevel[]>;
+  reservation(id: string): Promise<Reservation | undefined>;
+}
+
+/** One transaction of the store: what it reads is held for it until it ends. */
+export interface StockRecords extends StockReader {
+  saveLevels(levels: readonly StockLevel[]): Promise<void>;
+  saveReservation(id: string, reservation: Reservation): Promise<void>;
+  /** Runs `callback` once the transaction committed. */
+  afterCommit(callback: () => void): void;
+}
+
+/** Where stock and reservations are kept (store/sql-stock.ts: SQLite or PostgreSQL). */
+export interface StockStore<Tx> {
+  read(): StockReader;
+  /** Runs `work` in a transaction of its own: all of it is kept, or none. */
+  transaction<T>(work: (records: StockRecords) => Promise<T>): Promise<T>;
+  /** The records of a transaction another part opened (the event consumer, recording the event in it too). */
+  within(tx: Tx): StockRecords;
+}
+
 /**
- * Stock levels and reservations, held in memory. Every operation runs to completion
- * before the next starts (one event loop), so all-or-nothing needs no locks.
+ * Stock levels and reservations: the rules (all lines or none, never below zero, one answer per
+ * reservation id) over a store that keeps them across restarts. Each change is one transaction
+ * of the store, and watchers hear of it once it committed.
  */
-export class StockLedger implements Inventory {
-  readonly #items = new Map<string, { name: string; available: number; reserved: number }>();
-  readonly #reservations = new Map<string, Reservation>();
+export class StockLedger<Tx = unknown> implements Inventory {
+  readonly #store: StockStore<Tx>;
   readonly #watchers = new Map<string, Set<(level: StockLevel) => void>>();
 
-  constructor(catalogue: readonly StockItem[]) {
-    for (const item of catalogue) this.#items.set(item.sku, { name: item.name, available: item.onHand, reserved: 0 });
+  constructor(store: StockStore<Tx>) {
+    this.#store = store;
   }
 
-  stockLevels(skus: readonly string[]): StockLevel[] {
+  async stockLevels(skus: readonly string[]): Promise<StockLevel[]> {
     if (skus.length > 0) checkSkuList(skus);
-    const wanted = skus.length > 0 ? skus : [...this.#items.keys()];
-    return wanted.map((sku) => this.#level(sku));
+    return levelsOf(this.#store.read(), skus);
   }
 
-  reserve(reservationId: string, lines: readonly ReservationLine[]): StockLevel[] {
+  reserve(reservationId: string, lines: readonly ReservationLine[], signal?: AbortSignal): Promise<StockLevel[]> {
+    return this.#store.transaction(async (records) => {
+      signal?.throwIfAborted(); // its caller gave up while it waited for the store
+      return this.#reserve(records, reservationId, lines);
+    });
+  }
+
+  release(reservationId: string): Promise<boolean> {
+    return this.#store.transaction((records) => this.#release(records, reservationId));
+  }
+
+  adjust(adjustments: readonly StockAdjustment[]): Promise<StockLevel[]> {
+    const totals = sumAdjustments(adjustments);
+    return this.#store.transaction(async (records) => {
+      const held = bySku(await records.levels([...totals.keys()]));
+      const levels = [...totals.keys()].map((sku) => levelIn(held, sku));
+      for (const level of levels) {
+        const delta = totals.get(level.sku)!;
+        if (level.available + delta < 0) {
+          throw new StockError(
+            'INSUFFICIENT_STOCK',
+            `cannot remove ${-delta} ${level.sku}: ${level.available} available`,
+            level.sku,
+          );
+        }
+      }
+      const adjusted = levels.map((level) => ({ ...level, available: level.available + totals.get(level.sku)! }));
+      await this.#save(records, adjusted);
+      return adjusted;
+    });
+  }
+
+  /** Reserve and release inside a transaction another part opened, e.g. with the id of the event that asked. */
+  within(tx: Tx): Pick<Inventory, 'reserve' | 'release'> {
+    const records = this.#store.within(tx);
+    return {
+      reserve: (reservationId, lines) => this.#reserve(records, reservationId, lines),
+      release: (reservationId) => this.#release(records, reservationId),
+    };
+  }
+
+  async watch(skus: readonly string[], onLevel: (level: StockLevel) => void): Promise<StockWatch> {
+    checkSkuList(skus);
+    // Listen first, then read: a change committed meanwhile waits and follows the current levels.
+    let early: StockLevel[] | undefined = [];
+    const listener = (level: StockLevel) => (early ? early.push(level) : onLevel(level));
+    const unique = [...new Set(skus)];
+    for (const sku of unique) {
+      const set = this.#watchers.get(sku) ?? new Set();
+      set.add(listener);
+      this.#watchers.set(sku, set);
+    }
+    const stop = () => {
+      for (const sku of unique) this.#watchers.get(sku)?.delete(listener);
+    };
+    try {
+      for (const level of await levelsOf(this.#store.read(), skus)) onLevel(level);
+    } catch (err) {
+      stop();
+      throw err;
+    }
+    const waiting = early;
+    early = undefined;
+    for (const level of waiting) onLevel(level);
+    return { stop };
+  }
+
+  async #reserve(records: StockRecords, reservationId: string, lines: readonly ReservationLine[]) {
     checkReservationId(reservationId);
     const merged = mergeLines(lines);
     const fingerprint = JSON.stringify(merged);
-    const existing = this.#reservations.get(reservationId);
+    // Levels first: they are held for this transaction, so a concurrent Reserve of the same
+    // id waits here and then finds this one's reservation.
+    const held = bySku(await records.levels(merged.map((line) => line.sku)));
+    const existing = await records.reservation(reservationId);
     if (existing?.released) {
       throw new StockError('RESERVATION_RELEASED', `reservation ${reservationId} was already released`, reservationId);
     }
-    if (existing) {
-      if (existing.fingerprint !== fingerprint) {
-        throw new StockError(
-          'RESERVATION_CONFLICT',
-          `reservation ${reservationId} already exists with different lines`,
-          reservationId,
-        );
-      }
-      return merged.map((line) => this.#level(line.sku)); // a retry: same answer, nothing booked twice
+    if (existing && existing.fingerprint !== fingerprint) {
+      throw new StockError(
+        'RESERVATION_CONFLICT',
+        `reservation ${reservationId} already exists with different lines`,
+        reservationId,
+      );
     }
+    if (existing) return merged.map((line) => levelIn(held, line.sku)); // a retry: same answer, nothing booked twice
+    const levels: StockLevel[] = [];
     for (const line of merged) {
-      const level = this.#level(line.sku);
+      const level = levelIn(held, line.sku);
+      levels.push(level);
       if (level.available < line.quantity) {
         throw new StockError(
           'INSUFFICIENT_STOCK',
@@ -116,84 +204,70 @@ export class StockLedger implements Inventory {
         );
       }
     }
-    for (const line of merged) this.#move(line.sku, line.quantity);
-    this.#reservations.set(reservationId, { lines: merged, fingerprint, released: false });
-    this.#notify(merged.map((line) => line.sku));
-    return merged.map((line) => this.#level(line.sku));
+    const booked = levels.map((level, i) => moved(level, merged[i]!.quantity));
+    await this.#save(records, booked);
+    await records.saveReservation(reservationId, { lines: merged, fingerprint, released: false });
+    return booked;
   }
 
-  release(reservationId: string): boolean {
+  async #release(records: StockRecords, reservationId: string): Promise<boolean> {
     checkReservationId(reservationId);
-    const existing = this.#reservations.get(reservationId);
+    const existing = await records.reservation(reservationId);
     if (!existing) {
       // Remember the id: a Reserve that arrives after its caller gave up must not book stock.
-      this.#reservations.set(reservationId, { lines: [], fingerprint: '', released: true });
+      await records.saveReservation(reservationId, { lines: [], fingerprint: '', released: true });
       return false;
     }
     if (existing.released) return false;
-    for (const line of existing.lines) this.#move(line.sku, -line.quantity);
-    existing.released = true;
-    this.#notify(existing.lines.map((line) => line.sku));
+    const held = bySku(await records.levels(existing.lines.map((line) => line.sku)));
+    await this.#save(
+      records,
+      existing.lines.map((line) => moved(levelIn(held, line.sku), -line.quantity)),
+    );
+    await records.saveReservation(reservationId, { ...existing, released: true });
     return true;
   }
 
-  adjust(adjustments: readonly StockAdjustment[]): StockLevel[] {
-    const totals = sumAdjustments(adjustments);
-    for (const [sku, delta] of totals) {
-      const level = this.#level(sku);
-      if (level.available + delta < 0) {
-        throw new StockError('INSUFFICIENT_STOCK', `cannot remove ${-delta} ${sku}: ${level.available} available`, sku);
-      }
-    }
-    for (const [sku, delta] of totals) this.#items.get(sku)!.available += delta;
-    this.#notify([...totals.keys()]);
-    return [...totals.keys()].map((sku) => this.#level(sku));
-  }
-
-  watch(skus: readonly string[], onChange: (level: StockLevel) => void): StockWatch {
-    checkSkuList(skus);
-    const current = skus.map((sku) => this.#level(sku));
-    const unique = [...new Set(skus)];
-    for (const sku of unique) {
-      const set = this.#watchers.get(sku) ?? new Set();
-      set.add(onChange);
-      this.#watchers.set(sku, set);
-    }
-    return {
-      current,
-      stop: () => {
-        for (const sku of unique) this.#watchers.get(sku)?.delete(onChange);
-      },
-    };
+  /** Saves new levels; watchers hear of them once the transaction committed. */
+  async #save(records: StockRecords, levels: readonly StockLevel[]): Promise<void> {
+    await records.saveLevels(levels);
+    records.afterCommit(() => this.#notify(levels));
   }
 
   /** Tells each watcher of these SKUs their new level. A watcher that throws cannot stop the others. */
-  #notify(skus: readonly string[]): void {
-    for (const sku of skus) {
-      const watchers = this.#watchers.get(sku);
-      if (!watchers || watchers.size === 0) continue;
-      const level = this.#level(sku);
-      for (const onChange of [...watchers]) {
+  #notify(levels: readonly StockLevel[]): void {
+    for (const level of levels) {
+      const watchers = this.#watchers.get(level.sku);
+      for (const onChange of [...(watchers ?? [])]) {
         try {
           onChange(level);
         } catch {
-          watchers.delete(onChange);
+          watchers!.delete(onChange);
         }
       }
     }
   }
+}
 
-  #level(sku: string): StockLevel {
-    const item = this.#items.get(sku);
-    if (!item) throw new StockError('UNKNOWN_SKU', `unknown SKU ${sku}`, sku);
-    return { sku, name: item.name, available: item.available, reserved: item.reserved };
-  }
+/** The levels of `skus`, in the order asked (every SKU when none are named); an unknown SKU is an error. */
+async function levelsOf(reader: StockReader, skus: readonly string[]): Promise<StockLevel[]> {
+  const found = await reader.levels(skus);
+  if (skus.length === 0) return found;
+  const held = bySku(found);
+  return skus.map((sku) => levelIn(held, sku));
+}
 
-  #move(sku: string, quantity: number): void {
-    const item = this.#items.get(sku)!;
-    item.available -= quantity;
-    item.reserved += quantity;
-  }
+const bySku = (levels: readonly StockLevel[]) => new Map(levels.map((level) => [level.sku, level]));
+
+function levelIn(levels: ReadonlyMap<string, StockLevel>, sku: string): StockLevel {
+  const level = levels.get(sku);
+  if (!level) throw new StockError('UNKNOWN_SKU', `unknown SKU ${sku}`, sku);
+  return level;
+}
+
+/** `quantity` units moved from available to reserved (negative: back). */
+function moved(level: StockLevel, quantity: number): StockLevel {
+  return { ...level, available: level.available - quantity, reserved: level.reserved + quantity };
 }
 
 function checkReservationId(id: string): void {

@@ -1,5 +1,5 @@
 import type { InventoryServiceHandlers } from '@commlab/contracts';
-import type { Inventory, StockWatch } from '../domain/ledger.ts';
+import type { Inventory } from '../domain/ledger.ts';
 import type { CallScope } from './call-scope.ts';
 import { toServiceError } from './status.ts';
 
@@ -13,19 +13,22 @@ export function watchStock(
   inventory: Inventory,
   scope: CallScope,
 ): void {
-  let watch: StockWatch;
-  try {
-    watch = inventory.watch(call.request.skus, (level) => call.write(level));
-  } catch (err) {
-    const error = toServiceError(err);
-    scope.finish(error);
-    call.emit('error', error);
-    return;
-  }
-  for (const level of watch.current) call.write(level);
-  scope.log.debug({ skus: call.request.skus }, 'watching');
-  scope.signal.addEventListener('abort', () => {
-    watch.stop();
-    scope.finish('ok');
-  });
+  inventory
+    .watch(call.request.skus, (level) => call.write(level))
+    .then(
+      (watch) => {
+        scope.log.debug({ skus: call.request.skus }, 'watching');
+        const stop = () => {
+          watch.stop();
+          scope.finish('ok');
+        };
+        if (scope.signal.aborted) stop();
+        else scope.signal.addEventListener('abort', stop);
+      },
+      (err: unknown) => {
+        const error = toServiceError(err);
+        scope.finish(error);
+        call.emit('error', error);
+      },
+    );
 }

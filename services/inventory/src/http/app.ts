@@ -1,8 +1,15 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { CompactRequestLog, drainOnClose, requestIdFrom, requestIdHeader, type Logger } from '@commlab/kit';
+import {
+  CompactRequestLog,
+  drainOnClose,
+  problemDetails,
+  requestIdFrom,
+  requestIdHeader,
+  type Logger,
+} from '@commlab/kit';
 import type { Inventory } from '../domain/ledger.ts';
-import { errorHandler, problem, sendProblem } from './problems.ts';
+import { inventoryProblems, stockErrorProblem } from './problems.ts';
 import { inventoryRoutes } from './routes.ts';
 
 /** Same limit as a gRPC message and a Thrift frame: the three edges refuse the same sizes. */
@@ -24,10 +31,11 @@ export async function createHttpApp({ inventory, logger }: { inventory: Inventor
   }).withTypeProvider<TypeBoxTypeProvider>();
   drainOnClose(app);
   app.removeContentTypeParser('text/plain');
-  app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem('not-found', `no route for ${request.method} ${request.url}`)),
-  );
+  await app.register(problemDetails, {
+    problems: inventoryProblems,
+    service: 'inventory',
+    translate: stockErrorProblem,
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header(requestIdHeader, request.id);
   });

@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { newEvent } from '@commlab/events';
-import { sqliteFeed } from '../store/sqlite-feed.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { processedEvents } from '@commlab/events';
+import { sqliteDatabase } from '@commlab/sql';
+import { orderEvent } from '../../test/order-events.ts';
+import { sqlEventLog } from '../store/sql-event-log.ts';
+import { toEntry, type EventLog, type LogEntry } from './event-log.ts';
 import { Fanout, type Sink } from './fanout.ts';
-import type { Feed, FeedEntry } from './feed.ts';
 
-const placed = (customerId: string, orderId: string) =>
-  newEvent({ source: '/commlab/order', type: 'commlab.order.placed.v1', subject: orderId, data: { customerId } });
+const placed = (customerId: string, orderId: string) => toEntry(orderEvent(customerId, orderId));
 
 /** A sink that records what it gets; `full` makes it report a backlog. */
 function recordingSink(full = () => false) {
@@ -16,7 +17,7 @@ function recordingSink(full = () => false) {
   };
   const asSink: Sink = {
     started: (after) => sink.started.push(after),
-    push: (entry: FeedEntry) => {
+    push: (entry: LogEntry) => {
       sink.got.push(entry.id);
       return full();
     },
@@ -26,71 +27,67 @@ function recordingSink(full = () => false) {
   return { sink, asSink };
 }
 
-describe('fan-out of the feed to streams', () => {
+describe('fan-out of the event log to streams', () => {
+  let log: EventLog;
+  beforeEach(async () => {
+    const db = sqliteDatabase(':memory:');
+    log = await sqlEventLog(db, await processedEvents(db));
+  });
+
   it('replays what a stream missed, then sends live entries, with no gap or duplicate', async () => {
-    const feed = sqliteFeed(':memory:');
-    const fanout = new Fanout(feed);
-    for (let i = 0; i < 3; i++) await feed.append(placed('c-1', `o-${i}`));
+    const fanout = new Fanout(log);
+    for (let i = 0; i < 3; i++) await log.append(placed('c-1', `o-${i}`));
     const { sink, asSink } = recordingSink();
     await fanout.open('c-1', { after: 1 }, asSink);
-    await feed.append(placed('c-1', 'o-3'));
-    await feed.append(placed('c-2', 'o-4'));
+    await log.append(placed('c-1', 'o-3'));
+    await log.append(placed('c-2', 'o-4'));
     expect(sink.started).toEqual([1]);
     expect(sink.got).toEqual([2, 3, 4]);
-    await feed.close();
   });
 
   it('keeps entries appended during the replay and sends each exactly once', async () => {
-    const real = sqliteFeed(':memory:');
-    for (let i = 0; i < 3; i++) await real.append(placed('c-1', `o-${i}`));
+    for (let i = 0; i < 3; i++) await log.append(placed('c-1', `o-${i}`));
     // Each replay read lets a new entry land in between, as a busy broker would.
-    const feed: Feed = {
-      ...real,
-      read: async (customerId, afterId, limit) => {
-        const page = await real.read(customerId, afterId, limit);
-        await real.append(placed('c-1', `during-${afterId}`));
+    const busy: EventLog = {
+      ...log,
+      read: async (query) => {
+        const page = await log.read(query);
+        await log.append(placed('c-1', `during-${query.after}`));
         return page;
       },
     };
-    const fanout = new Fanout(feed);
+    const fanout = new Fanout(busy);
     const { sink, asSink } = recordingSink();
     await fanout.open('c-1', { after: 0 }, asSink);
-    await real.append(placed('c-1', 'after'));
+    await log.append(placed('c-1', 'after'));
     expect(sink.got).toEqual([1, 2, 3, 4, 5]);
-    await real.close();
   });
 
   it('starts at the head when the stream names no id', async () => {
-    const feed = sqliteFeed(':memory:');
-    const fanout = new Fanout(feed);
-    await feed.append(placed('c-1', 'old'));
+    const fanout = new Fanout(log);
+    await log.append(placed('c-1', 'old'));
     const { sink, asSink } = recordingSink();
     await fanout.open('c-1', {}, asSink);
-    await feed.append(placed('c-1', 'new'));
+    await log.append(placed('c-1', 'new'));
     expect(sink).toMatchObject({ started: [1], got: [2] });
-    await feed.close();
   });
 
   it('sends only the orders asked for', async () => {
-    const feed = sqliteFeed(':memory:');
-    const fanout = new Fanout(feed);
+    const fanout = new Fanout(log);
     const { sink, asSink } = recordingSink();
     await fanout.open('c-1', { after: 0, orders: ['keep'] }, asSink);
-    await feed.append(placed('c-1', 'skip'));
-    await feed.append(placed('c-1', 'keep'));
+    await log.append(placed('c-1', 'skip'));
+    await log.append(placed('c-1', 'keep'));
     expect(sink.got).toEqual([2]);
-    await feed.close();
   });
 
   it('overflows a live stream whose client is behind, and sends it nothing more', async () => {
-    const feed = sqliteFeed(':memory:');
-    const fanout = new Fanout(feed);
+    const fanout = new Fanout(log);
     const { sink, asSink } = recordingSink(() => true);
     await fanout.open('c-1', { after: 0 }, asSink);
-    await feed.append(placed('c-1', 'a'));
-    await feed.append(placed('c-1', 'b'));
+    await log.append(placed('c-1', 'a'));
+    await log.append(placed('c-1', 'b'));
     expect(sink).toMatchObject({ got: [1], overflowedAt: 1 });
     expect(fanout.streams).toBe(0);
-    await feed.close();
   });
 });

@@ -1,11 +1,11 @@
-import type { Feed, FeedEntry } from './feed.ts';
+import type { EventLog, LogEntry } from './event-log.ts';
 
 /** Where one client's entries go: a WebSocket, an SSE response, a long-poll answer. */
 export interface Sink {
   /** The stream starts after this id; called before the first entry. */
   started(after: number): void;
   /** Sends one entry. Returns true when the client's unsent backlog is now over the limit. */
-  push(entry: FeedEntry): boolean;
+  push(entry: LogEntry): boolean;
   /** Resolves once the backlog is back under the limit (replay waits on it). */
   drained(): Promise<void>;
   /** The client fell behind while live: end it, telling it to resume after `lastId`. */
@@ -28,19 +28,20 @@ export interface Stream {
 const replayPage = 500;
 
 /**
- * Streams a customer's feed to many clients: first what each missed (replayed from the feed,
- * at the pace the client reads), then live entries as they are appended. Live entries that
- * arrive during the replay wait in a buffer, and every entry is sent only if its id is above
- * the last one sent, so the hand-over from replay to live has no gap and no duplicate.
+ * Streams a customer's entries of the event log to many clients: first what each missed
+ * (replayed from the log, at the pace the client reads), then live entries as they are
+ * appended. Live entries that arrive during the replay wait in a buffer, and every entry is
+ * sent only if its id is above the last one sent, so the hand-over from replay to live has no
+ * gap and no duplicate.
  */
 export class Fanout {
-  readonly #feed: Feed;
-  readonly #byCustomer = new Map<string, Set<(entry: FeedEntry) => void>>();
+  readonly #log: EventLog;
+  readonly #byCustomer = new Map<string, Set<(entry: LogEntry) => void>>();
   readonly #unsubscribe: () => void;
 
-  constructor(feed: Feed) {
-    this.#feed = feed;
-    this.#unsubscribe = feed.subscribe((entry) => {
+  constructor(log: EventLog) {
+    this.#log = log;
+    this.#unsubscribe = log.subscribe((entry) => {
       for (const deliver of this.#byCustomer.get(entry.customerId) ?? []) deliver(entry);
     });
   }
@@ -57,15 +58,15 @@ export class Fanout {
     let lastSent = 0;
     let replaying = true;
     let closed = false;
-    const pending: FeedEntry[] = [];
+    const pending: LogEntry[] = [];
 
-    const send = (entry: FeedEntry): boolean => {
+    const send = (entry: LogEntry): boolean => {
       if (entry.id <= lastSent) return false;
       lastSent = entry.id;
       if (wanted && !wanted.has(entry.orderId)) return false;
       return sink.push(entry);
     };
-    const live = (entry: FeedEntry) => {
+    const live = (entry: LogEntry) => {
       if (closed) return;
       if (replaying) return void pending.push(entry);
       if (send(entry)) {
@@ -83,7 +84,7 @@ export class Fanout {
     };
 
     // Listen first, then look: anything appended meanwhile is in `pending`, never lost.
-    const after = options.after ?? (await this.#feed.head());
+    const after = options.after ?? (await this.#log.head());
     lastSent = after;
     sink.started(after);
     const stream: Stream = {
@@ -95,7 +96,7 @@ export class Fanout {
     };
     try {
       for (;;) {
-        const page = await this.#feed.read(customerId, lastSent, replayPage);
+        const page = await this.#log.read({ customerId, after: lastSent, limit: replayPage });
         for (const entry of page) {
           if (closed) return stream;
           if (send(entry)) await sink.drained();

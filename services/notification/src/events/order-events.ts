@@ -1,44 +1,24 @@
-import { OrderEventData, orderEventTypes } from '@commlab/contracts/events';
-import { eventData, PoisonEventError, type EventHandler } from '@commlab/events';
+import { orderEventTypes } from '@commlab/contracts/events';
+import type { EventHandler } from '@commlab/events';
 import type { Logger } from '@commlab/kit';
-import type { Feed } from '../domain/feed.ts';
-import type { NotificationLog } from '../domain/notifications.ts';
+import { toEntry, type EventLog } from '../domain/event-log.ts';
 
-export const orderEventTypeList = Object.values(orderEventTypes);
+export const orderEventSubscription = { group: 'notification.order-events', types: Object.values(orderEventTypes) };
 
 /**
- * Every order event, recorded once in the customer's log and appended to the push feed
- * (WebSocket, SSE, long-poll clients). Both deduplicate by event id, so a redelivery is harmless.
+ * Every order event, checked against its contract and appended once to the event log, which
+ * every push transport and GET /notifications read. A redelivery is recognised by its event
+ * id and appends nothing; an event the contract refuses is a poison event (dead-lettered).
  */
-export function orderEventHandler({
-  log,
-  feed,
-  logger,
-}: {
-  log: NotificationLog;
-  feed?: Feed;
-  logger: Logger;
-}): EventHandler {
+export function orderEventHandler({ log, logger }: { log: EventLog; logger: Logger }): EventHandler {
   return async (event) => {
-    const data = eventData(event, OrderEventData);
-    if (event.subject !== data.orderId) {
-      throw new PoisonEventError(`${event.type} ${event.id}: subject ${event.subject} is not order ${data.orderId}`);
-    }
-    const { seq, duplicate } = await log.append({
-      eventId: event.id,
-      type: event.type,
-      orderId: data.orderId,
-      customerId: data.customerId,
-      status: data.status,
-      time: event.time,
-      data,
-    });
-    await feed?.append(event);
-    if (duplicate) logger.info({ eventId: event.id, seq }, 'duplicate event ignored');
+    const entry = toEntry(event);
+    const { id, duplicate } = await log.append(entry);
+    if (duplicate) logger.info({ eventId: event.id, seq: id }, 'duplicate event ignored');
     else
       logger.info(
-        { customerId: data.customerId, seq },
-        `notify ${data.customerId}: order ${data.orderId} ${data.status}`,
+        { customerId: entry.customerId, seq: id },
+        `notify ${entry.customerId}: order ${entry.orderId} ${entry.status}`,
       );
   };
 }

@@ -1,12 +1,10 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { bearerPrefix, verifyToken, type TokenClaims } from '@commlab/push';
-import { sendProblem } from './problems.ts';
+import type { NotificationSettings } from '../config.ts';
+import { notificationProblems } from './problems.ts';
 
-export interface AuthOptions {
-  secret: string;
-  /** Origins browsers may connect from; '*' allows any. Clients that send no Origin (non-browsers) pass. */
-  allowedOrigins: readonly string[];
-}
+/** PUSH_ALLOWED_ORIGINS: origins browsers may connect from, or '*'. Clients that send no Origin (non-browsers) pass. */
+export type AuthSettings = Pick<NotificationSettings, 'PUSH_TOKEN_SECRET' | 'PUSH_ALLOWED_ORIGINS'>;
 
 const claimsOf = new WeakMap<FastifyRequest, TokenClaims>();
 
@@ -23,22 +21,23 @@ export function claims(request: FastifyRequest): TokenClaims {
  * HTTP 401/403 answer and never an open socket. Browsers cannot set headers on a WebSocket,
  * so the token may also come as the subprotocol `bearer.<token>`.
  */
-export function authenticate({ secret, allowedOrigins }: AuthOptions) {
+export function authenticate(config: AuthSettings) {
+  const secret = config.PUSH_TOKEN_SECRET;
+  const allowedOrigins = config.PUSH_ALLOWED_ORIGINS.split(',').map((origin) => origin.trim());
   const anyOrigin = allowedOrigins.includes('*');
-  return async (request: FastifyRequest, reply: FastifyReply) => {
+  return async (request: FastifyRequest) => {
     const origin = request.headers.origin;
     if (origin !== undefined && !anyOrigin && !allowedOrigins.includes(origin)) {
-      return sendProblem(reply, 'forbidden-origin', `origin ${origin} is not allowed (PUSH_ALLOWED_ORIGINS)`);
+      throw notificationProblems.problem('forbidden-origin', `origin ${origin} is not allowed (PUSH_ALLOWED_ORIGINS)`);
     }
     const token = tokenOf(request);
     if (!token)
-      return sendProblem(
-        reply,
+      throw notificationProblems.problem(
         'unauthorized',
         'send a bearer token (Authorization header or bearer.<token> subprotocol)',
       );
     const check = verifyToken(secret, token);
-    if (!check.ok) return sendProblem(reply, 'unauthorized', `token ${check.reason}`);
+    if (!check.ok) throw notificationProblems.problem('unauthorized', `token ${check.reason}`);
     claimsOf.set(request, check.claims);
   };
 }

@@ -1,29 +1,32 @@
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '@commlab/events';
-import { toFeedEntry, type Feed } from '../domain/feed.ts';
-import { sendProblem } from './problems.ts';
+import { toEntry, type EventLog } from '../domain/event-log.ts';
+import { notificationProblems } from './problems.ts';
 
 /**
- * POST /inject — lab only (PUSH_INJECT=true): appends order events to the feed as if the
- * broker had delivered them, so chapter 6 can be explored without chapter 5's brokers.
- * Body: one CloudEvent or an array of them; `id`, `time`, `source` and `specversion` may be
- * left out. Answers the feed ids. A bad event refuses the whole batch (400) and stores nothing.
+ * POST /inject — lab only (PUSH_INJECT=true): appends order events to the event log as if the
+ * broker had delivered them, so chapter 6 can be explored without chapter 5's brokers. Each is
+ * checked as the consumer checks a delivered one (the order event contract). Body: one
+ * CloudEvent or an array of them; `id`, `time`, `source`, `specversion` and `datacontenttype`
+ * may be left out. Answers the log ids. A bad event refuses the whole batch (400) and stores nothing.
  */
-export async function injectRoute(app: FastifyInstance, deps: { feed: Feed }) {
-  app.post('/inject', { bodyLimit: 8 * 1024 * 1024 }, async (request, reply) => {
+export async function injectRoute(app: FastifyInstance, { log }: { log: EventLog }) {
+  app.post('/inject', { bodyLimit: 8 * 1024 * 1024 }, async (request) => {
     const body = request.body;
     const events = (Array.isArray(body) ? body : [body]).map(complete);
-    if (events.length === 0 || events.length > 10_000) return sendProblem(reply, 'validation', 'send 1-10000 events');
+    if (events.length === 0 || events.length > 10_000)
+      throw notificationProblems.problem('validation', 'send 1-10000 events');
+    const entries = [];
     for (const [i, event] of events.entries()) {
       try {
-        toFeedEntry(event);
+        entries.push(toEntry(event));
       } catch (err) {
-        return sendProblem(reply, 'validation', `event ${i}: ${(err as Error).message}`);
+        throw notificationProblems.problem('validation', `event ${i}: ${(err as Error).message}`);
       }
     }
     const ids: number[] = [];
-    for (const event of events) ids.push(await deps.feed.append(event));
+    for (const entry of entries) ids.push((await log.append(entry)).id);
     return { ids };
   });
 }

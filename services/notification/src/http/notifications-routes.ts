@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import type { NotificationLog } from '../domain/notifications.ts';
+import type { EventLog, LogEntry } from '../domain/event-log.ts';
 
 const Query = Type.Object(
   {
@@ -12,10 +12,22 @@ const Query = Type.Object(
   { additionalProperties: false },
 );
 
-/** Reads the notification log: what a customer was told, in order, from a position on. */
-export const notificationsRoutes: FastifyPluginAsyncTypebox<{ log: NotificationLog }> = async (app, { log }) => {
+/** An entry as /notifications has always shown it (guides match its fields in this order). */
+const toItem = ({ id, eventId, customerId, orderId, type, status, time, data }: LogEntry) => ({
+  seq: id,
+  eventId,
+  customerId,
+  orderId,
+  type,
+  status,
+  time,
+  data,
+});
+
+/** Reads the event log: what a customer was told, in order, from a position (`seq`, the push `id`) on. */
+export const notificationsRoutes: FastifyPluginAsyncTypebox<{ log: EventLog }> = async (app, { log }) => {
   app.get('/notifications', { schema: { querystring: Query } }, async (request) => {
-    const items = await log.read(request.query);
+    const items = (await log.read(request.query)).map(toItem);
     return { items, last: items.at(-1)?.seq ?? request.query.after };
   });
 };

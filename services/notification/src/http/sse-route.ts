@@ -1,20 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import type { EdgeReporter } from '@commlab/kit';
 import type { Fanout } from '../domain/fanout.ts';
-import { authenticate, claims, type AuthOptions } from './auth.ts';
+import type { NotificationSettings } from '../config.ts';
+import { authenticate, claims, type AuthSettings } from './auth.ts';
 import { reportPush, toPushEvent } from './push-event.ts';
-import { sendProblem } from './problems.ts';
+import { notificationProblems } from './problems.ts';
 import { resumeQuery, type ResumeQuery } from './resume-query.ts';
 
 /**
- * GET /sse: the same feed as Server-Sent Events. Each event carries `id:`, so a browser's
+ * GET /sse: the same event log as Server-Sent Events. Each event carries `id:`, so a browser's
  * EventSource resumes by itself, sending `Last-Event-ID` when it reconnects. A comment line
  * every heartbeat keeps proxies from closing an idle stream. A reader that falls behind past
  * the buffer limit has its response ended; it reconnects and resumes like any other.
  */
 export async function sseRoute(
   app: FastifyInstance,
-  deps: { fanout: Fanout; auth: AuthOptions; heartbeatMs: number; maxBufferedBytes: number; edges: EdgeReporter },
+  deps: {
+    fanout: Fanout;
+    config: AuthSettings & Pick<NotificationSettings, 'PUSH_HEARTBEAT_MS' | 'PUSH_MAX_BUFFERED_BYTES'>;
+    edges: EdgeReporter;
+  },
 ) {
   const open = new Set<() => void>();
   app.addHook('preClose', async () => {
@@ -23,12 +28,12 @@ export async function sseRoute(
 
   app.get<{ Querystring: ResumeQuery }>(
     '/sse',
-    { preValidation: authenticate(deps.auth), schema: { querystring: resumeQuery } },
+    { preValidation: authenticate(deps.config), schema: { querystring: resumeQuery } },
     async (request, reply) => {
       const lastEventId = request.headers['last-event-id'];
       const resumeFrom = lastEventId !== undefined ? Number(lastEventId) : request.query.after;
       if (resumeFrom !== undefined && (!Number.isSafeInteger(resumeFrom) || resumeFrom < 0)) {
-        return sendProblem(reply, 'validation', 'Last-Event-ID must be a whole number ≥ 0');
+        throw notificationProblems.problem('validation', 'Last-Event-ID must be a whole number ≥ 0');
       }
       const { sub: customerId } = claims(request);
       const res = reply.raw;
@@ -41,7 +46,7 @@ export async function sseRoute(
       });
       const end = () => res.end();
       open.add(end);
-      const heartbeat = setInterval(() => res.write(': ping\n\n'), deps.heartbeatMs);
+      const heartbeat = setInterval(() => res.write(': ping\n\n'), deps.config.PUSH_HEARTBEAT_MS);
       const stream = await deps.fanout.open(
         customerId,
         { after: resumeFrom, orders: request.query.orders?.split(',') },
@@ -50,7 +55,7 @@ export async function sseRoute(
           push: (entry) => {
             res.write(`id: ${entry.id}\nevent: order-status\ndata: ${JSON.stringify(toPushEvent(entry))}\n\n`);
             reportPush(deps.edges, 'SSE', entry);
-            return res.writableLength > deps.maxBufferedBytes;
+            return res.writableLength > deps.config.PUSH_MAX_BUFFERED_BYTES;
           },
           drained: () => new Promise((resolve) => (res.writableLength === 0 ? resolve() : res.once('drain', resolve))),
           overflow: end,

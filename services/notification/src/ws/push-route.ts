@@ -4,18 +4,18 @@ import type { WebSocket } from 'ws';
 import type { EdgeReporter } from '@commlab/kit';
 import { closeCodes, subprotocol, type ServerMessage } from '@commlab/push';
 import type { Fanout, Stream } from '../domain/fanout.ts';
-import type { FeedEntry } from '../domain/feed.ts';
-import { authenticate, claims, type AuthOptions } from '../http/auth.ts';
+import type { LogEntry } from '../domain/event-log.ts';
+import type { NotificationSettings } from '../config.ts';
+import { authenticate, claims, type AuthSettings } from '../http/auth.ts';
 import { reportPush, toPushEvent } from '../http/push-event.ts';
 import { parseClientFrame } from './client-messages.ts';
 import { rateLimiter } from './rate-limit.ts';
 
-export interface PushLimits {
-  heartbeatMs: number;
-  maxBufferedBytes: number;
-  maxMessageBytes: number;
-  ratePerSec: number;
-}
+export type PushSettings = AuthSettings &
+  Pick<
+    NotificationSettings,
+    'PUSH_HEARTBEAT_MS' | 'PUSH_MAX_BUFFERED_BYTES' | 'PUSH_MAX_MESSAGE_BYTES' | 'PUSH_RATE_PER_SEC'
+  >;
 
 interface Connection {
   socket: WebSocket;
@@ -26,24 +26,23 @@ interface Connection {
  * GET /ws: the WebSocket push endpoint. The upgrade is authorised first (see auth.ts); then
  * the client sends one `subscribe` and receives what it missed followed by live events.
  *
- * Heartbeat: every heartbeatMs the server pings each socket; a socket that has not answered
+ * Heartbeat: every PUSH_HEARTBEAT_MS the server pings each socket; a socket that has not answered
  * the previous ping is dead (a vanished laptop, a silent NAT drop) and is terminated, so no
  * resources stay with a client that is gone.
  *
  * Backpressure: a client that reads slower than events arrive builds up unsent bytes on the
- * server. Past maxBufferedBytes the connection is closed with 4409 (resume from your last id)
+ * server. Past PUSH_MAX_BUFFERED_BYTES the connection is closed with 4409 (resume from your last id)
  * instead of queueing without bound: one slow reader costs only its own connection.
  */
 export async function pushRoute(
   app: FastifyInstance,
-  deps: { fanout: Fanout; auth: AuthOptions; limits: PushLimits; edges: EdgeReporter },
+  { fanout, config, edges }: { fanout: Fanout; config: PushSettings; edges: EdgeReporter },
 ) {
-  const { fanout, limits, edges } = deps;
   const connections = new Set<Connection>();
 
   await app.register(websocket, {
     options: {
-      maxPayload: limits.maxMessageBytes,
+      maxPayload: config.PUSH_MAX_MESSAGE_BYTES,
       handleProtocols: (offered: Set<string>) => (offered.has(subprotocol) ? subprotocol : false),
     },
     preClose(done) {
@@ -62,14 +61,14 @@ export async function pushRoute(
       connection.alive = false;
       connection.socket.ping();
     }
-  }, limits.heartbeatMs);
+  }, config.PUSH_HEARTBEAT_MS);
   app.addHook('onClose', async () => clearInterval(heartbeat));
 
-  app.get('/ws', { websocket: true, preValidation: authenticate(deps.auth) }, (socket, request) => {
+  app.get('/ws', { websocket: true, preValidation: authenticate(config) }, (socket, request) => {
     const { sub: customerId, exp } = claims(request);
     const connection: Connection = { socket, alive: true };
     connections.add(connection);
-    const allow = rateLimiter(limits.ratePerSec);
+    const allow = rateLimiter(config.PUSH_RATE_PER_SEC);
     let stream: Stream | undefined;
     let subscribed = false;
 
@@ -95,7 +94,7 @@ export async function pushRoute(
         return refuse(closeCodes.policy, {
           type: 'error',
           code: 'RATE_LIMITED',
-          message: `more than ${limits.ratePerSec} messages a second`,
+          message: `more than ${config.PUSH_RATE_PER_SEC} messages a second`,
           fatal: true,
         });
       }
@@ -120,12 +119,12 @@ export async function pushRoute(
           { after, orders },
           {
             started: (from) => send({ type: 'subscribed', after: from, orders: orders ?? null }),
-            push: (entry: FeedEntry) => {
+            push: (entry: LogEntry) => {
               send({ type: 'event', event: toPushEvent(entry) });
               reportPush(edges, 'WebSocket', entry);
-              return socket.bufferedAmount > limits.maxBufferedBytes;
+              return socket.bufferedAmount > config.PUSH_MAX_BUFFERED_BYTES;
             },
-            drained: () => drained(socket, limits.maxBufferedBytes / 2),
+            drained: () => drained(socket, config.PUSH_MAX_BUFFERED_BYTES / 2),
             overflow: (lastId) => {
               request.log.warn({ customerId, lastId, buffered: socket.bufferedAmount }, 'slow consumer: closing 4409');
               socket.close(closeCodes.slowConsumer, `slow consumer: resume after ${lastId}`);
@@ -138,8 +137,8 @@ export async function pushRoute(
             else opened.close();
           },
           (err: unknown) => {
-            request.log.error({ err, customerId }, 'could not read the feed');
-            socket.close(closeCodes.internal, 'feed unavailable: resume later');
+            request.log.error({ err, customerId }, 'could not read the event log');
+            socket.close(closeCodes.internal, 'event log unavailable: resume later');
           },
         );
     });

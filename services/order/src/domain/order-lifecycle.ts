@@ -1,10 +1,8 @@
 import type { OrderEventData } from '@commlab/contracts/events';
 import { OrderError } from './errors.ts';
-import type { OrderLifecycleStore, StatusChange, StatusChangeResult } from './event-ports.ts';
-import type { Order } from './order.ts';
+import type { OrderLifecycleStore, StatusChange, StatusChangeResult, StockReservations } from './ports.ts';
+import { statusesLeadingTo, type Order } from './order.ts';
 import { orderEvent } from './order-events.ts';
-import { statusesLeadingTo } from './order-states.ts';
-import type { StockReservations } from './ports.ts';
 
 export interface OrderLifecycleDeps {
   store: OrderLifecycleStore;

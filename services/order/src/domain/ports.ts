@@ -1,5 +1,5 @@
-import type { CloudEvent } from '@commlab/events';
-import type { Order, OrderLine, OrderQuery, Page } from './order.ts';
+import type { CloudEvent, EventOutbox } from '@commlab/events';
+import type { Order, OrderLine, OrderQuery, OrderStatus, Page } from './order.ts';
 
 /**
  * An idempotency key and what it was first used for: a fingerprint of the request, and the
@@ -14,9 +14,9 @@ export interface IdempotencyRecord {
 /** Where orders are kept. Adapters: SQLite (default) and PostgreSQL. */
 export interface OrderStore {
   /**
-   * Stores the order, the events announcing it (see event-ports.ts) and the idempotency key it
-   * was placed with, in one transaction: a key never exists without its order, nor the reverse.
-   * Fails, storing nothing, when the key is already taken.
+   * Stores the order, the events announcing it and the idempotency key it was placed with, in
+   * one transaction: a key never exists without its order, nor the reverse, and no change
+   * misses its event. Fails, storing nothing, when the key is already taken.
    */
   insert(order: Order, events?: readonly CloudEvent[], idempotency?: IdempotencyRecord): Promise<void>;
   /** What an idempotency key was used for, if it was. */
@@ -27,6 +27,45 @@ export interface OrderStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A status change, stored with the event announcing it in one transaction, so no change
+ * misses its event and no event announces a change that was not stored. Every change counts
+ * the order's version up by one.
+ */
+export interface StatusChange {
+  orderId: string;
+  /** The change applies only from these statuses; from any other, nothing changes. */
+  from: readonly OrderStatus[];
+  to: OrderStatus;
+  event: (changed: Order) => CloudEvent;
+  /**
+   * The id of the event that caused the change. Recorded in the same transaction (the
+   * processed events of @commlab/events), so a redelivery of that event finds it and changes
+   * nothing: an idempotent consumer.
+   */
+  causedBy?: string;
+  /**
+   * Optimistic concurrency: the change applies only while the order's version is one of these
+   * (the caller's last read). Checked before anything else, in the same transaction.
+   */
+  ifVersion?: readonly number[];
+}
+
+export type StatusChangeResult =
+  | { outcome: 'changed'; order: Order }
+  | { outcome: 'unchanged'; order: Order }
+  /** The order moved on since the caller read it (its version is not one of `ifVersion`). */
+  | { outcome: 'stale'; order: Order }
+  | { outcome: 'duplicate' }
+  | { outcome: 'missing' };
+
+export interface OrderLifecycleStore {
+  changeStatus(change: StatusChange): Promise<StatusChangeResult>;
+}
+
+/** What each order store adapter provides: orders, their status changes, and the outbox of their events. */
+export type OrderStoreWithEvents = OrderStore & OrderLifecycleStore & EventOutbox;
 
 /**
  * Stock held for an order. Reservation ids are order ids, so retrying or releasing

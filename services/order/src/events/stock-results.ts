@@ -1,7 +1,7 @@
 import { inventoryEventTypes, StockRejectedData, StockReservedData } from '@commlab/contracts/events';
 import { eventData, PoisonEventError, type CloudEvent, type EventHandler } from '@commlab/events';
 import type { Logger } from '@commlab/kit';
-import type { StatusChangeResult } from '../domain/event-ports.ts';
+import type { StatusChangeResult } from '../domain/ports.ts';
 import type { OrderLifecycle } from '../domain/order-lifecycle.ts';
 
 export const stockResultTypes = [inventoryEventTypes.stockReserved, inventoryEventTypes.stockRejected];

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Order, OrderQuery } from '../domain/order.ts';
 import type { Placed } from '../domain/orders.ts';
 import { etagOf, noneMatch, parseTagList, versionsIn } from './conditional.ts';
-import { HttpProblem } from './problems.ts';
+import { orderProblems } from './problems.ts';
 
 /** What both API versions answer the same way; only the representation differs. */
 
@@ -29,11 +29,10 @@ export function ifMatch(request: FastifyRequest, { required }: { required: boole
   const header = request.headers['if-match'];
   if (header === undefined) {
     if (!required) return undefined;
-    throw new HttpProblem(
-      'precondition-required',
-      'send If-Match with the ETag of the order as you read it (GET it first)',
-      '#/headers/if-match',
-    );
+    const detail = 'send If-Match with the ETag of the order as you read it (GET it first)';
+    throw orderProblems.problem('precondition-required', detail, {
+      errors: [{ pointer: '#/headers/if-match', detail }],
+    });
   }
   return versionsIn(parseTagList(header));
 }

@@ -4,17 +4,8 @@ import type { Orders } from '../domain/orders.ts';
 import { etagOf } from './conditional.ts';
 import { idempotencyKeyOf, ifMatch, pageLinks, placedReply, readReply } from './order-replies.ts';
 import { fromV2, NewOrderV2, OrderPageV2, OrderPatchV2, OrderV2, toV2 } from './schemas-v2.ts';
-import {
-  ChangeHeaders,
-  headers,
-  ListQuery,
-  notModified,
-  ok,
-  OrderParams,
-  PlaceHeaders,
-  problemResponses as problems,
-  ReadHeaders,
-} from './schemas.ts';
+import { ChangeHeaders, ListQuery, OrderParams, PlaceHeaders, ReadHeaders } from './schemas.ts';
+import { headers, notModified, ok, problems } from './schemas.ts';
 
 const tags = ['orders v2'];
 
@@ -22,10 +13,10 @@ const tags = ['orders v2'];
  * Version 2 of the orders resource, beside v1 on the same use cases: the representation
  * differs (schemas-v2.ts), and a status change is a conditional PATCH of the order.
  */
-export const ordersV2Routes: FastifyPluginAsyncTypebox<{
-  orders: Orders;
-  lifecycle?: OrderLifecycle | undefined;
-}> = async (app, { orders, lifecycle }) => {
+export const ordersV2Routes: FastifyPluginAsyncTypebox<{ orders: Orders; lifecycle: OrderLifecycle }> = async (
+  app,
+  { orders, lifecycle },
+) => {
   // RFC 7396: a merge patch names its own media type; plain JSON is accepted as well.
   app.addContentTypeParser(
     'application/merge-patch+json',
@@ -45,7 +36,7 @@ export const ordersV2Routes: FastifyPluginAsyncTypebox<{
         response: {
           201: ok(OrderV2, 'placed and confirmed', placed),
           202: ok(OrderV2, 'accepted, pending (async checkout)', placed),
-          ...problems,
+          ...problems(),
         },
       },
     },
@@ -66,9 +57,7 @@ export const ordersV2Routes: FastifyPluginAsyncTypebox<{
         response: {
           200: ok(OrderV2, 'the order', { etag: headers.etag }),
           304: notModified,
-          400: problems[400],
-          404: problems[404],
-          429: problems[429],
+          ...problems(400, 404, 429),
         },
       },
     },
@@ -85,7 +74,7 @@ export const ordersV2Routes: FastifyPluginAsyncTypebox<{
         summary: 'List orders, oldest first, one page at a time; filter by status and customer',
         tags,
         querystring: ListQuery,
-        response: { 200: ok(OrderPageV2, 'one page', { link: headers.link }), 400: problems[400], 429: problems[429] },
+        response: { 200: ok(OrderPageV2, 'one page', { link: headers.link }), ...problems(400, 429) },
       },
     },
     async (request, reply) => {
@@ -96,7 +85,6 @@ export const ordersV2Routes: FastifyPluginAsyncTypebox<{
     },
   );
 
-  if (!lifecycle) return;
   app.patch(
     '/v2/orders/:id',
     {
@@ -109,15 +97,7 @@ export const ordersV2Routes: FastifyPluginAsyncTypebox<{
         body: OrderPatchV2,
         response: {
           200: ok(OrderV2, 'cancelled', { etag: headers.etag }),
-          400: problems[400],
-          404: problems[404],
-          409: problems[409],
-          412: problems[412],
-          415: problems[415],
-          428: problems[428],
-          429: problems[429],
-          503: problems[503],
-          504: problems[504],
+          ...problems(400, 404, 409, 412, 415, 428, 429, 503, 504),
         },
       },
     },

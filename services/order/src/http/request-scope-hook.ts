@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requestIdHeader, requestTimeoutFrom, requestTimeoutHeader } from '@commlab/kit';
 import { requestScope } from '../request-scope.ts';
-import { problem, sendProblem } from './problems.ts';
+import { orderProblems } from './problems.ts';
 
 /**
  * Opens a request scope for each request: its id (the caller's `x-request-id` when acceptable,
@@ -16,10 +16,8 @@ export function installRequestScope(app: FastifyInstance, budgetMs: number): voi
       timeoutMs = requestTimeoutFrom(request.headers[requestTimeoutHeader]);
     } catch (err) {
       const detail = (err as Error).message;
-      sendProblem(
-        reply,
-        problem('validation', detail, {
-          instance: request.url,
+      done(
+        orderProblems.problem('validation', detail, {
           errors: [{ pointer: `#/headers/${requestTimeoutHeader}`, detail }],
         }),
       );

@@ -91,13 +91,15 @@ export function ok(schema: TSchema, description: string, responseHeaders: Record
   return { description, headers: responseHeaders, content: { 'application/json': { schema } } };
 }
 
+type ProblemResponse = ReturnType<typeof problemResponse>;
+
 const problemResponse = (description: string, extra: Record<string, TSchema> = {}) => ({
   description,
   headers: extra,
   content: { 'application/problem+json': { schema: Problem } },
 });
 
-export const problemResponses = {
+const problemResponses = {
   400: problemResponse('malformed JSON; wrong types, unknown or missing fields; malformed header; bad cursor'),
   404: problemResponse('no such order'),
   409: problemResponse('insufficient stock; or a change the order state machine does not allow'),
@@ -110,6 +112,12 @@ export const problemResponses = {
   503: problemResponse('inventory unreachable; see Retry-After', { 'retry-after': headers.retryAfter }),
   504: problemResponse('inventory did not answer within the deadline'),
 };
+
+/** The problem answers a route documents, by status; none named: every one. */
+export function problems(...statuses: (keyof typeof problemResponses)[]): Record<number, ProblemResponse> {
+  if (statuses.length === 0) return problemResponses;
+  return Object.fromEntries(statuses.map((status) => [status, problemResponses[status]]));
+}
 
 /** The same responses, each also documenting `extra` headers (v1's deprecation headers). */
 export function alsoWith<R extends Record<number, { headers: Record<string, TSchema> }>>(

@@ -1,4 +1,5 @@
 import { catalogue, colour, isReady, say } from '@commlab/lab/runner';
+import { guidesLine } from '../guide-language.ts';
 
 export function list(): number {
   say.line(colour.bold('Labs — one per chapter of the book'));
@@ -7,6 +8,7 @@ export function list(): number {
     say.line(`  ${state}  ${lab.id.padEnd(20)} ch. ${lab.chapter.padEnd(3)} ${lab.en}  ${colour.dim(lab.zh)}`);
   }
   say.line();
+  say.line(guidesLine());
   say.line(`Run one: ${colour.cyan('pnpm lab up 01-tour')}   (or ./lab up 01-tour on a fresh machine)`);
   return 0;
 }

@@ -10,6 +10,7 @@ import {
   say,
   startNative,
 } from '@commlab/lab/runner';
+import { guideLine } from '../guide-language.ts';
 import { runOptionsFromEnv } from '../run-options.ts';
 
 /** pnpm lab up <lab>: the lab's services as local processes, with their logs, until Ctrl-C. */
@@ -43,7 +44,7 @@ export async function up(idOrPrefix: string | undefined): Promise<number> {
   say.line();
   say.ok(colour.bold(`${lab.id} is up in ${((Date.now() - started) / 1000).toFixed(1)} s`));
   for (const link of lab.links) say.line(`   ${link.label.padEnd(22)} ${colour.cyan(running.resolve(link.url))}`);
-  say.line(`   ${'Lab guide'.padEnd(22)} labs/${lab.id}/README.md`);
+  say.line(`   ${guideLine(lab.id)}`);
   if (lab.commands?.length) {
     say.line();
     say.line('   Try:');

@@ -1,0 +1,341 @@
+#!/usr/bin/env bash
+# Runs a real Kafka Connect worker (distributed mode, one worker) with the
+# Debezium PostgreSQL connector, against the shared Kafka of infra/kafka, from
+# jars fetched once from Maven Central: no Docker, nothing installed
+# system-wide. See README.md.
+#
+#   kafka-connect.sh fetch | start | stop | restart | status | wait | reset | logs
+#   kafka-connect.sh console-consumer ARGS... | topics ARGS...
+#
+# Environment: CONNECT_PORT (8083), KAFKA_BROKERS (127.0.0.1:9092),
+# CONNECT_GROUP (commlab-connect), CONNECT_VERSION (4.4.0),
+# DEBEZIUM_VERSION (3.6.1.Final), CONNECT_HEAP_OPTS, CONNECT_START_TIMEOUT
+# (90 s), CONNECT_STOP_TIMEOUT (30 s), COMMLAB_CACHE (~/.cache/commlab),
+# JAVA_HOME.
+set -euo pipefail
+
+prog=kafka-connect.sh
+here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../lib/server.sh
+. "$here/../lib/server.sh"
+
+CONNECT_VERSION=${CONNECT_VERSION:-4.4.0}
+DEBEZIUM_VERSION=${DEBEZIUM_VERSION:-3.6.1.Final}
+CONNECT_PORT=${CONNECT_PORT:-8083}
+KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:9092}
+CONNECT_GROUP=${CONNECT_GROUP:-commlab-connect}
+# The issue's budget is a heap of at most 512 MiB. C1-only JIT, as for the
+# broker: half the start-up CPU.
+CONNECT_HEAP_OPTS=${CONNECT_HEAP_OPTS:--Xms128m -Xmx512m}
+CONNECT_JVM_OPTS=${CONNECT_JVM_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:TieredStopAtLevel=1}
+CONNECT_START_TIMEOUT=${CONNECT_START_TIMEOUT:-90}
+CONNECT_STOP_TIMEOUT=${CONNECT_STOP_TIMEOUT:-30}
+need_port CONNECT_PORT "$CONNECT_PORT"
+need_number CONNECT_START_TIMEOUT "$CONNECT_START_TIMEOUT"
+need_number CONNECT_STOP_TIMEOUT "$CONNECT_STOP_TIMEOUT"
+case $CONNECT_GROUP in '' | *[!A-Za-z0-9._-]*) usage_error "CONNECT_GROUP may only hold letters, digits, '.', '_' and '-', got '$CONNECT_GROUP'" ;; esac
+
+root=$cache_root/kafka-connect
+libs_dir=$root/$CONNECT_VERSION/libs
+plugins_dir=$root/debezium/$DEBEZIUM_VERSION
+run_dir=$root/run
+pid_file=$run_dir/connect.pid
+log_file=$run_dir/connect.log
+out_file=$run_dir/connect.out
+props_file=$run_dir/connect-distributed.properties
+state_file=$run_dir/connect.state
+marker=-Dcommlab.connect.run=$run_dir
+url=http://$HOST:$CONNECT_PORT
+
+usage() {
+  cat <<EOF
+usage: $prog <command>
+
+  fetch    download Kafka Connect $CONNECT_VERSION (~45 MB) and the Debezium PostgreSQL
+           connector $DEBEZIUM_VERSION plugin (~25 MB) from Maven Central (once)
+  start    fetch if needed, start the worker on $HOST:$CONNECT_PORT against Kafka at
+           $KAFKA_BROKERS and wait until its REST API is ready with Debezium loaded
+  stop     stop the worker started by this script (connectors stay registered)
+  restart  stop, then start
+  status   does the worker answer on $HOST:$CONNECT_PORT? connectors and states
+           (exit 0 yes, 3 no)
+  wait     wait until a worker is ready on $HOST:$CONNECT_PORT
+  reset    stop the worker and delete its internal topics (${CONNECT_GROUP}-configs,
+           -offsets, -status): every connector and its offsets are forgotten
+  logs     follow the worker log
+  console-consumer ARGS...   kafka-console-consumer from the fetched jars
+  topics ARGS...             kafka-topics from the fetched jars
+
+cache: $root
+EOF
+}
+
+# ------------------------------------------------------------------- fetch
+
+fetched() {
+  [ -f "$libs_dir/connect-runtime-$CONNECT_VERSION.jar" ] &&
+    [ -d "$plugins_dir/debezium-connector-postgres" ]
+}
+
+fetch_libs() {
+  [ -f "$libs_dir/connect-runtime-$CONNECT_VERSION.jar" ] && return 0
+  mkdir -p "$root/$CONNECT_VERSION"
+  local scratch t0
+  scratch=$(mktemp -d "$root/$CONNECT_VERSION/.fetch.XXXXXX")
+  at_exit "rm -rf '$scratch'; rmdir '$root/$CONNECT_VERSION' 2>/dev/null"
+  cp "$here/pom.xml" "$scratch/pom.xml"
+  say "fetching Kafka Connect $CONNECT_VERSION from Maven Central (once, ~45 MB)..."
+  t0=$(now)
+  if ! mvn_quiet "$scratch/mvn.log" -f "$scratch/pom.xml" -Dkafka.version="$CONNECT_VERSION" \
+    dependency:copy-dependencies ||
+    ! [ -f "$scratch/libs/connect-runtime-$CONNECT_VERSION.jar" ]; then
+    die "fetching Kafka Connect $CONNECT_VERSION failed (Maven output above). Is Maven Central reachable, and does version $CONNECT_VERSION exist?"
+  fi
+  rm -rf "$libs_dir"
+  mv "$scratch/libs" "$libs_dir"
+  say "fetched $(find "$libs_dir" -name '*.jar' | wc -l | tr -d ' ') jars ($(du -sh "$libs_dir" | cut -f1)) in $(($(now) - t0))s into $libs_dir"
+}
+
+# The connector's plugin archive holds every jar it needs. Resolving the
+# connector jar transitively instead fails on a module Maven Central does not
+# serve, and would mix its dependencies into the worker's class path.
+fetch_debezium() {
+  [ -d "$plugins_dir/debezium-connector-postgres" ] && return 0
+  mkdir -p "$root/debezium"
+  local scratch t0 archive
+  scratch=$(mktemp -d "$root/debezium/.fetch.XXXXXX")
+  at_exit "rm -rf '$scratch'"
+  say "fetching the Debezium PostgreSQL connector $DEBEZIUM_VERSION plugin from Maven Central (once, ~25 MB)..."
+  t0=$(now)
+  if ! mvn_quiet "$scratch/mvn.log" \
+    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+    -Dartifact="io.debezium:debezium-connector-postgres:$DEBEZIUM_VERSION:tar.gz:plugin" \
+    -DoutputDirectory="$scratch/archive"; then
+    die "fetching the Debezium connector $DEBEZIUM_VERSION failed (Maven output above). Is Maven Central reachable, and does version $DEBEZIUM_VERSION exist?"
+  fi
+  archive=$scratch/archive/debezium-connector-postgres-$DEBEZIUM_VERSION-plugin.tar.gz
+  [ -f "$archive" ] || die "Maven finished but $archive is missing"
+  mkdir -p "$scratch/plugins"
+  tar -xzf "$archive" -C "$scratch/plugins" || die "cannot unpack $archive"
+  [ -d "$scratch/plugins/debezium-connector-postgres" ] ||
+    die "$archive has no debezium-connector-postgres/ folder (the plugin layout changed?)"
+  rm -rf "$plugins_dir"
+  mv "$scratch/plugins" "$plugins_dir"
+  say "fetched Debezium $DEBEZIUM_VERSION ($(find "$plugins_dir" -name '*.jar' | wc -l | tr -d ' ') jars) in $(($(now) - t0))s into $plugins_dir"
+}
+
+do_fetch() {
+  need_mvn "Kafka Connect and the Debezium connector"
+  fetch_libs
+  fetch_debezium
+}
+
+# ------------------------------------------------------------- readiness
+
+# GET /health (KIP-1017) answers 200 once the worker has joined its group
+# and can serve requests; 503 while it starts. Then Debezium must be among
+# the loaded plugins, or a lab's first PUT would fail with a class error.
+worker_ready() { # <port>
+  http_get "http://$HOST:$1/health" 2 | grep -q '"status" *: *"healthy"' &&
+    http_get "http://$HOST:$1/connector-plugins" 3 | grep -q 'io.debezium.connector.postgresql.PostgresConnector'
+}
+
+is_connect() { # <port>: answers as Kafka Connect (GET / has its version and commit)
+  http_get "http://$HOST:$1/" 2 | grep -q '"kafka_cluster_id"'
+}
+
+state_get() { if [ -f "$state_file" ]; then sed -n "s/^$1=//p" "$state_file"; fi; }
+
+# First broker of KAFKA_BROKERS answers on TCP: the worker would otherwise
+# retry for a minute and then exit with a less direct message.
+kafka_answers() {
+  local first=${KAFKA_BROKERS%%,*}
+  local host=${first%:*} port=${first##*:}
+  (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null
+}
+
+# ------------------------------------------------------------------- start
+
+java_cmd=()
+build_java() { # <main class> <args...>
+  local main=$1
+  shift
+  # shellcheck disable=SC2206 # the *_OPTS hold several flags
+  java_cmd=("$java_bin" $CONNECT_HEAP_OPTS $CONNECT_JVM_OPTS -Djava.awt.headless=true
+    -Dlog4j2.configurationFile="$here/log4j2.properties" -Dcommlab.connect.log="$log_file"
+    -cp "$libs_dir/*" "$main" "$@")
+}
+
+do_start() {
+  local pid t0
+  t0=$(now)
+  need_curl
+  if pid=$(running_pid "$pid_file" "$marker"); then
+    local port
+    port=$(state_get port)
+    if [ -n "$port" ] && [ "$port" != "$CONNECT_PORT" ]; then
+      die "the Connect worker from $root (pid $pid) already runs on port $port; stop it first to use port $CONNECT_PORT"
+    fi
+    say "Kafka Connect from $root is already running (pid $pid)"
+    wait_ready "$pid" "$CONNECT_START_TIMEOUT" "$log_file" worker_ready "$CONNECT_PORT"
+    say "Kafka Connect ready on $url"
+    return 0
+  fi
+  if port_open "$CONNECT_PORT"; then
+    if is_connect "$CONNECT_PORT"; then
+      worker_ready "$CONNECT_PORT" ||
+        die "a Kafka Connect worker that is not ours, $(port_owner "$CONNECT_PORT"), answers on $HOST:$CONNECT_PORT but is not ready or has no Debezium PostgreSQL connector"
+      say "Kafka Connect with Debezium already answers on $HOST:$CONNECT_PORT; it is $(port_owner "$CONNECT_PORT"), not one started from $root, so it is used as is"
+      say "Kafka Connect ready on $url"
+      return 0
+    fi
+    die "port $CONNECT_PORT on $HOST is in use by $(port_owner "$CONNECT_PORT"), which does not answer as Kafka Connect.
+  Stop it, or pick another port, e.g. CONNECT_PORT=$((CONNECT_PORT + 10000)) $0 start"
+  fi
+  kafka_answers || die "Kafka does not answer at $KAFKA_BROKERS; Kafka Connect keeps its connectors in Kafka topics.
+  Start the shared broker first: infra/kafka/kafka.sh start   (or point KAFKA_BROKERS at one)"
+
+  need_java 17 "Kafka Connect $CONNECT_VERSION"
+  fetched || do_fetch
+  mkdir -p "$run_dir"
+  sed -e "s|@BOOTSTRAP@|$KAFKA_BROKERS|g" -e "s|@GROUP@|$CONNECT_GROUP|g" \
+    -e "s|@PORT@|$CONNECT_PORT|g" -e "s|@PLUGINS@|$plugins_dir|g" \
+    "$here/connect-distributed.properties" >"$props_file"
+  printf 'version=%s\ndebezium=%s\nport=%s\nbrokers=%s\ngroup=%s\n' "$CONNECT_VERSION" \
+    "$DEBEZIUM_VERSION" "$CONNECT_PORT" "$KAFKA_BROKERS" "$CONNECT_GROUP" >"$state_file"
+  say "starting Kafka Connect $CONNECT_VERSION (distributed, group $CONNECT_GROUP) on $HOST:$CONNECT_PORT against $KAFKA_BROKERS, with Debezium $DEBEZIUM_VERSION (log: $log_file)..."
+  mark_start "$log_file" "Kafka Connect $CONNECT_VERSION on $HOST:$CONNECT_PORT"
+  mark_start "$out_file" "Kafka Connect $CONNECT_VERSION on $HOST:$CONNECT_PORT"
+  build_java org.apache.kafka.connect.cli.ConnectDistributed "$props_file"
+  pid=$(spawn "$pid_file" "$out_file" "${java_cmd[0]}" "$marker" "${java_cmd[@]:1}") ||
+    die "the Kafka Connect process did not start (log: $log_file)"
+  stop_on_timeout=1
+  wait_ready "$pid" "$CONNECT_START_TIMEOUT" "$log_file" worker_ready "$CONNECT_PORT"
+  say "Kafka Connect up in $(($(now) - t0))s (pid $pid, RSS $(rss_mib "$pid") MiB)"
+  say "Kafka Connect ready on $url"
+}
+
+do_stop() {
+  local pid t0
+  t0=$(now)
+  if ! pid=$(running_pid "$pid_file" "$marker"); then
+    if port_open "$CONNECT_PORT"; then
+      say "no Kafka Connect started from $root; $HOST:$CONNECT_PORT is served by $(port_owner "$CONNECT_PORT"), left alone"
+    else
+      say "Kafka Connect is not running"
+    fi
+    return 0
+  fi
+  say "stopping Kafka Connect (pid $pid)..."
+  stop_pid "$pid" "$CONNECT_STOP_TIMEOUT"
+  rm -f "$pid_file"
+  say "Kafka Connect stopped ($(($(now) - t0))s)"
+}
+
+do_status() {
+  local pid port=$CONNECT_PORT
+  need_curl
+  if pid=$(running_pid "$pid_file" "$marker"); then
+    port=$(state_get port)
+    port=${port:-$CONNECT_PORT}
+    say "kafka-connect.sh worker: running, pid $pid, Kafka Connect $(state_get version) with Debezium $(state_get debezium), $HOST:$port, Kafka $(state_get brokers), group $(state_get group), RSS $(rss_mib "$pid") MiB, up $(uptime_of "$pid")"
+  else
+    say "kafka-connect.sh worker: not running"
+  fi
+  say "log: $log_file"
+  if worker_ready "$port"; then
+    say "http://$HOST:$port is ready; connectors: $(connector_states "$port")"
+    return 0
+  fi
+  if port_open "$port"; then
+    say "$HOST:$port is in use by $(port_owner "$port"), which is not a ready Kafka Connect worker with Debezium"
+  else
+    say "nothing listens on $HOST:$port"
+  fi
+  return 3
+}
+
+# "name (connector STATE, tasks STATE...)" per connector: a connector can be
+# RUNNING while its task FAILED, which is what a lab needs to see.
+connector_states() { # <port>
+  local names n states out=""
+  names=$(http_get "http://$HOST:$1/connectors" 3 | tr -d '[]"' | tr ',' ' ') || true
+  for n in $names; do
+    states=$(http_get "http://$HOST:$1/connectors/$n/status" 3 | grep -o '"state":"[A-Z]*"' | cut -d'"' -f4 | paste -sd' ' -) || true
+    out+="${out:+, }$n (connector ${states%% *}, tasks ${states#* })"
+    [ "${states#* }" != "$states" ] || out="${out%, tasks*}, no tasks)"
+  done
+  echo "${out:-none}"
+}
+
+do_wait() {
+  local pid="" log=""
+  need_curl
+  if pid=$(running_pid "$pid_file" "$marker") && [ "$(state_get port)" = "$CONNECT_PORT" ]; then
+    log=$log_file
+  else
+    pid=""
+  fi
+  wait_ready "$pid" "$CONNECT_START_TIMEOUT" "$log" worker_ready "$CONNECT_PORT"
+  say "Kafka Connect ready on $url"
+}
+
+# Runs a Kafka command-line tool from the fetched jars, without the worker's
+# log file: tools log to the terminal (warnings only).
+run_tool() { # <main class> <args...>
+  need_java 17 "the Kafka tools"
+  [ -f "$libs_dir/kafka-tools-$CONNECT_VERSION.jar" ] || die "the Kafka tools are not fetched yet; run '$0 fetch'"
+  exec "$java_bin" -Xmx256m -XX:TieredStopAtLevel=1 -Dlog4j2.level=WARN -cp "$libs_dir/*" "$@"
+}
+
+do_reset() {
+  do_stop
+  need_java 17 "the Kafka tools"
+  [ -f "$libs_dir/kafka-tools-$CONNECT_VERSION.jar" ] || {
+    say "nothing fetched yet, so no internal topics to delete"
+    return 0
+  }
+  kafka_answers || die "Kafka does not answer at $KAFKA_BROKERS; cannot delete the internal topics"
+  local topics="$CONNECT_GROUP-configs|$CONNECT_GROUP-offsets|$CONNECT_GROUP-status" out
+  if ! out=$("$java_bin" -Xmx256m -XX:TieredStopAtLevel=1 -Dlog4j2.level=WARN -cp "$libs_dir/*" \
+    org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BROKERS" \
+    --delete --if-exists --topic "${topics//./\\.}" 2>&1); then
+    printf '%s\n' "$out" >&2
+    die "deleting the internal topics failed (above)"
+  fi
+  say "deleted the internal topics ${topics//|/, } (if they existed): connectors and their offsets are gone"
+  say "  Replication slots a Debezium connector made stay in PostgreSQL; drop them there (pg_drop_replication_slot) or they keep WAL."
+}
+
+case ${1:-} in
+  fetch | start | stop | restart | reset) take_lock "$root/.lock" ;;
+esac
+case ${1:-} in
+  fetch)
+    if fetched; then say "Kafka Connect $CONNECT_VERSION and Debezium $DEBEZIUM_VERSION already fetched: $root"; else do_fetch; fi
+    ;;
+  start) do_start ;;
+  stop) do_stop ;;
+  restart)
+    do_stop
+    do_start
+    ;;
+  status) do_status ;;
+  wait) do_wait ;;
+  reset) do_reset ;;
+  logs)
+    [ -f "$log_file" ] || die "no log yet: $log_file"
+    exec tail -n 50 -F "$log_file"
+    ;;
+  console-consumer)
+    shift
+    run_tool org.apache.kafka.tools.consumer.ConsoleConsumer "$@"
+    ;;
+  topics)
+    shift
+    run_tool org.apache.kafka.tools.TopicCommand "$@"
+    ;;
+  -h | --help | help) usage ;;
+  '') usage_error "missing command (fetch, start, stop, restart, status, wait, reset, logs, console-consumer, topics)" ;;
+  *) usage_error "unknown command '$1' (fetch, start, stop, restart, status, wait, reset, logs, console-consumer, topics)" ;;
+esac

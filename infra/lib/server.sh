@@ -1,0 +1,337 @@
+# shellcheck shell=bash
+# Shared by the start scripts of infra/<server>/ (sourced, not run): messages,
+# argument checks, a per-cache lock, fetching with Maven, installing a Debian
+# package, starting a detached process and finding it again, stopping it, and
+# waiting for readiness. kafka.sh predates this file and keeps its own copy.
+#
+# The sourcing script sets `prog` (its name, for messages) before sourcing.
+
+: "${prog:?set prog before sourcing server.sh}"
+HOST=127.0.0.1
+# shellcheck disable=SC2034 # used by the scripts that source this file
+cache_root=${COMMLAB_CACHE:-${HOME:?HOME is not set}/.cache/commlab}
+
+say() { printf '%s\n' "$*"; }
+warn() { printf '%s: %s\n' "$prog" "$*" >&2; }
+die() {
+  printf '%s: %s\n' "$prog" "$*" >&2
+  exit 1
+}
+# Exit 2 for a bad command line, as kafka.sh does for an unknown command.
+usage_error() {
+  printf '%s: %s\n' "$prog" "$*" >&2
+  printf "run '%s --help' for usage\n" "$prog" >&2
+  exit 2
+}
+now() { date +%s; }
+
+need_number() { # <name> <value>
+  case $2 in '' | *[!0-9]*) usage_error "$1 must be a whole number, got '$2'" ;; esac
+}
+need_port() { # <name> <value>
+  need_number "$1" "$2"
+  if [ "$2" -lt 1 ] || [ "$2" -gt 65535 ]; then usage_error "$1 must be a port between 1 and 65535, got '$2'"; fi
+}
+
+# ------------------------------------------------------------------ cleanup
+
+# Each script registers what an interrupted run must undo (a half-done fetch,
+# a lock) with at_exit; one EXIT trap runs them all, last registered first.
+exit_hooks=()
+at_exit() { exit_hooks=("$1" "${exit_hooks[@]}"); }
+run_exit_hooks() {
+  local hook
+  for hook in "${exit_hooks[@]}"; do eval "$hook" || true; done
+}
+trap run_exit_hooks EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# One mutating command at a time per server: a lab runner and a test may both
+# call "start". A mkdir lock (flock is not on macOS) holding its owner's pid,
+# so that a lock left by a killed run is recognised and taken over.
+take_lock() { # <lock dir>
+  local lock=$1 holder waited=0
+  mkdir -p "$(dirname "$lock")"
+  until mkdir "$lock" 2>/dev/null; do
+    holder=$(cat "$lock/pid" 2>/dev/null || true)
+    if { [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null; } ||
+      { [ -z "$holder" ] && [ "$waited" -ge 10 ]; }; then
+      rm -rf "$lock"
+      continue
+    fi
+    if [ "$waited" -eq 2 ]; then say "waiting for another $prog (pid ${holder:-?}) to finish..."; fi
+    if [ "$waited" -ge 1800 ]; then die "another $prog (pid ${holder:-?}) has held $lock for 15 minutes"; fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+  echo "$$" >"$lock/pid"
+  # shellcheck disable=SC2016 # expanded when the hook runs
+  at_exit "rm -rf '$lock'"
+}
+
+# ------------------------------------------------------------------- ports
+
+port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+# Names whatever listens on a port, for error messages.
+port_owner() {
+  local port=$1 who=""
+  if command -v ss >/dev/null 2>&1; then
+    who=$(ss -Hltnp "sport = :$port" 2>/dev/null | sed -n 's/.*users:((\("[^"]*",pid=[0-9]*\).*/\1/p' | head -n 1)
+    who=${who//\"/}
+    who=${who/,pid=/ (pid }${who:+)}
+  fi
+  if [ -z "$who" ] && command -v lsof >/dev/null 2>&1; then
+    who=$(lsof -nP -iTCP:"$port" -sTCP:LISTEN 2>/dev/null | awk 'NR == 2 { print $1 " (pid " $2 ")" }')
+  fi
+  printf '%s' "${who:-another process}"
+}
+
+# http_get <url> [max seconds]: the body on 2xx, failure otherwise.
+http_get() {
+  curl -fsS --max-time "${2:-3}" "$1" 2>/dev/null
+}
+
+need_curl() {
+  command -v curl >/dev/null 2>&1 || die "curl not found; it checks the server's HTTP endpoints:
+  Debian/Ubuntu: sudo apt-get install curl"
+}
+
+# ---------------------------------------------------------- what to install
+
+# shellcheck disable=SC2034 # set here, used by the scripts that source this file
+java_bin=""
+need_java() { # <minimum major version> <what needs it>
+  local want=$1 what=$2 version major
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    java_bin=$JAVA_HOME/bin/java
+  elif command -v java >/dev/null 2>&1; then
+    java_bin=$(command -v java)
+  else
+    die "Java not found. $what needs a Java $want+ runtime:
+  Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless
+  macOS:         brew install openjdk@17
+  or set JAVA_HOME to an existing JDK/JRE."
+  fi
+  version=$("$java_bin" -version 2>&1 | awk -F'"' '/version/ { print $2; exit }')
+  major=${version%%[.+-]*}
+  if [ "$major" = 1 ]; then # 1.8.0_x style
+    major=${version#1.}
+    major=${major%%.*}
+  fi
+  case $major in '' | *[!0-9]*) die "cannot tell the version of $java_bin (got '${version}')" ;; esac
+  [ "$major" -ge "$want" ] || die "$what needs Java $want+, but $java_bin is Java $major:
+  Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless  (then set JAVA_HOME or update-alternatives)"
+}
+
+need_mvn() { # <what it fetches>
+  command -v mvn >/dev/null 2>&1 || die "Maven (mvn) not found; it is needed once, to fetch $1 from Maven Central:
+  Debian/Ubuntu: sudo apt-get install maven
+  macOS:         brew install maven"
+}
+
+# mvn_quiet <log file> <mvn args...>: runs Maven in the background with a
+# progress line every 15 s (a first fetch takes a while and must not look
+# hung); on failure prints the log's tail and returns non-zero. Maven runs as
+# a background job, which ignores Ctrl-C, so an interrupted run kills it. It
+# runs in the log file's (scratch) folder: in a folder with a pom.xml, Maven
+# would read that pom, whose settings beat -D properties.
+mvn_pid=""
+mvn_quiet() {
+  local log=$1 waited=0 rc=0
+  shift
+  # shellcheck disable=SC2094 # dirname only reads the name
+  (cd "$(dirname "$log")" && exec mvn -B -q -U "$@") >"$log" 2>&1 </dev/null &
+  mvn_pid=$!
+  # shellcheck disable=SC2016 # expanded when the hook runs
+  at_exit 'if [ -n "$mvn_pid" ]; then kill "$mvn_pid" 2>/dev/null; fi'
+  while kill -0 "$mvn_pid" 2>/dev/null; do
+    sleep 1
+    waited=$((waited + 1))
+    if [ $((waited % 15)) -eq 0 ]; then say "  still fetching (${waited}s)..."; fi
+  done
+  wait "$mvn_pid" || rc=$?
+  mvn_pid=""
+  if [ "$rc" -ne 0 ]; then
+    # Maven 3.8 prints colour codes even in batch mode.
+    tail -n 30 "$log" | sed "s/$(printf '\033')\[[0-9;]*m//g" >&2 || true
+  fi
+  return "$rc"
+}
+
+# need_deb <debian package> <command> [more commands]: installs the package
+# with apt-get when any of the commands is missing and we are root (as
+# infra/containers/setup-podman.sh does); otherwise names the command to run.
+# Debian starts a packaged server as a system service on install; the scripts
+# here run their own instance instead, so that service is left as it is.
+need_deb() {
+  local pkg=$1 cmd missing=""
+  shift
+  for cmd in "$@"; do
+    command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+="${missing:+, }$cmd"
+  done
+  [ -n "$missing" ] || return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    die "'$missing' not found; it comes with the Debian package '$pkg':
+  sudo apt-get update && sudo apt-get install -y --no-install-recommends $pkg
+  (other systems: install $pkg with your package manager and put '$missing' on PATH)"
+  fi
+  say "installing the Debian package '$pkg' (for '$missing')..."
+  local log
+  log=$(mktemp)
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg"; } >"$log" 2>&1 </dev/null; then
+    tail -n 20 "$log" >&2
+    rm -f "$log"
+    die "apt-get install $pkg failed (output above)"
+  fi
+  rm -f "$log"
+  for cmd in "$@"; do
+    command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] ||
+      die "installed '$pkg' but '$cmd' is still not on PATH"
+  done
+  say "installed $pkg $(dpkg-query -W -f '${Version}' "$pkg" 2>/dev/null || true)"
+}
+
+# --------------------------------------------------------------- processes
+
+# spawn <pid file> <output file> <command...>: starts the command detached in
+# its own session (setsid where available), so that a Ctrl-C meant for
+# whatever ran the script does not also stop the server. The child records its
+# own pid because setsid may fork; prints that pid.
+spawn() {
+  local pid_file=$1 out=$2 pid i
+  shift 2
+  # shellcheck disable=SC2016 # expanded by the child shell, on purpose
+  local record_pid='echo $$ >"$1"; shift; exec "$@"'
+  rm -f "$pid_file"
+  if command -v setsid >/dev/null 2>&1; then
+    setsid bash -c "$record_pid" "$prog" "$pid_file" "$@" >>"$out" 2>&1 </dev/null &
+  else
+    nohup bash -c "$record_pid" "$prog" "$pid_file" "$@" >>"$out" 2>&1 </dev/null &
+  fi
+  for ((i = 0; i < 50; i++)); do
+    pid=$(read_pid "$pid_file" || true)
+    if [ -n "$pid" ]; then
+      echo "$pid"
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+read_pid() { [ -f "$1" ] && tr -dc '0-9' <"$1"; }
+
+# True if <pid> is alive and its command line contains <marker> (a path only
+# our instance has on its command line), so that a pid reused after a reboot
+# never makes us signal some unrelated process.
+pid_is() { # <pid> <marker>
+  local args
+  [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
+  args=$(ps -ww -p "$1" -o args= 2>/dev/null) || return 1
+  case $args in *"$2"*) return 0 ;; *) return 1 ;; esac
+}
+
+# running_pid <pid file> <marker>: prints the pid of our running server.
+# Clears a stale pid file; finds the server by its marker when the pid file
+# was lost (the oldest match: a forking server's parent).
+running_pid() {
+  local pid_file=$1 marker=$2 pid
+  pid=$(read_pid "$pid_file" || true)
+  if [ -n "$pid" ]; then
+    if pid_is "$pid" "$marker"; then
+      echo "$pid"
+      return 0
+    fi
+    rm -f "$pid_file"
+  fi
+  pid=$(ps -ww -eo pid=,args= 2>/dev/null | awk -v m="$marker" 'index($0, m) && !/ awk / { print $1; exit }')
+  if [ -n "$pid" ] && pid_is "$pid" "$marker"; then
+    echo "$pid" >"$pid_file"
+    echo "$pid"
+    return 0
+  fi
+  return 1
+}
+
+# stop_pid <pid> <timeout s> [signal]: signal (TERM by default), wait, then
+# SIGKILL after the timeout.
+stop_pid() {
+  local pid=$1 timeout=$2 sig=${3:-TERM} waited=0
+  kill -"$sig" "$pid" 2>/dev/null || return 0
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ "$waited" -ge $((timeout * 2)) ]; then
+      say "pid $pid still running after ${timeout}s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      sleep 0.5
+      break
+    fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+}
+
+rss_mib() { # <pid>: resident set size in MiB (the process alone)
+  local kb
+  kb=$(ps -p "$1" -o rss= 2>/dev/null | tr -d ' ')
+  echo $((${kb:-0} / 1024))
+}
+
+uptime_of() { ps -p "$1" -o etime= 2>/dev/null | tr -d ' '; }
+
+# Marks where a run (or a reload) begins in an output file that spans many
+# runs, so that a failure shows this run's lines, not the previous shutdown.
+START_MARK="=== $prog"
+mark_start() { # <log file> <what> [verb, default start]
+  printf '%s %s %s: %s ===\n' "$START_MARK" "${3:-start}" "$(date '+%Y-%m-%d %H:%M:%S')" "$2" >>"$1"
+}
+
+# tail_log <log file>: this run's last 30 lines and its first error line.
+tail_log() {
+  [ -s "$1" ] || return 0
+  printf -- '--- last 30 lines of %s ---\n' "$1" >&2
+  awk -v mark="$START_MARK" 'index($0, mark) == 1 { n = 0; err = "" }
+    { line[n++] = $0 }
+    err == "" && /(ERROR|FATAL|[Ee]rror:|level=error|\[ALERT\])/ { err = $0 }
+    END {
+      for (i = (n > 30 ? n - 30 : 0); i < n; i++) print line[i]
+      if (err != "") print "--- first error of this run ---\n" err
+    }' "$1" >&2
+  printf -- '---\n' >&2
+}
+
+# wait_ready <pid> <timeout s> <log file> <check command...>: polls the check
+# every half second until it passes. Fails, with the log's tail, if the
+# process exits or the timeout passes. Prints a progress line every 5 s. A
+# start sets stop_on_timeout=1 so that a server which never got ready is
+# stopped; a plain "wait" never stops anything.
+# shellcheck disable=SC2034 # set by the scripts that source this file
+stop_on_timeout=""
+wait_ready() {
+  local pid=$1 timeout=$2 log=$3 t0 elapsed next_note=5
+  shift 3
+  t0=$(now)
+  while :; do
+    elapsed=$(($(now) - t0))
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+      tail_log "$log"
+      die "the server exited during startup${log:+ (log above: $log)}"
+    fi
+    if "$@"; then return 0; fi
+    if [ "$elapsed" -ge "$timeout" ]; then
+      tail_log "$log"
+      if [ -n "$pid" ] && [ -n "$stop_on_timeout" ]; then
+        say "giving up after ${timeout}s; stopping the half-started server (pid $pid)" >&2
+        stop_pid "$pid" 10 >&2
+      fi
+      die "not ready after ${timeout}s${log:+ (log above: $log)}"
+    fi
+    if [ "$elapsed" -ge "$next_note" ]; then
+      say "  waiting for it to be ready (${elapsed}s)..."
+      next_note=$((elapsed + 5))
+    fi
+    sleep 0.5
+  done
+}

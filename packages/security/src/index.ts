@@ -1,0 +1,17 @@
+export { AuthError, type AuthFailureReason, type AuthProblem, type BearerErrorCode } from './auth-error.ts';
+export { bearerToken } from './bearer.ts';
+export { requireScopes } from './scopes.ts';
+export { createVerifier, type TokenVerifier, type VerifiedToken, type VerifierOptions } from './verifier.ts';
+export { createTokenClient, TokenRequestError, type TokenClient, type TokenClientOptions } from './token-client.ts';
+export {
+  checkEventProducer,
+  dssePayloadType,
+  producerTrust,
+  signEvent,
+  type EventSigner,
+  type ProducerCheck,
+  type ProducerTrust,
+  type SignableEvent,
+  type SignedEvent,
+} from './producer-identity.ts';
+export { producerKeysFromCertificates } from './producer-certificates.ts';

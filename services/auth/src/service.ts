@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
+import type Provider from 'oidc-provider';
+import { createVerifier } from '@commlab/security';
+import type { Closeable, Logger } from '@commlab/kit';
+import type { AuthSettings } from './config.ts';
+import { createApp } from './http/app.ts';
+import { publicJwk } from './keys/key-file.ts';
+import { openSigningKeys } from './keys/signing-keys.ts';
+import { sharedMemoryState } from './oauth/memory-state.ts';
+import { buildProvider } from './oauth/provider.ts';
+import { adminResource } from './registry.ts';
+
+export interface AuthAdapters {
+  logger: Logger;
+  /** The clock of the key schedule (tests move it). */
+  now?: () => number;
+}
+
+/**
+ * The composition root: signing keys (from their file), the oidc-provider built over them and
+ * rebuilt when they change, and the HTTP app. `start` listens; `parts` close in order.
+ */
+export async function buildService(settings: AuthSettings, { logger, now }: AuthAdapters) {
+  let provider: Provider | undefined;
+  let adminKeys: JWTVerifyGetKey | undefined;
+  const cookieKeys = [randomBytes(32).toString('base64url')];
+  const state = sharedMemoryState();
+
+  const keys = await openSigningKeys({
+    file: settings.keysFile,
+    policy: {
+      publishLeadMs: settings.AUTH_KEY_PUBLISH_LEAD_S * 1000,
+      tokenTtlMs: settings.AUTH_ACCESS_TOKEN_TTL_S * 1000,
+      clockToleranceMs: settings.AUTH_CLOCK_TOLERANCE_S * 1000,
+    },
+    logger,
+    onChange: () => rebuild(),
+    ...(now && { now }),
+  });
+  const rebuild = () => {
+    provider = buildProvider({
+      issuer: settings.issuer,
+      registry: settings.registry,
+      keys,
+      accessTokenTtlSeconds: settings.AUTH_ACCESS_TOKEN_TTL_S,
+      cookieKeys,
+      state,
+      logger,
+    });
+    adminKeys = createLocalJWKSet({ keys: keys.published().map((k) => publicJwk(k.jwk)) });
+  };
+  rebuild();
+
+  const app = await createApp({
+    provider: () => provider!,
+    keys,
+    users: settings.registry.users,
+    // The admin API checks this server's own tokens like any resource server, minus the HTTP fetch.
+    adminVerifier: createVerifier({
+      issuer: settings.issuer,
+      audience: adminResource,
+      keys: (header, token) => adminKeys!(header, token),
+      clockToleranceSeconds: settings.AUTH_CLOCK_TOLERANCE_S,
+    }),
+    readiness: [
+      {
+        name: 'signing key',
+        check: async () => {
+          if (!keys.describe().some((k) => k.status === 'signing')) throw new Error('no key signs now');
+        },
+      },
+    ],
+    logger,
+  });
+
+  const parts: Closeable[] = [
+    { name: 'HTTP server', close: () => app.close() },
+    { name: 'key schedule', close: () => keys.close() },
+  ];
+  return {
+    app,
+    keys,
+    parts,
+    /** Listens; resolves to the base URL. */
+    async start(): Promise<string> {
+      await app.listen({ host: settings.HOST, port: settings.PORT });
+      const { port } = app.server.address() as AddressInfo;
+      logger.info({ issuer: settings.issuer, jwks: `${settings.issuer}/jwks` }, `authorization server on port ${port}`);
+      return `http://${settings.HOST}:${port}`;
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { openEventBus, OutboxRelay, type Subscription } from '@commlab/events';
+import { busEdges, closeInTurn, edgeReporter, reportingInterceptor, type Closeable, type Logger } from '@commlab/kit';
+import { createApp } from './app.ts';
+import { checkOrderConfig, type OrderSettings } from './config.ts';
+import { OrderLifecycle } from './domain/order-lifecycle.ts';
+import { Orders } from './domain/orders.ts';
+import type { OrderStoreWithEvents } from './domain/ports.ts';
+import { stockResultHandler, stockResultTypes } from './events/stock-results.ts';
+import { connectInventory } from './inventory/edge.ts';
+import { withinRequestBudget } from './inventory/request-budget.ts';
+import { postgresOrderStore } from './store/postgres.ts';
+import { sqliteOrderStore } from './store/sqlite.ts';
+
+/**
+ * The order service, wired as configured — the one place its parts meet: the store
+ * (PostgreSQL with DATABASE_URL, else SQLite), inventory over INVENTORY_TRANSPORT, the use
+ * cases, the outbox relay and the subscription to inventory's answers (EVENT_BUS,
+ * CHECKOUT_MODE), the HTTP API and its readiness checks. Nothing runs until `start()`;
+ * `parts` are what to close on shutdown, in order. Tests build it the same way (`app.inject`).
+ */
+export async function buildService(config: OrderSettings, { logger }: { logger: Logger }) {
+  checkOrderConfig(config);
+  const service = config.SERVICE_NAME ?? 'order';
+  const edges = edgeReporter({ url: config.CONSOLE_URL, service });
+  const store = await openStore(config);
+  // gRPC calls are reported to the lab console, like every crossing.
+  const inventory = connectInventory(config, [
+    reportingInterceptor(edges, {
+      from: 'order',
+      to: 'inventory',
+      subjectOf: (request) => (request as { reservationId?: string }).reservationId,
+    }),
+  ]);
+  const bus = await openEventBus(config, logger);
+  const reports = busEdges(edges, { service, bus: config.EVENT_BUS });
+  const relay =
+    bus &&
+    new OutboxRelay({
+      outbox: store,
+      publisher: reports.publisher(bus),
+      logger,
+      intervalMs: config.EVENT_RELAY_INTERVAL_MS,
+    });
+  // Publish what a commit just stored now, rather than on the relay's next round.
+  const onEventsStored = () => relay?.kick();
+
+  const orders = new Orders({
+    store,
+    stock: withinRequestBudget(inventory),
+    reserveTimeoutMs: config.INVENTORY_DEADLINE_MS,
+    checkout: config.CHECKOUT_MODE,
+    onEventsStored,
+    onCompensationFailure: (orderId, err) => logger.error({ err, orderId }, 'could not release reservation'),
+  });
+  const lifecycle = new OrderLifecycle({
+    store,
+    onEventsStored,
+    // Without a bus, no one hears order.cancelled: a cancellation releases the stock itself.
+    ...(!bus && { directRelease: { stock: inventory, timeoutMs: config.INVENTORY_DEADLINE_MS } }),
+  });
+  const app = await createApp(config, {
+    orders,
+    lifecycle,
+    logger,
+    edges,
+    readiness: [
+      { name: 'order store', check: store.ping },
+      // Async checkout does not call inventory; its readiness does not depend on it.
+      ...(config.CHECKOUT_MODE === 'sync'
+        ? [{ name: `inventory (${config.INVENTORY_TRANSPORT})`, check: inventory.ready }]
+        : []),
+      ...(bus ? [{ name: 'event bus', check: bus.ping }] : []),
+    ],
+  });
+
+  let stockResults: Subscription | undefined;
+  const parts: Closeable[] = [
+    { name: 'HTTP server', close: () => app.close() },
+    { name: 'stock results', close: () => stockResults?.close() },
+    { name: 'event relay', close: () => relay?.close() },
+    { name: 'event bus', close: () => bus?.close() },
+    { name: 'inventory client', close: inventory.close },
+    { name: 'edge reporter', close: edges.close },
+    { name: 'order store', close: store.close },
+  ];
+  return {
+    app,
+    /** The store the service keeps its orders in, for tests to look into. */
+    store,
+    start: async () => {
+      // Only async checkout waits for inventory's answer by event.
+      if (bus && config.CHECKOUT_MODE === 'async') {
+        stockResults = await bus.subscribe(
+          { group: 'order.stock-results', types: stockResultTypes },
+          reports.handler(stockResultHandler(lifecycle, logger)),
+        );
+      }
+      relay?.start();
+      await app.listen({ host: config.HOST, port: config.PORT });
+    },
+    parts,
+    close: () => closeInTurn(parts),
+  };
+}
+
+export type OrderService = Awaited<ReturnType<typeof buildService>>;
+
+/** PostgreSQL when a DATABASE_URL is given, otherwise the embedded SQLite file. */
+function openStore(config: OrderSettings): Promise<OrderStoreWithEvents> {
+  if (config.DATABASE_URL) return postgresOrderStore(config.DATABASE_URL);
+  return Promise.resolve(sqliteOrderStore(config.ORDER_DB_FILE ?? join(config.DATA_DIR, 'orders.sqlite')));
+}
