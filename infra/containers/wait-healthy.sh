@@ -46,13 +46,14 @@ while :; do
   checking=()
   for n in "${names[@]}"; do
     [[ -n "${done_[$n]:-}" ]] && continue
-    read -r state code hc < <(podman inspect --format '{{.State.Status}} {{.State.ExitCode}} {{if .Config.Healthcheck}}yes{{else}}no{{end}}' "$n" 2>/dev/null || echo missing 1 no)
+    read -r state code oom hc < <(podman inspect --format '{{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}} {{if .Config.Healthcheck}}yes{{else}}no{{end}}' "$n" 2>/dev/null || echo missing 1 false no)
     if [[ "$state" != running ]]; then
       # A one-shot container that finished successfully is fine.
       if [[ "$state" == exited && "$code" == 0 ]]; then
         done_[$n]=1; echo "wait-healthy: $n exited 0 ($((SECONDS - start))s)" >&2; continue
       fi
-      echo "wait-healthy: $n is $state" >&2
+      # An OOM kill leaves no line in the log: say it here.
+      echo "wait-healthy: $n is $state (exit code $code$([[ "$oom" == true ]] && echo ', killed for memory: raise its mem_limit'))" >&2
       podman logs --tail 20 "$n" >&2 2>&1 || true
       exit 1
     fi
