@@ -138,6 +138,8 @@ export interface Container {
   unpause(): Promise<void>;
   /** Its last log lines (stdout and stderr). */
   logs(lines: number): Promise<string[]>;
+  /** "running", or why not: "exited (exit code 137, killed for memory)" (an OOM kill logs nothing). */
+  state(): Promise<string>;
 }
 
 export async function containerOf(engine: Engine, project: string, service: string): Promise<Container> {
@@ -169,6 +171,12 @@ export async function containerOf(engine: Engine, project: string, service: stri
     pause: async () => void (await call('pause', name)),
     unpause: async () => void (await call('unpause', name)),
     logs: async (lines) => (await call('logs', '--tail', String(lines), name)).output.split('\n').filter(Boolean),
+    state: async () => {
+      const format = '{{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}}';
+      const [status = '', code, oom] = (await call('inspect', '--format', format, name)).stdout.trim().split(' ');
+      if (status === 'running') return status;
+      return `${status} (exit code ${code}${oom === 'true' ? ', killed for memory' : ''})`;
+    },
   };
 }
 

@@ -98,7 +98,11 @@ export async function startCompose(lab: Lab, options: ComposeStart): Promise<Com
     url: (name) => resolve(lab, `\${${name}.url}`, placement),
     env: (name) => ({ ...serviceEnv(lab, name, placement), LOG_FORMAT: 'json', ...env }),
     resolve: (text) => resolve(lab, text, placement),
-    logs: async (name) => (await container(name)).logs(200),
+    logs: async (name) => {
+      const found = await container(name);
+      const state = await found.state();
+      return [...(await found.logs(200)), ...(state === 'running' ? [] : [`[${name} is ${state}]`])];
+    },
     memory: () => memoryOf(engine, project),
     stopService,
     killService: async (name) => {
