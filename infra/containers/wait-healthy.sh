@@ -55,6 +55,7 @@ while :; do
       # An OOM kill leaves no line in the log: say it here.
       echo "wait-healthy: $n is $state (exit code $code$([[ "$oom" == true ]] && echo ', killed for memory: raise its mem_limit'))" >&2
       podman logs --tail 20 "$n" >&2 2>&1 || true
+      wait # for this round's checks already running, before their results folder goes
       exit 1
     fi
     if [[ "$hc" != yes ]]; then

@@ -60,8 +60,17 @@ export async function startLab(id: string, options: StartLabOptions = {}): Promi
   const lab = await loadLab(id, options);
   if (target === 'running') return alreadyRunning(lab, options);
 
+  // Each free when asked, but the OS may hand the same one out twice: two services on one port
+  // would fail the start (EADDRINUSE).
   const ports: Record<string, number> = {};
-  for (const { key } of allPorts(lab)) ports[key] = await freePort();
+  const taken = new Set<number>();
+  for (const { key } of allPorts(lab)) {
+    let port: number;
+    do port = await freePort();
+    while (taken.has(port));
+    taken.add(port);
+    ports[key] = port;
+  }
   const namespace = `commlab-test-${randomBytes(4).toString('hex')}`;
   const onItsPorts = movePorts(lab, ports);
 
