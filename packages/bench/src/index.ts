@@ -12,3 +12,4 @@ export { saveReport } from './save.ts';
 export { machine, type Machine } from './machine.ts';
 export { startServerProcess, type ServerProcess } from './process.ts';
 export { endToEnd, type Stamp } from './drivers/messaging.ts';
+export { cpuTimeMs, cpuDuring } from './cpu.ts';
