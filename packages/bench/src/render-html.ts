@@ -26,8 +26,8 @@ export function renderHtml(report: ReportData): string {
           ['ratio', 'value', 'target', '', 'from'],
           report.ratios.map((r) => [
             r.label,
-            formatRatio(r.value),
-            r.target ? `${r.target.op} ${r.target.value}` : '',
+            r.unit === 'ms' ? formatMs(r.value) : formatRatio(r.value),
+            r.target ? `${r.target.op} ${r.unit === 'ms' ? formatMs(r.target.value) : r.target.value}` : '',
             r.met === undefined ? '' : r.met ? '✔ met' : '✘ missed',
             r.detail,
           ]),

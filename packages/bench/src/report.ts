@@ -23,6 +23,8 @@ export interface Ratio {
   detail: string;
   target?: { op: '>=' | '<='; value: number };
   met?: boolean;
+  /** A value held to a target that is a latency, not a ratio. */
+  unit?: 'ms';
 }
 
 /** A table of anything that is not a load run (payload sizes, encode times). */
@@ -143,9 +145,9 @@ export class Report {
     return held;
   }
 
-  /** A value held to a target that is not a ratio, e.g. "Kafka end-to-end p99" ≤ 20 ms. */
-  target(label: string, value: number, detail: string, options: { atLeast?: number; atMost?: number }): Ratio {
-    return this.addRatio({ label, value, detail }, options);
+  /** A latency held to a target, e.g. "Kafka end-to-end p99" ≤ 20 ms. */
+  target(label: string, ms: number, detail: string, options: { atLeast?: number; atMost?: number }): Ratio {
+    return this.addRatio({ label, value: ms, detail, unit: 'ms' }, options);
   }
 
   table(table: Table): void {

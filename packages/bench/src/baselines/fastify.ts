@@ -5,12 +5,15 @@
 //   PORT (0 = any free one), LOG_LEVEL (info), HTTP2=1 (cleartext HTTP/2),
 //   SQLITE_FILE + SQLITE_QUERY: GET /sqlite/:id runs the query with the id (one row, as JSON)
 //
-// Routes: GET /hello, GET /stock?skus=A,B, GET /sqlite/:id, GET /slow?ms=N (answers after N ms),
+// Routes: GET /hello, GET /stock?skus=A,B[&maxAge=S] (S: Cache-Control max-age), GET /sqlite/:id,
+// GET /payload?bytes=N (a JSON page of orders, compressed per Accept-Encoding on every request:
+// gzip, br, zstd), GET /slow?ms=N (answers after N ms),
 // POST /stall?ms=N&for=M (every request arriving in the next M ms, default N, is held N ms: a
 // dependency or lock that stalls), POST /pause?ms=N (answers, then blocks its event loop for
 // N ms: a stop-the-world pause such as a long GC).
 import { DatabaseSync } from 'node:sqlite';
 import Fastify from 'fastify';
+import { compress, ordersJson, type Encoding } from './payload.ts';
 import { stock } from './stock.ts';
 
 const env = process.env;
@@ -35,9 +38,22 @@ app.addHook('onRequest', async () => {
 
 app.get('/hello', async () => ({ hello: 'world' }));
 
-app.get<{ Querystring: { skus?: string } }>('/stock', async (request) => ({
-  items: (request.query.skus?.split(',') ?? [...stock.keys()]).map((sku) => stock.get(sku)).filter(Boolean),
-}));
+app.get<{ Querystring: { skus?: string; maxAge?: string } }>('/stock', async (request, reply) => {
+  if (request.query.maxAge) reply.header('cache-control', `max-age=${Number(request.query.maxAge)}`);
+  return { items: (request.query.skus?.split(',') ?? [...stock.keys()]).map((sku) => stock.get(sku)).filter(Boolean) };
+});
+
+const payloads = new Map<number, Buffer>();
+app.get<{ Querystring: { bytes?: string } }>('/payload', async (request, reply) => {
+  const bytes = Number(request.query.bytes ?? 1_000);
+  let body = payloads.get(bytes);
+  if (!body) payloads.set(bytes, (body = Buffer.from(ordersJson(bytes))));
+  const accepted = String(request.headers['accept-encoding'] ?? '');
+  const encoding = (['zstd', 'br', 'gzip'] as const).find((e) => accepted.includes(e)) ?? ('identity' as Encoding);
+  reply.header('content-type', 'application/json').header('vary', 'accept-encoding');
+  if (encoding !== 'identity') reply.header('content-encoding', encoding);
+  return reply.send(compress(body, encoding));
+});
 
 if (env.SQLITE_FILE) {
   const db = new DatabaseSync(env.SQLITE_FILE, { readOnly: true });
