@@ -80,12 +80,13 @@ function svg(body: string, legend: { name: string; colour: string; dashed?: bool
 }
 
 /**
- * Latency against achieved throughput for each curve: p50 dashed, p99 solid, latency on a log
- * axis. Where a curve turns upward is the knee; past it, queues grow and p99 explodes.
+ * Latency against offered load for each curve: p50 dashed, p99 solid, latency on a log axis.
+ * Where a curve turns upward is the knee; past it, queues grow and p99 explodes. (Against
+ * achieved throughput the curve would fold back on itself once the server falls behind.)
  */
 export function latencyThroughputChart(curves: Curve[]): string {
   const points = curves.flatMap((c) => c.points);
-  const maxX = Math.max(...points.map((p) => Math.max(p.achieved, p.offered)), 1);
+  const maxX = Math.max(...points.map((p) => p.offered), 1);
   const xTicks = linearTicks(maxX);
   const xMax = xTicks.at(-1)!;
   const x = (v: number) => margin.left + (v / xMax) * plotW;
@@ -94,7 +95,7 @@ export function latencyThroughputChart(curves: Curve[]): string {
     frame(
       xTicks.map((v) => ({ at: x(v), label: formatRate(v) })),
       y.ticks.map((v) => ({ at: y.map(v), label: formatMs(v) })),
-      'achieved requests per second',
+      'offered requests per second',
       'latency (log scale)',
     ),
   ];
@@ -105,13 +106,13 @@ export function latencyThroughputChart(curves: Curve[]): string {
       ['p50', true],
       ['p99', false],
     ] as const) {
-      const path = curve.points.map((p) => `${x(p.achieved).toFixed(1)},${y.map(p[key]).toFixed(1)}`).join(' ');
+      const path = curve.points.map((p) => `${x(p.offered).toFixed(1)},${y.map(p[key]).toFixed(1)}`).join(' ');
       body.push(
         `<polyline points="${path}" fill="none" stroke="${c}" stroke-width="2"${dashed ? ' stroke-dasharray="4 3"' : ''}/>`,
       );
       for (const p of curve.points) {
         body.push(
-          `<circle cx="${x(p.achieved).toFixed(1)}" cy="${y.map(p[key]).toFixed(1)}" r="3" fill="${c}"><title>${escape(`${curve.name} ${key}: ${formatMs(p[key])} at ${formatRate(p.achieved)}/s achieved (${formatRate(p.offered)}/s offered)`)}</title></circle>`,
+          `<circle cx="${x(p.offered).toFixed(1)}" cy="${y.map(p[key]).toFixed(1)}" r="3" fill="${c}"><title>${escape(`${curve.name} ${key}: ${formatMs(p[key])} at ${formatRate(p.achieved)}/s achieved (${formatRate(p.offered)}/s offered)`)}</title></circle>`,
         );
       }
     }
@@ -139,7 +140,7 @@ export function spectrumChart(series: { name: string; spectrum: SpectrumPoint[] 
   const x = (p: number) => margin.left + (nines(p, cap) / cap) * plotW;
   const y = logScale(drawn.flatMap((s) => s.spectrum.map((p) => p.ms)));
   const xTicks = [0, 90, 99, 99.9, 99.99, 99.999, 99.9999]
-    .filter((p) => nines(p, cap) < cap)
+    .filter((p) => nines(p, cap) < cap - 0.5)
     .map((p) => ({ at: x(p), label: `${p}%` }));
   xTicks.push({ at: x(100), label: 'max' });
   const body = [

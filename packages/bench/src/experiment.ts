@@ -1,4 +1,3 @@
-import type { RunBounds } from './open-loop.ts';
 import type { Report } from './report.ts';
 
 /** What an experiment gets from `pnpm lab bench`: where the lab is, its brokers, and the run's mode. */
@@ -33,9 +32,4 @@ export interface Experiment {
   /** The question it answers, as the guide asks it. */
   question: string;
   run(context: ExperimentContext): Promise<Report>;
-}
-
-/** The same bounds, cut to a fraction of a second in short mode. */
-export function boundsFor(short: boolean, full: Required<Pick<RunBounds, 'durationMs' | 'warmupMs'>>): RunBounds {
-  return short ? { durationMs: 400, warmupMs: 150 } : full;
 }

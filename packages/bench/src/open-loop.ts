@@ -56,9 +56,32 @@ export async function openLoop(send: Send, options: OpenLoopOptions): Promise<Ru
   const measuredFrom = start + warmupMs;
   let sent = 0;
   let ok = 0;
-  let inFlight = 0;
   let lastDone = measuredFrom;
-  const pending = new Set<Promise<void>>();
+  // In flight: seq → when it was meant to leave. One sweep timer finds the overdue ones, where
+  // a timer and a race per request would cost the generator more than some servers' requests.
+  const inFlight = new Map<number, { intendedAt: number; measured: boolean }>();
+  let drained: (() => void) | undefined;
+  const settle = (seq: number, outcome: 'ok' | { kind: string }) => {
+    const request = inFlight.get(seq);
+    if (!request) return; // timed out already
+    inFlight.delete(seq);
+    const now = performance.now();
+    if (request.measured) {
+      if (outcome === 'ok') {
+        ok++;
+        latencies.record(now - request.intendedAt);
+      } else errors.count(outcome.kind);
+      lastDone = Math.max(lastDone, now);
+    }
+    if (inFlight.size === 0) drained?.();
+  };
+  const sweep = setInterval(
+    () => {
+      const overdue = performance.now() - timeoutMs;
+      for (const [seq, { intendedAt }] of inFlight) if (intendedAt < overdue) settle(seq, { kind: 'timeout' });
+    },
+    Math.min(100, Math.max(1, timeoutMs / 4)),
+  );
 
   const fire = (seq: number, intendedAt: number) => {
     const measured = intendedAt >= measuredFrom;
@@ -66,35 +89,21 @@ export async function openLoop(send: Send, options: OpenLoopOptions): Promise<Ru
       sent++;
       lag.record(performance.now() - intendedAt);
     }
-    if (inFlight >= maxInFlight) {
+    if (inFlight.size >= maxInFlight) {
       if (measured) errors.count('client backlog');
       return;
     }
-    inFlight++;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { code: 'timeout' })), timeoutMs);
-    });
-    const done = Promise.race([Promise.resolve().then(() => send({ seq, intendedAt })), timeout]).then(
-      () => {
-        const now = performance.now();
-        if (!measured) return;
-        ok++;
-        latencies.record(now - intendedAt);
-        lastDone = Math.max(lastDone, now);
-      },
-      (err: unknown) => {
-        if (!measured) return;
-        errors.count(errorKind(err));
-        lastDone = Math.max(lastDone, performance.now());
-      },
+    inFlight.set(seq, { intendedAt, measured });
+    let sending: Promise<unknown>;
+    try {
+      sending = send({ seq, intendedAt });
+    } catch (err) {
+      sending = Promise.reject(err);
+    }
+    sending.then(
+      () => settle(seq, 'ok'),
+      (err: unknown) => settle(seq, { kind: errorKind(err) }),
     );
-    const settled = done.finally(() => {
-      clearTimeout(timer);
-      inFlight--;
-      pending.delete(settled);
-    });
-    pending.add(settled);
   };
 
   // Every tick sends all requests whose time has come; latencies start at the intended time,
@@ -112,7 +121,8 @@ export async function openLoop(send: Send, options: OpenLoopOptions): Promise<Ru
     }
   }
   const scheduleEnd = start + total * interval;
-  await Promise.all(pending);
+  if (inFlight.size > 0) await new Promise<void>((resolve) => (drained = resolve));
+  clearInterval(sweep);
   const windowMs = Math.max(scheduleEnd, lastDone) - measuredFrom;
   return {
     mode: 'open',

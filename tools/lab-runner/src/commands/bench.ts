@@ -20,7 +20,8 @@ export interface LabBenchmarks {
 
 const usage = `usage: pnpm lab bench <experiment> [--short] [--running]
 
-  --short     a fraction of a second per run: checks the experiment works (CI), numbers mean little
+  --short     a fraction of a second per run: checks the experiment works, numbers mean little
+              (COMMLAB_BENCH_SHORT=1 does the same: CI runs the guide's steps so)
   --running   measure the lab already running (pnpm lab up, or its compose.yaml) on its default
               ports, instead of starting a copy of its services on free ports
 
@@ -32,7 +33,7 @@ Reports go to the terminal and to .run/bench/<experiment>.json and .html (charts
  * formats them — unless --running points it at a lab already up.
  */
 export async function bench(args: string[]): Promise<number> {
-  const short = args.includes('--short');
+  const short = args.includes('--short') || process.env.COMMLAB_BENCH_SHORT === '1';
   const running = args.includes('--running') || process.env.COMMLAB_LAB_TARGET === 'running';
   const unknownFlag = args.find((a) => a.startsWith('--') && a !== '--short' && a !== '--running');
   const [name, ...extra] = args.filter((a) => !a.startsWith('--'));
