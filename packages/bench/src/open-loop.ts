@@ -115,10 +115,10 @@ export async function openLoop(send: Send, options: OpenLoopOptions): Promise<Ru
       fire(seq, start + seq * interval);
       seq++;
     }
-    if (seq < total) {
-      const wait = start + seq * interval - performance.now();
-      await (wait >= 1 ? sleep(Math.floor(wait)) : new Promise<void>((resolve) => setImmediate(resolve)));
-    }
+    // Sleep at least 1 ms even when the next request is due sooner: spinning on setImmediate
+    // would burn a core the server under test needs. Requests then leave in small bursts, and
+    // each is still timed from its own intended time.
+    if (seq < total) await sleep(Math.max(1, Math.ceil(start + seq * interval - performance.now())));
   }
   const scheduleEnd = start + total * interval;
   if (inFlight.size > 0) await new Promise<void>((resolve) => (drained = resolve));

@@ -60,7 +60,11 @@ export async function bench(args: string[]): Promise<number> {
   const started =
     running || experiment.services.length === 0
       ? undefined
-      : await startServices(lab, experiment.services, outDir, experiment.name);
+      : // A free port can be taken by someone else's connection before the service listens on it
+        // (a busy shared machine): one more try, on other free ports.
+        await startServices(lab, experiment.services, outDir, experiment.name).catch(() =>
+          startServices(lab, experiment.services, outDir, experiment.name),
+        );
   const placement: Placement = started?.placement ?? {
     mode: 'native',
     infra: nativeInfra(),
