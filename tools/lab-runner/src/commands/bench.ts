@@ -44,7 +44,8 @@ export async function bench(args: string[]): Promise<number> {
     say.line(usage);
     say.line();
     for (const { lab, experiment } of all) say.line(`  ${experiment.name.padEnd(13)} ${lab}: ${experiment.title}`);
-    return name && !unknownFlag && extra.length === 0 ? 0 : 2;
+    // No name is a request for the list; a wrong flag or several names are mistakes.
+    return unknownFlag || extra.length > 0 ? 2 : 0;
   }
   const found = all.find((b) => b.experiment.name === name);
   if (!found) {
