@@ -35,7 +35,8 @@ function logScale(values: number[]): { map: (v: number) => number; ticks: number
 function linearTicks(max: number, count = 5): number[] {
   const step = niceStep(max / count);
   const ticks: number[] = [];
-  for (let v = 0; v <= max + step / 2; v += step) ticks.push(v);
+  // Up to the first tick at or past the largest value, so every point lands inside the frame.
+  for (let v = 0; ticks.length === 0 || ticks.at(-1)! < max; v += step) ticks.push(v);
   return ticks;
 }
 
@@ -70,13 +71,17 @@ function frame(
 }
 
 function svg(body: string, legend: { name: string; colour: string; dashed?: boolean }[]): string {
+  const box =
+    legend.length === 0
+      ? ''
+      : `<rect x="${margin.left + 4}" y="${margin.top + 2}" width="${Math.max(...legend.map((l) => l.name.length)) * 6 + 40}" height="${legend.length * 16 + 6}" fill="#fff" fill-opacity="0.85"/>`;
   const rows = legend
     .map(
       (l, i) =>
         `<g transform="translate(${margin.left + 10} ${margin.top + 14 + i * 16})"><line x2="20" y1="-4" y2="-4" stroke="${l.colour}" stroke-width="2"${l.dashed ? ' stroke-dasharray="4 3"' : ''}/><text x="26">${escape(l.name)}</text></g>`,
     )
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="11">${body}${rows}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="11">${body}${box}${rows}</svg>`;
 }
 
 /**
