@@ -110,7 +110,13 @@ describe('history checker', () => {
   });
 
   it('summarises a run in one line', () => {
-    const report = checkHistory([produced('a'), produced('b', 'unknown'), applied('a'), applied('b'), redelivered('a')]);
+    const report = checkHistory([
+      produced('a'),
+      produced('b', 'unknown'),
+      applied('a'),
+      applied('b'),
+      redelivered('a'),
+    ]);
     expect(report.summary).toBe(
       '2 produced (1 confirmed, 0 failed, 1 unknown), 2 applied; lost 0, duplicated 0, unexpected 0, ' +
         'recovered 1, out of order 0; 1 redeliveries, 0 leader changes',
