@@ -5,3 +5,11 @@ export { dockerFallback } from './docker.ts';
 export { openApiChecker, type ReceivedResponse } from './openapi.ts';
 export { freePort } from './ports.ts';
 export { checkHistory, History, type HistoryEntry, type HistoryReport, type Outcome } from './history.ts';
+export {
+  kafkaCluster,
+  rabbitMqCluster,
+  type Cluster,
+  type KafkaCluster,
+  type NodeAction,
+  type RabbitMqCluster,
+} from './clusters.ts';

@@ -3,8 +3,12 @@ import type { Admin } from 'kafkajs';
 export interface TopicLayout {
   /** Partitions per topic: the unit of ordering and of parallelism in a consumer group. */
   partitions: number;
-  /** Copies of each partition; 1 on a single lab broker, 3 in production. */
-  replicationFactor: number;
+  /**
+   * Copies of each partition. Unset: as many as the cluster has live brokers, at most three —
+   * 1 on the single lab broker, 3 on the three-broker cluster (whose min.insync.replicas=2 then
+   * lets writes go on with one broker down).
+   */
+  replicationFactor?: number | undefined;
 }
 
 /**
@@ -15,15 +19,18 @@ export async function ensureTopics(admin: Admin, topics: readonly string[], layo
   const existing = new Set(await admin.listTopics());
   const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
   if (missing.length === 0) return;
+  // kafkajs speaks CreateTopics v3, which cannot ask for the broker's default replication.
+  const replicationFactor = layout.replicationFactor ?? Math.min(3, (await admin.describeCluster()).brokers.length);
   await admin.createTopics({
+    // Polled below instead: kafkajs' own wait fails when the broker it asks has not heard of
+    // the new topic yet, which on a cluster happens every few runs.
+    waitForLeaders: false,
     topics: missing.map((topic) => ({
       topic,
       numPartitions: layout.partitions,
-      replicationFactor: layout.replicationFactor,
+      replicationFactor,
     })),
   });
-  // kafkajs' own waitForLeaders gives up when a brand-new topic is briefly unknown to the
-  // broker it asks; poll until every partition has a leader instead.
   const deadline = Date.now() + 30_000;
   while (!(await haveLeaders(admin, missing))) {
     if (Date.now() > deadline) throw new Error(`topics ${missing.join(', ')} got no partition leaders within 30 s`);
