@@ -63,6 +63,12 @@ const infraServices: Record<Infra, object> = {
     },
     mem_limit: '256m',
   },
+  redis: {
+    image: 'redis:7-alpine',
+    ports: ['127.0.0.1:6379:6379'],
+    healthcheck: { test: 'redis-cli ping', interval: '2s', timeout: '3s', retries: 30 },
+    mem_limit: '64m',
+  },
 };
 
 /** The Compose file of a lab, derived from its definition (never edited by hand). */

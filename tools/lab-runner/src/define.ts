@@ -8,12 +8,12 @@
  *   ${order.url}       http://host:port of the `order` service
  *   ${inventory.thrift.addr}  host:port of a service's extra port named `thrift` (see extraPorts)
  *   ${console.port}    just the port (what a browser on this machine uses in either mode)
- *   ${kafka.brokers} ${rabbitmq.url} ${postgres.url}   the brokers' and database's endpoints
+ *   ${kafka.brokers} ${rabbitmq.url} ${postgres.url} ${redis.url}   the brokers', database's and cache's endpoints
  *
  * A service that names another by `.addr` or `.url` calls it, so it starts after it; naming
  * only a `.port` implies no start order.
  */
-export type Infra = 'kafka' | 'rabbitmq' | 'postgres';
+export type Infra = 'kafka' | 'rabbitmq' | 'postgres' | 'redis';
 
 export interface ServiceSpec {
   /** Folder under services/ whose src/main.ts runs. */

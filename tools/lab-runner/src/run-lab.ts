@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { LabSpec } from './define.ts';
+import { prettyLogs } from './pretty-logs.ts';
 import { spawnService, stopAll, waitReady, type RunningService } from './processes.ts';
 import { healthTarget, portOf, resolve, serviceEnv, startOrder, type Placement } from './topology.ts';
 
@@ -41,11 +42,15 @@ export async function startNative(lab: LabSpec, options: StartOptions): Promise<
   const running = new Map<string, RunningService>();
   const names = startOrder(lab);
   const labelWidth = Math.max(...names.map((n) => n.length));
+  // Services always log JSON; pretty lines are formatted here (see pretty-logs.ts for why).
+  const pretty =
+    (options.logFormat ?? 'pretty') === 'pretty'
+      ? prettyLogs(Boolean(process.stdout.isTTY && !process.env.NO_COLOR))
+      : undefined;
   const envOf = (name: string) => ({
     ...serviceEnv(lab, name, placement),
     DATA_DIR: join(options.dataDir, name),
-    LOG_FORMAT: options.logFormat ?? 'pretty',
-    ...(process.stdout.isTTY && !process.env.NO_COLOR && { FORCE_COLOR: '1' }),
+    LOG_FORMAT: 'json',
     ...options.env,
     ...options.serviceEnv?.[name],
   });
@@ -60,6 +65,7 @@ export async function startNative(lab: LabSpec, options: StartOptions): Promise<
       labelWidth,
       env: envOf(name),
       ...(options.output && { output: (line: string) => options.output!(name, line) }),
+      ...(pretty && { format: pretty }),
     });
     running.set(name, service);
     const target = healthTarget(spec, '127.0.0.1', portOf(lab, name, placement));

@@ -10,6 +10,7 @@ export const composeInfra: InfraEndpoints = {
   'kafka.brokers': 'kafka:9092',
   'rabbitmq.url': 'amqp://guest:guest@rabbitmq:5672',
   'postgres.url': 'postgres://postgres:postgres@postgres:5432/commlab',
+  'redis.url': 'redis://redis:6379',
 };
 
 export interface Placement {

@@ -8,6 +8,7 @@ import { defaultTopicOf } from '../types.ts';
 import { toKafkaMessage } from '../wire/kafka-binding.ts';
 import { roundTrip } from '../within.ts';
 import { kafkaClient } from './client.ts';
+import { coalescingSender } from './coalescing.ts';
 import { consumeKafka, type ConsumerTiming } from './consumer.ts';
 import { replayGroup, type ReplayFrom } from './replay.ts';
 import { deadLetterTopicOf, ensureTopics, type TopicLayout } from './topics.ts';
@@ -82,6 +83,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
       }),
     );
   const subscriptions = openSubscriptions();
+  const send = coalescingSender((topicMessages) => producer.sendBatch({ acks: -1, topicMessages }));
 
   return {
     topicOf,
@@ -89,7 +91,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
     publish: async (event: CloudEvent) => {
       const topic = topicOf(event.type);
       await ensure([topic]);
-      await producer.send({ topic, acks: -1, messages: [toKafkaMessage(event)] });
+      await send(topic, toKafkaMessage(event));
     },
 
     subscribe: async ({ group, types }, handler) => {

@@ -24,6 +24,7 @@ export async function doctor(): Promise<number> {
     kafka: infra['kafka.brokers']!.split(',')[0]!,
     rabbitmq: new URL(infra['rabbitmq.url']!).host,
     postgres: new URL(infra['postgres.url']!).host,
+    redis: new URL(infra['redis.url']!).host,
   };
   for (const [name, address] of Object.entries(endpoints)) {
     const ok = await reachable(address);
