@@ -20,7 +20,7 @@ export interface KafkaBusOptions {
   /** Which topic an event type lives on; default: its domain (`commlab.order.placed.v1` → `commlab.order`). */
   topicOf?: (type: string) => string;
   partitions?: number;
-  /** Copies of each partition; default: the number of live brokers, at most 3 (see TopicLayout). */
+  /** Copies of each partition; default: the cluster's default.replication.factor (see TopicLayout). */
   replicationFactor?: number;
   maxAttempts?: number;
   retryDelayMs?: number;

@@ -4,9 +4,9 @@ export interface TopicLayout {
   /** Partitions per topic: the unit of ordering and of parallelism in a consumer group. */
   partitions: number;
   /**
-   * Copies of each partition. Unset: as many as the cluster has live brokers, at most three —
-   * 1 on the single lab broker, 3 on the three-broker cluster (whose min.insync.replicas=2 then
-   * lets writes go on with one broker down).
+   * Copies of each partition. Unset: the cluster's own default.replication.factor — 1 on the
+   * single lab broker, 3 on the three-broker cluster (whose min.insync.replicas=2 then lets
+   * writes go on with one broker down).
    */
   replicationFactor?: number | undefined;
 }
@@ -19,8 +19,6 @@ export async function ensureTopics(admin: Admin, topics: readonly string[], layo
   const existing = new Set(await admin.listTopics());
   const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
   if (missing.length === 0) return;
-  // kafkajs speaks CreateTopics v3, which cannot ask for the broker's default replication.
-  const replicationFactor = layout.replicationFactor ?? Math.min(3, (await admin.describeCluster()).brokers.length);
   await admin.createTopics({
     // Polled below instead: kafkajs' own wait fails when the broker it asks has not heard of
     // the new topic yet, which on a cluster happens every few runs.
@@ -28,7 +26,8 @@ export async function ensureTopics(admin: Admin, topics: readonly string[], layo
     topics: missing.map((topic) => ({
       topic,
       numPartitions: layout.partitions,
-      replicationFactor,
+      // Left out, kafkajs sends -1: the broker's default.
+      ...(layout.replicationFactor !== undefined && { replicationFactor: layout.replicationFactor }),
     })),
   });
   const deadline = Date.now() + 30_000;
