@@ -268,6 +268,25 @@ describe('RabbitMQ event bus', () => {
     await proxy.close();
   });
 
+  it('sends a nacked event again until the broker takes it, and reports one it keeps refusing as failed', async () => {
+    // A queue that holds one message and refuses (nacks) publishes beyond that.
+    const events = await bus({ publishTimeoutMs: 1_500 });
+    const full = uniqueName('full');
+    raw.track({ queues: [full] });
+    await raw.declare(full, { 'x-queue-type': 'classic', 'x-max-length': 1, 'x-overflow': 'reject-publish' });
+    await raw.bind(full, events.exchange, 'commlab.order.placed.v1');
+    await events.publish(placed('order-1'));
+
+    const second = events.publish(placed('order-2'));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // nacked meanwhile, and sent again
+    await raw.take(full, 1); // room for one
+    await second;
+
+    const third = events.publish(placed('order-3'));
+    await expect(third).rejects.toThrow(/was not confirmed by RabbitMQ within 1500 ms; RabbitMQ nacked it \d+ times/);
+    await expect(third).rejects.toMatchObject({ outcome: 'failed' });
+  });
+
   it('connects to the next node of its URL list when the first does not answer', async () => {
     const nowhere = `amqp://guest:guest@127.0.0.1:${await freePort()}`;
     const group = uniqueName('second-node');

@@ -189,6 +189,21 @@ export class KeptChannel<C extends Channel> {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
+  /**
+   * Closes `channel` if it is still the current one, so that a fresh one opens (with its
+   * setup) in its place: for a channel that is open but no longer works.
+   */
+  replace(channel: C): void {
+    if (this.#channel !== channel) return;
+    // Not current from now on: callers wait for the fresh one instead of publishing into one
+    // that is closing (amqplib throws at once there, and a caller retrying would spin).
+    this.#channel = undefined;
+    void channel
+      .close()
+      .catch(() => {})
+      .finally(() => void this.#ensure());
+  }
+
   /** The open channel right now, without waiting. */
   get now(): C | undefined {
     return this.#channel;
