@@ -89,8 +89,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-now() { date +%s; }
-
 # One mutating command at a time per cache: test runners may call "start" in
 # parallel, and two formats or two brokers on one data dir would clash. A
 # mkdir lock (flock is not on macOS) holding its owner's pid, so that a lock

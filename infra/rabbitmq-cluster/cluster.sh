@@ -142,7 +142,7 @@ ensure_cookie() {
   if ! [ -s "$cookie" ]; then
     rm -f "$cookie"
     # 20 random capitals; `|| true`: tr ends on SIGPIPE once head has enough.
-    (umask 077 && { LC_ALL=C tr -dc 'A-Z' </dev/urandom | head -c 20 || true; } >"$cookie")
+    (umask 077 && { LC_ALL=C tr -dc '[:upper:]' </dev/urandom | head -c 20 || true; } >"$cookie")
   fi
   # Erlang refuses a cookie file that others can read.
   chmod 400 "$cookie"
