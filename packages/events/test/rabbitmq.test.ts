@@ -268,6 +268,17 @@ describe('RabbitMQ event bus', () => {
     await proxy.close();
   });
 
+  it('reports a publish whose connection died before its confirm as unknown, never as confirmed, when told not to resend', async () => {
+    const proxy = await tcpProxy({ host: new URL(url).hostname, port: Number(new URL(url).port || 5672) });
+    const proxied = Object.assign(new URL(url), { port: String(proxy.port) }).toString();
+    const events = await bus({ url: proxied, resendUnconfirmed: false });
+    const outcome = events.publish(placed('order-1'));
+    proxy.cut(); // before the publish's microtasks write it: it leaves, and no confirm can come back
+    await expect(outcome).rejects.toThrow(/was sent but its channel closed before RabbitMQ confirmed it/);
+    await expect(outcome).rejects.toMatchObject({ outcome: 'unknown' });
+    await proxy.close();
+  });
+
   it('sends a nacked event again until the broker takes it, and reports one it keeps refusing as failed', async () => {
     // A queue that holds one message and refuses (nacks) publishes beyond that.
     const events = await bus({ publishTimeoutMs: 1_500 });
