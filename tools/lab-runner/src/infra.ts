@@ -37,7 +37,8 @@ const parts: Record<Infra, InfraPart> = {
   },
   rabbitmq: {
     label: 'RabbitMQ',
-    address: (e) => new URL(e['rabbitmq.url']!).host || '127.0.0.1:5672',
+    // A cluster's AMQP_URL lists its nodes, comma-separated: the first stands for them.
+    address: (e) => new URL(e['rabbitmq.url']!.split(',')[0]!).host || '127.0.0.1:5672',
     overriddenBy: 'AMQP_URL',
     start: () => (onPath('rabbitmq-server') ? ['rabbitmq-server', '-detached'] : undefined),
     fix: 'install and start RabbitMQ (Debian: apt-get install rabbitmq-server), run it with Docker, or set AMQP_URL',

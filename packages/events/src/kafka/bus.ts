@@ -20,6 +20,7 @@ export interface KafkaBusOptions {
   /** Which topic an event type lives on; default: its domain (`commlab.order.placed.v1` → `commlab.order`). */
   topicOf?: (type: string) => string;
   partitions?: number;
+  /** Copies of each partition; default: the cluster's default.replication.factor (see TopicLayout). */
   replicationFactor?: number;
   maxAttempts?: number;
   retryDelayMs?: number;
@@ -36,7 +37,6 @@ export interface KafkaBus extends EventBus {
 
 export const kafkaDefaults = {
   partitions: 3,
-  replicationFactor: 1,
   maxAttempts: 5,
   retryDelayMs: 1_000,
   fromBeginning: true,
@@ -52,7 +52,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
   const log = options.log ?? silentLog;
   const layout: TopicLayout = {
     partitions: options.partitions ?? kafkaDefaults.partitions,
-    replicationFactor: options.replicationFactor ?? kafkaDefaults.replicationFactor,
+    replicationFactor: options.replicationFactor,
   };
   const topicOf = options.topicOf ?? defaultTopicOf;
   const kafka = kafkaClient(options.brokers, options.clientId ?? `commlab-events-${randomUUID().slice(0, 8)}`, log);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import type { Infra } from '../define.ts';
-import { nativeInfra, reachable } from '../infra.ts';
+import { infraAddress, nativeInfra, reachable } from '../infra.ts';
 import { readyLabs } from '../labs.ts';
 import { colour, say } from '../say.ts';
 import { allPorts } from '../topology.ts';
@@ -22,7 +22,7 @@ export async function doctor(): Promise<number> {
   const infra = nativeInfra();
   const endpoints: Record<Infra, string> = {
     kafka: infra['kafka.brokers']!.split(',')[0]!,
-    rabbitmq: new URL(infra['rabbitmq.url']!).host,
+    rabbitmq: infraAddress('rabbitmq', infra),
     postgres: new URL(infra['postgres.url']!).host,
     redis: new URL(infra['redis.url']!).host,
   };
