@@ -8,8 +8,9 @@ export const BusConfig = {
   }),
   AMQP_URL: Type.String({
     default: 'amqp://guest:guest@127.0.0.1:5672',
-    pattern: '^amqps?://',
-    description: 'RabbitMQ URL when EVENT_BUS=rabbitmq',
+    pattern: '^amqps?://[^,\\s]+(,amqps?://[^,\\s]+)*$',
+    description:
+      "RabbitMQ URL when EVENT_BUS=rabbitmq, or a cluster's node URLs comma-separated (fails over between them)",
   }),
   KAFKA_BROKERS: Type.String({
     default: '127.0.0.1:9092',

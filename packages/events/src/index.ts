@@ -9,7 +9,7 @@ export {
 } from './bus.ts';
 export { connectEventBus, type EventBusConfig } from './connect.ts';
 export { createRabbitMqBus, rabbitMqDefaults, type RabbitMqBus, type RabbitMqBusOptions } from './rabbitmq/bus.ts';
-export { PublishError } from './rabbitmq/confirmed.ts';
+export { PublishError, type PublishOutcome } from './rabbitmq/confirmed.ts';
 export { deadLetterReason, namesFor as rabbitMqNames } from './rabbitmq/topology.ts';
 export { createKafkaBus, kafkaDefaults, type KafkaBus, type KafkaBusOptions } from './kafka/bus.ts';
 export { deadLetterTopicOf } from './kafka/topics.ts';

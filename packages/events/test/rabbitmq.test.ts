@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteDatabase } from '@commlab/sql';
-import { amqpUrl, closeAmqpConnections } from '@commlab/testkit';
+import { amqpUrl, closeAmqpConnections, freePort } from '@commlab/testkit';
 import {
   createRabbitMqBus,
   deadLetterReason,
@@ -256,13 +256,86 @@ describe('RabbitMQ event bus', () => {
     const events = await bus({ url: proxied.toString(), publishTimeoutMs: 1_000 });
 
     proxy.cut();
+    await until('the bus noticed its connection is gone', () => events.connectedTo() === undefined);
     const event = placed('order-1');
     const outcome = events.publish(event);
     await expect(outcome).rejects.toThrow(PublishError);
     await expect(outcome).rejects.toThrow(
       `event ${event.id} (commlab.order.placed.v1) was not confirmed by RabbitMQ within 1000 ms`,
     );
+    // It never left this process: surely not stored, so "failed", not "unknown".
+    await expect(outcome).rejects.toMatchObject({ outcome: 'failed' });
     await proxy.close();
+  });
+
+  it('reports a publish whose connection died before its confirm as unknown, never as confirmed, when told not to resend', async () => {
+    const proxy = await tcpProxy({ host: new URL(url).hostname, port: Number(new URL(url).port || 5672) });
+    const proxied = Object.assign(new URL(url), { port: String(proxy.port) }).toString();
+    const events = await bus({ url: proxied, resendUnconfirmed: false });
+    const outcome = events.publish(placed('order-1'));
+    proxy.cut(); // before the publish's microtasks write it: it leaves, and no confirm can come back
+    await expect(outcome).rejects.toThrow(/was sent but its channel closed before RabbitMQ confirmed it/);
+    await expect(outcome).rejects.toMatchObject({ outcome: 'unknown' });
+    await proxy.close();
+  });
+
+  it('sends a nacked event again until the broker takes it, and reports one it keeps refusing as failed', async () => {
+    // A queue that holds one message and refuses (nacks) publishes beyond that.
+    const events = await bus({ publishTimeoutMs: 1_500 });
+    const full = uniqueName('full');
+    raw.track({ queues: [full] });
+    await raw.declare(full, { 'x-queue-type': 'classic', 'x-max-length': 1, 'x-overflow': 'reject-publish' });
+    await raw.bind(full, events.exchange, 'commlab.order.placed.v1');
+    await events.publish(placed('order-1'));
+
+    const second = events.publish(placed('order-2'));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // nacked meanwhile, and sent again
+    await raw.take(full, 1); // room for one
+    await second;
+
+    const third = events.publish(placed('order-3'));
+    await expect(third).rejects.toThrow(/was not confirmed by RabbitMQ within 1500 ms; RabbitMQ nacked it \d+ times/);
+    await expect(third).rejects.toMatchObject({ outcome: 'failed' });
+  });
+
+  it('connects to the next node of its URL list when the first does not answer', async () => {
+    const nowhere = `amqp://guest:guest@127.0.0.1:${await freePort()}`;
+    const group = uniqueName('second-node');
+    const events = await bus({ url: `${nowhere},${url}` }, [group]);
+    const seen = new Recorder();
+    await events.subscribe({ group, types: ['commlab.order.placed.v1'] }, seen.handler('second'));
+    const event = placed('order-1');
+    await events.publish(event);
+
+    await until('the event consumed', () => seen.handled.length === 1);
+    expect(events.connectedTo()).toBe(redactedUrl(url));
+  });
+
+  it('fails over to the next node when its node drops it, declares its queue again and resumes consuming', async () => {
+    const target = { host: new URL(url).hostname, port: Number(new URL(url).port || 5672) };
+    // Two "nodes": two relays to the one broker, so that one can die while the other lives.
+    const [first, second] = [await tcpProxy(target), await tcpProxy(target)];
+    const through = (port: number) => Object.assign(new URL(url), { port: String(port) }).toString();
+    const group = uniqueName('failover');
+    const { lines, log } = logRecorder();
+    const events = await bus({ url: `${through(first.port)},${through(second.port)}`, log }, [group]);
+    const seen = new Recorder();
+    await events.subscribe({ group, types: ['commlab.order.placed.v1'] }, seen.handler('failover'));
+    const before = [placed('order-1'), placed('order-2')];
+    for (const event of before) await events.publish(event);
+    await until('the first events consumed', () => seen.handled.length === 2);
+    expect(events.connectedTo()).toContain(`:${first.port}`);
+
+    first.cut(); // the node dies and stays dead
+    const after = [placed('order-3'), placed('order-4')];
+    for (const event of after) await events.publish(event);
+
+    // At least once: a delivery whose ack died with the first node comes again.
+    await until('the events after the failover consumed', () => after.every((e) => seen.ids().includes(e.id)));
+    expect(new Set(seen.ids())).toEqual(new Set([...before, ...after].map((e) => e.id)));
+    expect(events.connectedTo()).toContain(`:${second.port}`);
+    expect(lines.some((line) => line.startsWith('RabbitMQ connection lost'))).toBe(true);
+    await Promise.all([first.close(), second.close()]);
   });
 
   it('applies an event delivered twice once, with the idempotent consumer', async () => {
@@ -299,3 +372,10 @@ describe('RabbitMQ event bus', () => {
     );
   });
 });
+
+/** A URL as the bus shows it: password hidden. */
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { EdgeReporter } from './edges.ts';
+import { noEdgeReporter, type EdgeReporter } from './edges.ts';
 
 const quiet = new Set(['/healthz', '/readyz']);
 
@@ -11,6 +11,8 @@ const quiet = new Set(['/healthz', '/readyz']);
  * never changes it.
  */
 export function reportRequests(app: FastifyInstance, reporter: EdgeReporter, edge: { from: string; to: string }): void {
+  // Without a console there is no one to tell: no hook, so no response is parsed for nothing.
+  if (reporter === noEdgeReporter) return;
   app.addHook('onSend', async (request, reply, payload) => {
     const path = request.url.split('?')[0]!;
     if (quiet.has(path)) return payload;

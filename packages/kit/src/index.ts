@@ -1,5 +1,5 @@
 export { loadConfig, ConfigError, CommonConfig } from './config.ts';
-export { createLogger, type Logger } from './logger.ts';
+export { createLogger, prettyLogOptions, type Logger } from './logger.ts';
 export { closeInTurn, type Closeable } from './shutdown.ts';
 export { probe } from './probe.ts';
 export {

@@ -8,18 +8,28 @@ export interface LoggerOptions {
   format: 'auto' | 'json' | 'pretty';
 }
 
-/** JSON lines for machines; readable, coloured lines on a terminal or when asked (the lab runner asks). */
+/**
+ * How a log line reads on a terminal. The lab runner formats the JSON lines of the services it
+ * runs with the same options, so `pnpm lab up` shows what a service on a terminal shows.
+ */
+export const prettyLogOptions = {
+  translateTime: 'HH:MM:ss.l',
+  ignore: 'pid,hostname,name,reqId,status,ms',
+  singleLine: true,
+};
+
+/**
+ * JSON lines for machines; readable, coloured lines on a terminal or when asked. Pretty lines
+ * are formatted in a worker thread (a pino transport), which costs the service about as much
+ * CPU per request as the request itself: the lab runner therefore asks for JSON and formats
+ * the lines it reads on its own side.
+ */
 export function createLogger({ name, level, format }: LoggerOptions): Logger {
   const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY);
   return pino({
     name,
     level,
-    ...(pretty && {
-      transport: {
-        target: 'pino-pretty',
-        // Colour follows the terminal (FORCE_COLOR / NO_COLOR), so piped logs stay plain.
-        options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name,reqId,status,ms', singleLine: true },
-      },
-    }),
+    // Colour follows the terminal (FORCE_COLOR / NO_COLOR), so piped logs stay plain.
+    ...(pretty && { transport: { target: 'pino-pretty', options: prettyLogOptions } }),
   });
 }

@@ -13,6 +13,7 @@ export function nativeInfra(env: NodeJS.ProcessEnv = process.env): InfraEndpoint
     'kafka.brokers': env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     'rabbitmq.url': env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     'postgres.url': env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    'redis.url': env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   };
 }
 
@@ -36,7 +37,8 @@ const parts: Record<Infra, InfraPart> = {
   },
   rabbitmq: {
     label: 'RabbitMQ',
-    address: (e) => new URL(e['rabbitmq.url']!).host || '127.0.0.1:5672',
+    // A cluster's AMQP_URL lists its nodes, comma-separated: the first stands for them.
+    address: (e) => new URL(e['rabbitmq.url']!.split(',')[0]!).host || '127.0.0.1:5672',
     overriddenBy: 'AMQP_URL',
     start: () => (onPath('rabbitmq-server') ? ['rabbitmq-server', '-detached'] : undefined),
     fix: 'install and start RabbitMQ (Debian: apt-get install rabbitmq-server), run it with Docker, or set AMQP_URL',
@@ -52,6 +54,13 @@ const parts: Record<Infra, InfraPart> = {
         : undefined;
     },
     fix: 'install and start PostgreSQL (Debian: apt-get install postgresql), run it with Docker, or set DATABASE_URL',
+  },
+  redis: {
+    label: 'Redis',
+    address: (e) => new URL(e['redis.url']!).host || '127.0.0.1:6379',
+    overriddenBy: 'REDIS_URL',
+    start: () => (onPath('redis-server') ? ['redis-server', '--daemonize', 'yes'] : undefined),
+    fix: 'install and start Redis (Debian: apt-get install redis-server), run it with Docker, or set REDIS_URL',
   },
 };
 

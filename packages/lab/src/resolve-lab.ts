@@ -93,6 +93,7 @@ const infraLinks: Record<Infra, { label: string; url: string }> = {
   rabbitmq: { label: 'RabbitMQ (AMQP)', url: '${rabbitmq.url}' },
   kafka: { label: 'Kafka (bootstrap)', url: '${kafka.brokers}' },
   postgres: { label: 'PostgreSQL', url: '${postgres.url}' },
+  redis: { label: 'Redis', url: '${redis.url}' },
 };
 
 /** The brokers a service's settings name (`${rabbitmq.url}` names rabbitmq). */

@@ -2,7 +2,7 @@
 // checking and resetting labs.
 export { catalogue, type LabEntry } from './catalogue.ts';
 export type { ServiceControls } from './controls.ts';
-export type { Infra, Lab, RunOptions, ServiceDefaults, ServiceSpec } from './define.ts';
+export { infraNames, type Infra, type Lab, type RunOptions, type ServiceDefaults, type ServiceSpec } from './define.ts';
 export { checkInfra, ensureInfra, infraAddress, nativeInfra, reachable, splitHostPort } from './infra.ts';
 export { formatLabPorts, parseLabPorts } from './lab-ports.ts';
 export { isReady, labEntry, loadLab, readyLabs } from './labs.ts';
@@ -17,6 +17,7 @@ export {
   composeInfra,
   healthTarget,
   labAt,
+  partOfLab,
   portOf,
   resolve,
   serviceEnv,
@@ -39,4 +40,5 @@ export { logsOf, memoryOf, type ContainerMemory } from './compose/project.ts';
 export { run, stopRunning, tail, type Ran } from './compose/run.ts';
 export { resetLab, type ResetTarget } from './reset/reset-lab.ts';
 export { chromiumPath } from './testing/chromium.ts';
+export { labTarget, startLab, type LabTarget, type LabUnderTest, type StartLabOptions } from './testing/start-lab.ts';
 export { guideFiles } from './testing/guide-parity.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testLab } from './testing/fixtures.ts';
-import { allPorts, composeInfra, resolve, serviceEnv, startOrder } from './topology.ts';
+import { allPorts, composeInfra, partOfLab, resolve, serviceEnv, startOrder } from './topology.ts';
 
 const lab = testLab('test-lab', {
   eventBus: 'kafka',
@@ -91,5 +91,49 @@ describe('extra ports', () => {
 
   it('rejects a placeholder naming an extra port the service lacks', () => {
     expect(() => resolve(withThrift, '${order.thrift.addr}', { mode: 'native', infra: {} })).toThrow(/no extra port/);
+  });
+});
+
+describe('a part of a lab', () => {
+  const lab = testLab('part-lab', {
+    eventBus: 'kafka',
+    services: {
+      gateway: { env: { ORDER_URL: '${order.url}' } },
+      order: { env: { INVENTORY_ADDR: '${inventory.addr}' } },
+      inventory: {},
+      notification: {},
+    },
+    links: [
+      { label: 'Orders', url: '${order.url}/orders' },
+      { label: 'Gateway', url: '${gateway.url}' },
+    ],
+  });
+
+  it('keeps the services named and those their settings name, without the console or anything else', () => {
+    const part = partOfLab(lab, ['order']);
+    expect(Object.keys(part.services)).toEqual(['order', 'inventory']);
+    const native = { mode: 'native' as const, infra: { 'kafka.brokers': '127.0.0.1:9092' } };
+    expect(serviceEnv(part, 'order', native).CONSOLE_URL).toBeUndefined();
+    expect(part.infra).toEqual(lab.infra);
+  });
+
+  it('keeps a service named only by its port, and what that one names, so every setting still resolves', () => {
+    // notification's allowed origins name the console's port; the console's settings name order.
+    expect(Object.keys(partOfLab(lab, ['notification']).services)).toEqual([
+      'order',
+      'inventory',
+      'notification',
+      'console',
+    ]);
+  });
+
+  it('keeps only the links naming services it has', () => {
+    expect(partOfLab(lab, ['order']).links.map((link) => link.label)).toEqual(['Orders', 'Kafka (bootstrap)']);
+  });
+
+  it('refuses a service the lab does not have, naming those it has', () => {
+    expect(() => partOfLab(lab, ['billing'])).toThrow(
+      'lab part-lab has no service billing (it has gateway, order, inventory, notification, console)',
+    );
   });
 });

@@ -10,6 +10,7 @@ export const composeInfra: InfraEndpoints = {
   'kafka.brokers': 'kafka:9092',
   'rabbitmq.url': 'amqp://guest:guest@rabbitmq:5672',
   'postgres.url': 'postgres://postgres:postgres@postgres:5432/commlab',
+  'redis.url': 'redis://redis:6379',
 };
 
 export interface Placement {
@@ -85,6 +86,34 @@ export function dependencies(spec: ServiceSpec, lab: Lab): string[] {
   return [...new Set(names)].filter((name) => name in lab.services);
 }
 
+/**
+ * Part of a lab: the services named and every service their settings name (by address, URL or
+ * port), with nothing else — the console only when named. What `pnpm lab bench` starts for an
+ * experiment: a service that has no console reports to none. The part keeps the lab's brokers
+ * and the links that name only services it has.
+ */
+export function partOfLab<L extends Lab>(lab: L, names: readonly string[]): L {
+  const kept = new Set<string>();
+  const visit = (name: string) => {
+    if (kept.has(name)) return;
+    if (!lab.services[name]) {
+      throw new Error(`lab ${lab.id} has no service ${name} (it has ${Object.keys(lab.services).join(', ')})`);
+    }
+    kept.add(name);
+    servicesNamedIn(Object.values(lab.services[name].env), lab).forEach(visit);
+  };
+  names.forEach(visit);
+  return {
+    ...lab,
+    services: Object.fromEntries(Object.entries(lab.services).filter(([name]) => kept.has(name))),
+    links: lab.links.filter((link) => servicesNamedIn([link.url], lab).every((name) => kept.has(name))),
+  };
+}
+
+function servicesNamedIn(texts: readonly string[], lab: Lab): string[] {
+  return texts.flatMap((text) => [...text.matchAll(placeholder)].map((m) => m[1]!)).filter((n) => n in lab.services);
+}
+
 /** Services in an order where each starts after what it depends on. */
 export function startOrder(lab: Lab): string[] {
   const order: string[] = [];
@@ -107,6 +136,8 @@ export interface LabAt {
   url(name: string): string;
   /** The environment a service runs with. */
   env(name: string): Record<string, string>;
+  /** A text with placeholders (`${inventory.thrift.addr}`, `${redis.url}`), resolved for where the lab is. */
+  resolve(text: string): string;
 }
 
 export function labAt(lab: Lab, placement: Placement): LabAt {
@@ -114,6 +145,7 @@ export function labAt(lab: Lab, placement: Placement): LabAt {
     addr: (name) => resolve(lab, `\${${name}.addr}`, placement),
     url: (name) => resolve(lab, `\${${name}.url}`, placement),
     env: (name) => serviceEnv(lab, name, placement),
+    resolve: (text) => resolve(lab, text, placement),
   };
 }
 

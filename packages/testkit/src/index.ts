@@ -4,3 +4,12 @@ export { kafkaBrokers } from './kafka.ts';
 export { dockerFallback } from './docker.ts';
 export { openApiChecker, type ReceivedResponse } from './openapi.ts';
 export { freePort } from './ports.ts';
+export { checkHistory, History, type HistoryEntry, type HistoryReport, type Outcome } from './history.ts';
+export {
+  kafkaCluster,
+  rabbitMqCluster,
+  type Cluster,
+  type KafkaCluster,
+  type NodeAction,
+  type RabbitMqCluster,
+} from './clusters.ts';

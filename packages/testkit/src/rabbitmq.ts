@@ -47,7 +47,8 @@ export async function closeAmqpConnections(connectionName: string): Promise<numb
 async function findBroker(): Promise<Broker> {
   const candidate = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
   try {
-    const connection = await amqp.connect(candidate, { timeout: 3_000 });
+    // A cluster's AMQP_URL lists its nodes: the first one answering will do for the probe.
+    const connection = await amqp.connect(candidate.split(',')[0]!, { timeout: 3_000 });
     await connection.close();
     return { url: candidate, rabbitmqctl: localRabbitmqctl };
   } catch (err) {

@@ -1,3 +1,4 @@
+import { bench } from './commands/bench.ts';
 import { compose } from './commands/compose.ts';
 import { composeCheck } from './commands/compose-check.ts';
 import { doctor } from './commands/doctor.ts';
@@ -14,6 +15,7 @@ const usage = `usage: pnpm lab <command>
   up <lab>          start a lab's services natively (Ctrl-C stops them)
   verify <lab>      check a running lab (native or Compose): brokers, every service, its main flow
   reset <lab>       with the lab stopped: delete its data, its queues and exchanges, its topics
+  bench [experiment] run a benchmark (lab 10 and others), baselines in the same run; no name lists them
   test [lab]        type-check, lint and run all tests (or one lab's) against real brokers,
                     then the Compose check; --native-only leaves the Compose check out
   doctor            check this machine before a workshop: Node, ports, brokers, container engine
@@ -33,6 +35,7 @@ const commands: Record<string, (args: string[]) => number | Promise<number>> = {
   doctor: () => doctor(),
   compose: () => compose(),
   'compose-check': (args) => composeCheck(args),
+  bench: (args) => bench(args),
 };
 
 const [name, ...args] = process.argv.slice(2);

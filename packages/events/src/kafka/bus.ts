@@ -8,6 +8,7 @@ import { defaultTopicOf } from '../types.ts';
 import { toKafkaMessage } from '../wire/kafka-binding.ts';
 import { roundTrip } from '../within.ts';
 import { kafkaClient } from './client.ts';
+import { coalescingSender } from './coalescing.ts';
 import { consumeKafka, type ConsumerTiming } from './consumer.ts';
 import { replayGroup, type ReplayFrom } from './replay.ts';
 import { deadLetterTopicOf, ensureTopics, type TopicLayout } from './topics.ts';
@@ -19,6 +20,7 @@ export interface KafkaBusOptions {
   /** Which topic an event type lives on; default: its domain (`commlab.order.placed.v1` → `commlab.order`). */
   topicOf?: (type: string) => string;
   partitions?: number;
+  /** Copies of each partition; default: the cluster's default.replication.factor (see TopicLayout). */
   replicationFactor?: number;
   maxAttempts?: number;
   retryDelayMs?: number;
@@ -35,7 +37,6 @@ export interface KafkaBus extends EventBus {
 
 export const kafkaDefaults = {
   partitions: 3,
-  replicationFactor: 1,
   maxAttempts: 5,
   retryDelayMs: 1_000,
   fromBeginning: true,
@@ -51,7 +52,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
   const log = options.log ?? silentLog;
   const layout: TopicLayout = {
     partitions: options.partitions ?? kafkaDefaults.partitions,
-    replicationFactor: options.replicationFactor ?? kafkaDefaults.replicationFactor,
+    replicationFactor: options.replicationFactor,
   };
   const topicOf = options.topicOf ?? defaultTopicOf;
   const kafka = kafkaClient(options.brokers, options.clientId ?? `commlab-events-${randomUUID().slice(0, 8)}`, log);
@@ -82,6 +83,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
       }),
     );
   const subscriptions = openSubscriptions();
+  const send = coalescingSender((topicMessages) => producer.sendBatch({ acks: -1, topicMessages }));
 
   return {
     topicOf,
@@ -89,7 +91,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
     publish: async (event: CloudEvent) => {
       const topic = topicOf(event.type);
       await ensure([topic]);
-      await producer.send({ topic, acks: -1, messages: [toKafkaMessage(event)] });
+      await send(topic, toKafkaMessage(event));
     },
 
     subscribe: async ({ group, types }, handler) => {

@@ -3,8 +3,12 @@ import type { Admin } from 'kafkajs';
 export interface TopicLayout {
   /** Partitions per topic: the unit of ordering and of parallelism in a consumer group. */
   partitions: number;
-  /** Copies of each partition; 1 on a single lab broker, 3 in production. */
-  replicationFactor: number;
+  /**
+   * Copies of each partition. Unset: the cluster's own default.replication.factor — 1 on the
+   * single lab broker, 3 on the three-broker cluster (whose min.insync.replicas=2 then lets
+   * writes go on with one broker down).
+   */
+  replicationFactor?: number | undefined;
 }
 
 /**
@@ -16,14 +20,16 @@ export async function ensureTopics(admin: Admin, topics: readonly string[], layo
   const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
   if (missing.length === 0) return;
   await admin.createTopics({
+    // Polled below instead: kafkajs' own wait fails when the broker it asks has not heard of
+    // the new topic yet, which on a cluster happens every few runs.
+    waitForLeaders: false,
     topics: missing.map((topic) => ({
       topic,
       numPartitions: layout.partitions,
-      replicationFactor: layout.replicationFactor,
+      // Left out, kafkajs sends -1: the broker's default.
+      ...(layout.replicationFactor !== undefined && { replicationFactor: layout.replicationFactor }),
     })),
   });
-  // kafkajs' own waitForLeaders gives up when a brand-new topic is briefly unknown to the
-  // broker it asks; poll until every partition has a leader instead.
   const deadline = Date.now() + 30_000;
   while (!(await haveLeaders(admin, missing))) {
     if (Date.now() > deadline) throw new Error(`topics ${missing.join(', ')} got no partition leaders within 30 s`);

@@ -8,11 +8,15 @@ import { roundTrip } from '../within.ts';
 import { toAmqpMessage } from '../wire/amqp-binding.ts';
 import { publishConfirmed } from './confirmed.ts';
 import { consume, deadLetterHeaders } from './consumer.ts';
-import { AmqpLink, KeptChannel } from './link.ts';
+import { AmqpLink, amqpUrls, KeptChannel } from './link.ts';
 import { assertExchange, namesFor } from './topology.ts';
 
 export interface RabbitMqBusOptions {
-  /** e.g. amqp://guest:guest@127.0.0.1:5672 */
+  /**
+   * e.g. amqp://guest:guest@127.0.0.1:5672, or a cluster's nodes comma-separated
+   * (amqp://…:5673,amqp://…:5674,amqp://…:5675): the bus connects to one and fails over to
+   * the next when it dies.
+   */
   url: string;
   /** The topic exchange every event is published to. */
   exchange?: string;
@@ -23,12 +27,16 @@ export interface RabbitMqBusOptions {
   retryDelayMs?: number;
   /** How long a publish may wait for a confirm, through an outage, before it rejects. */
   publishTimeoutMs?: number;
+  /** Send a message again when its node died before confirming it (default); see ConfirmPolicy. */
+  resendUnconfirmed?: boolean;
   connectRetries?: number;
   log?: BusLog;
 }
 
 export interface RabbitMqBus extends EventBus {
   readonly exchange: string;
+  /** The node this bus is connected to right now (password hidden); undefined while reconnecting. */
+  connectedTo(): string | undefined;
 }
 
 export const rabbitMqDefaults = {
@@ -37,6 +45,7 @@ export const rabbitMqDefaults = {
   maxAttempts: 5,
   retryDelayMs: 1_000,
   publishTimeoutMs: 30_000,
+  resendUnconfirmed: true,
   connectRetries: 10,
 };
 
@@ -48,7 +57,7 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Ra
   const settings = { ...rabbitMqDefaults, ...withoutUndefined(options), url: options.url };
   const log = options.log ?? silentLog;
   const link = await AmqpLink.open({
-    url: settings.url,
+    urls: amqpUrls(settings.url),
     connectionName: settings.connectionName ?? `commlab-events-${randomUUID().slice(0, 8)}`,
     connectRetries: settings.connectRetries,
     log,
@@ -61,6 +70,7 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Ra
     },
     log,
   );
+  const policy = { timeoutMs: settings.publishTimeoutMs, resendUnconfirmed: settings.resendUnconfirmed };
   const subscriptions = openSubscriptions();
   try {
     await publishing.start();
@@ -72,9 +82,11 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Ra
   return {
     exchange: settings.exchange,
 
+    connectedTo: () => link.node,
+
     publish: (event: CloudEvent) => {
       const { content, options: properties } = toAmqpMessage(event);
-      return publishConfirmed(publishing, settings.publishTimeoutMs, {
+      return publishConfirmed(publishing, policy, {
         exchange: settings.exchange,
         routingKey: event.type,
         content,
@@ -95,7 +107,7 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Ra
           retryDelayMs: settings.retryDelayMs,
           log,
           deadLetter: (message, reason) =>
-            publishConfirmed(publishing, settings.publishTimeoutMs, {
+            publishConfirmed(publishing, policy, {
               exchange: names.deadLetterExchange,
               routingKey: names.queue,
               content: message.content,

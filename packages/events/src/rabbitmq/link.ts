@@ -1,62 +1,63 @@
-import amqp, { type Channel, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import type { BusLog } from '../log.ts';
 
 export interface LinkOptions {
-  url: string;
+  /** The broker's URL, or the URLs of a cluster's nodes: the link connects to one at a time. */
+  urls: readonly string[];
   /** Shown by `rabbitmqctl list_connections user_provided_name` and the management UI. */
   connectionName: string;
-  /** Connection attempts before giving up at start-up; after that it retries forever. */
+  /** Rounds over all URLs before giving up at start-up; after that it retries forever. */
   connectRetries: number;
   log: BusLog;
 }
 
+/** How long one connection attempt may take: a node that accepts nothing must not stall failover. */
+const connectTimeoutMs = 5_000;
+const maxDelayMs = 5_000;
+
 /**
- * One AMQP connection that comes back by itself. amqplib's opt-in recovery reconnects
- * with exponential backoff and jitter; channels do not survive a reconnect, so each
- * KeptChannel opens itself again on the new connection.
+ * One AMQP connection that comes back by itself, to whichever node of a cluster answers.
+ * amqplib's own recovery knows a single URL, so the link owns the list: when its node dies it
+ * tries the next one at once, then the others in turn, with exponential backoff and jitter
+ * between full rounds. Channels do not survive a reconnect, so each KeptChannel opens itself
+ * again — re-declaring its topology and its consumer — on the new connection.
  */
 export class AmqpLink {
-  readonly #connection: RecoveringChannelModel;
+  readonly #urls: readonly string[];
+  readonly #options: LinkOptions;
   readonly #onConnect = new Set<() => void>();
   #model: ChannelModel | undefined;
+  #node = 0;
+  #rounds = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
 
-  private constructor(connection: RecoveringChannelModel, log: BusLog) {
-    this.#connection = connection;
-    connection.on('connect', (model: ChannelModel) => {
-      this.#model = model;
-      for (const listener of this.#onConnect) listener();
-    });
-    connection.on('disconnect', (err: Error) => {
-      this.#model = undefined;
-      log.warn({ err: err.message }, 'RabbitMQ connection lost; reconnecting');
-    });
-    connection.on('reconnect-scheduled', ({ attempt, delay }: { attempt: number; delay: number }) =>
-      log.info({ attempt, delay }, 'RabbitMQ reconnect scheduled'),
-    );
-    connection.on('error', (err: Error) => log.warn({ err: err.message }, 'RabbitMQ connection error'));
+  private constructor(options: LinkOptions) {
+    if (options.urls.length === 0) throw new Error('RabbitMQ: no URL given');
+    this.#urls = options.urls;
+    this.#options = options;
   }
 
   static async open(options: LinkOptions): Promise<AmqpLink> {
-    const connection = await amqp.connect(options.url, {
-      clientProperties: { connection_name: options.connectionName },
-      recovery: {
-        initialDelay: 100,
-        maxDelay: 5_000,
-        initialMaxRetries: options.connectRetries,
-        maxRetries: Infinity,
-        waitForConnect: false,
-      },
-    });
-    const link = new AmqpLink(connection, options.log);
-    await connection.waitForConnect().catch((err: Error) => {
-      throw new Error(`cannot connect to RabbitMQ at ${redact(options.url)}: ${err.message}`, { cause: err });
-    });
-    return link;
+    const link = new AmqpLink(options);
+    const failures: string[] = [];
+    for (let round = 0; ; round++) {
+      failures.length = 0;
+      if (await link.#tryEachNode(failures)) return link;
+      if (round >= options.connectRetries) break;
+      await new Promise((resolve) => setTimeout(resolve, backoff(round)));
+    }
+    throw new Error(`cannot connect to RabbitMQ: ${failures.join('; ')}`);
   }
 
   /** The live connection, if there is one right now. */
   get model(): ChannelModel | undefined {
     return this.#model;
+  }
+
+  /** The node the link is connected to right now (password hidden), for logs and tests. */
+  get node(): string | undefined {
+    return this.#model ? redact(this.#urls[this.#node]!) : undefined;
   }
 
   /** Calls `listener` after every reconnect; returns the unsubscribe. */
@@ -65,10 +66,81 @@ export class AmqpLink {
     return () => this.#onConnect.delete(listener);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    this.#closed = true;
     this.#onConnect.clear();
-    return this.#connection.close();
+    clearTimeout(this.#timer);
+    const model = this.#model;
+    this.#model = undefined;
+    await model?.close().catch(() => {});
   }
+
+  /** One round: each node once, starting with the current one. True once connected. */
+  async #tryEachNode(failures: string[]): Promise<boolean> {
+    for (let i = 0; i < this.#urls.length && !this.#closed; i++) {
+      const node = (this.#node + i) % this.#urls.length;
+      const url = this.#urls[node]!;
+      try {
+        const model = await amqp.connect(url, {
+          clientProperties: { connection_name: this.#options.connectionName },
+          timeout: connectTimeoutMs,
+        });
+        if (this.#closed) {
+          await model.close().catch(() => {});
+          return false;
+        }
+        this.#node = node;
+        this.#rounds = 0;
+        this.#watch(model);
+        return true;
+      } catch (err) {
+        failures.push(`${redact(url)}: ${(err as Error).message}`);
+      }
+    }
+    return false;
+  }
+
+  #watch(model: ChannelModel): void {
+    const { log } = this.#options;
+    this.#model = model;
+    model.on('error', (err: Error) => log.warn({ err: err.message }, 'RabbitMQ connection error'));
+    model.once('close', (err?: Error) => {
+      if (this.#model !== model) return;
+      this.#model = undefined;
+      if (this.#closed) return;
+      log.warn({ node: redact(this.#urls[this.#node]!), err: err?.message }, 'RabbitMQ connection lost; reconnecting');
+      // The node that just dropped us is the least likely to take us back: start with the next.
+      this.#node = (this.#node + 1) % this.#urls.length;
+      void this.#reconnect();
+    });
+    if (this.#urls.length > 1) log.info({ node: redact(this.#urls[this.#node]!) }, 'RabbitMQ connected');
+    for (const listener of this.#onConnect) listener();
+  }
+
+  async #reconnect(): Promise<void> {
+    const failures: string[] = [];
+    if (await this.#tryEachNode(failures)) return;
+    if (this.#closed) return;
+    const delay = backoff(this.#rounds++);
+    this.#options.log.info({ attempt: this.#rounds, delay, failures }, 'RabbitMQ reconnect scheduled');
+    this.#timer = setTimeout(() => void this.#reconnect(), delay);
+  }
+}
+
+/** Exponential backoff with ±20 % jitter, so clients of a restarted cluster do not reconnect in step. */
+function backoff(round: number): number {
+  const base = Math.min(maxDelayMs / 1.2, 100 * 2 ** round);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/** The URLs of AMQP_URL-style configuration: one URL, or a cluster's nodes comma-separated. */
+export function amqpUrls(url: string): string[] {
+  const urls = url
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0);
+  if (urls.length === 0) throw new Error('RabbitMQ: no URL given');
+  return urls;
 }
 
 /**
@@ -115,6 +187,21 @@ export class KeptChannel<C extends Channel> {
     if (this.#channel) return Promise.resolve(this.#channel);
     if (this.#closed) return Promise.reject(new Error('channel closed on purpose'));
     return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /**
+   * Closes `channel` if it is still the current one, so that a fresh one opens (with its
+   * setup) in its place: for a channel that is open but no longer works.
+   */
+  replace(channel: C): void {
+    if (this.#channel !== channel) return;
+    // Not current from now on: callers wait for the fresh one instead of publishing into one
+    // that is closing (amqplib throws at once there, and a caller retrying would spin).
+    this.#channel = undefined;
+    void channel
+      .close()
+      .catch(() => {})
+      .finally(() => void this.#ensure());
   }
 
   /** The open channel right now, without waiting. */

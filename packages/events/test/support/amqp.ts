@@ -27,6 +27,10 @@ export async function rawAmqp(url: string) {
       const { consumerTag } = await channel.consume(queue, (message) => message && channel.nack(message, false, true));
       return { stop: () => channel.cancel(consumerTag) };
     },
+    /** Declares a queue of the test's own (track it to have it deleted). */
+    declare: async (queue: string, args: Record<string, unknown>) =>
+      void (await channel.assertQueue(queue, { durable: true, arguments: args })),
+    bind: (queue: string, exchange: string, key: string) => channel.bindQueue(queue, exchange, key),
     /** Messages waiting in a queue right now. */
     depth: async (queue: string) => (await channel.checkQueue(queue)).messageCount,
     /** Remembers broker objects a test made, to delete them afterwards. */

@@ -10,7 +10,7 @@ import { nativeInfra } from '../infra.ts';
 import { loadLab, readyLabs } from '../labs.ts';
 import { labsDir, repoRoot } from '../paths.ts';
 import { testLab } from '../testing/fixtures.ts';
-import { composeInfra, serviceEnv } from '../topology.ts';
+import { composeInfra, partOfLab, serviceEnv } from '../topology.ts';
 import { composeFile, hostBrokersFile, hostBrokersFileName, rootLab, runFile } from './compose-file.ts';
 
 type ComposeYaml = { services: Record<string, Record<string, unknown>> };
@@ -187,6 +187,14 @@ describe('the override of one run', () => {
       healthcheck: { test: 'node packages/kit/src/probe.ts http://127.0.0.1:41000/readyz' },
     });
     expect(services.inventory!.healthcheck).toEqual({ test: 'node packages/kit/src/probe.ts grpc://127.0.0.1:41001' });
+  });
+
+  it("blanks the console's address, which the committed file gives every service, for a part of the lab without it", () => {
+    const part = partOfLab(lab, ['order']);
+    expect(Object.keys(part.services).sort()).toEqual(['inventory', 'order']);
+    const run = (parse(runFile(part, { order: 41000, inventory: 41001 })) as ComposeYaml).services;
+    expect(run.console).toBeUndefined();
+    expect(run.order!.environment).toMatchObject({ CONSOLE_URL: '', INVENTORY_ADDR: '127.0.0.1:41001' });
   });
 
   it('stands in for every broker the run uses, also one the committed files lack (a test on Kafka)', () => {

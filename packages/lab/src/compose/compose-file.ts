@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { Infra, Lab, ServiceSpec } from '../define.ts';
 import { infraAddress, nativeInfra, splitHostPort } from '../infra.ts';
+import { consoleName } from '../resolve-lab.ts';
 import { composeInfra, dependencies, healthTarget, portOf, serviceEnv, type Placement } from '../topology.ts';
 
 // Written so that Docker Compose and podman-compose 1.0.3 (Debian 12, what CI runs) read them
@@ -62,6 +63,12 @@ const infraServices: Record<Infra, object> = {
       retries: 30,
     },
     mem_limit: '256m',
+  },
+  redis: {
+    image: 'redis:7-alpine',
+    ports: ['127.0.0.1:6379:6379'],
+    healthcheck: { test: 'redis-cli ping', interval: '2s', timeout: '3s', retries: 30 },
+    mem_limit: '64m',
   },
 };
 
@@ -166,9 +173,12 @@ function brokerStandIns(lab: Lab): Record<string, object> {
 export function runFile(lab: Lab, ports: Record<string, number>, env: Record<string, string> = {}): string {
   const placement = onHost(ports);
   const services: Record<string, object> = brokerStandIns(lab);
+  // A part of a lab without its console (partOfLab): the committed file still gives each
+  // service the console's address, and an override can only blank it (empty is unset).
+  const noConsole = lab.services[consoleName] ? {} : { CONSOLE_URL: '' };
   for (const [name, spec] of Object.entries(lab.services)) {
     services[name] = {
-      environment: { ...serviceEnv(lab, name, placement), LOG_FORMAT: 'json', ...env },
+      environment: { ...serviceEnv(lab, name, placement), ...noConsole, LOG_FORMAT: 'json', ...env },
       healthcheck: { test: probeCommand(spec, portOf(lab, name, placement)) },
     };
   }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../paths.ts';
 import { run, type Ran } from './run.ts';
@@ -26,6 +27,8 @@ export type EngineName = 'docker' | 'podman';
 
 export interface UpOptions {
   onLine?: (line: string) => void;
+  /** Only these services (and what they depend on); default: every service of the files. */
+  services?: readonly string[];
   /**
    * Resolves once the services answer from the host (cheap probes). Podman, which runs no
    * healthcheck by itself, runs each container's healthcheck only then: once, instead of again
@@ -45,7 +48,7 @@ const docker: Engine = {
     ['compose', '-p', project, ...files.flatMap((f) => ['-f', f]), ...args],
   ],
   buildFlags: ['--progress=plain'],
-  upHealthy: (project, files, { onLine } = {}) =>
+  upHealthy: (project, files, { onLine, services = [] } = {}) =>
     run(
       ...docker.compose(project, files, [
         'up',
@@ -53,6 +56,7 @@ const docker: Engine = {
         '--no-build',
         '--wait',
         `--wait-timeout=${healthyTimeoutS}`,
+        ...services,
       ]),
       { ...(onLine && { onLine }) },
     ),
@@ -82,8 +86,8 @@ const podman: Engine = {
     ]),
   // Without cached layers every build starts from the base image, and a rebuild leaves no dangling intermediates.
   buildFlags: ['--layers=false'],
-  upHealthy: async (project, files, { onLine, settled } = {}) => {
-    const up = await run(...podman.compose(project, files, ['up', '-d']));
+  upHealthy: async (project, files, { onLine, settled, services = [] } = {}) => {
+    const up = await run(...podman.compose(project, files, ['up', '-d', ...services]));
     if (up.code !== 0) return up;
     // Whether or not they all answered, wait-healthy.sh then says which container is not healthy.
     await settled?.().catch(() => {});
@@ -140,6 +144,12 @@ export interface Container {
   logs(lines: number): Promise<string[]>;
   /** "running", or why not: "exited (exit code 137, killed for memory)" (an OOM kill logs nothing). */
   state(): Promise<string>;
+  /**
+   * The service's process as this machine sees it: the child of the container's init (Compose
+   * files give every service `init: true`); undefined where the engine's processes are not
+   * this machine's (Docker Desktop's VM) or the container is not running.
+   */
+  pid(): Promise<number | undefined>;
 }
 
 export async function containerOf(engine: Engine, project: string, service: string): Promise<Container> {
@@ -177,7 +187,20 @@ export async function containerOf(engine: Engine, project: string, service: stri
       if (status === 'running') return status;
       return `${status} (exit code ${code}${oom === 'true' ? ', killed for memory' : ''})`;
     },
+    pid: async () => {
+      const init = Number((await call('inspect', '--format', '{{.State.Pid}}', name)).stdout.trim());
+      return init > 0 ? firstChild(init) : undefined;
+    },
   };
+}
+
+function firstChild(pid: number): number | undefined {
+  try {
+    const [child] = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ');
+    return child ? Number(child) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -15,12 +15,12 @@ export interface ComposeLab extends LabAt, ServiceControls {
   project: string;
   /** From `compose up` until every container was healthy. */
   startupMs: number;
-  /** A link or text with placeholders, resolved for this run. */
-  resolve(text: string): string;
   /** The last lines a service's container logged. */
   logs(name: string): Promise<string[]>;
   /** What each container uses now (`docker stats` / `podman stats`). */
   memory(): Promise<ContainerMemory[]>;
+  /** A service's process as this machine sees it (see Container.pid). */
+  pid(name: string): Promise<number | undefined>;
   /** Removes the containers (and their files) and the run's override file. */
   stop(): Promise<void>;
 }
@@ -33,6 +33,11 @@ export interface ComposeStart {
   ports: Record<string, number>;
   /** Added to every service's environment (tests give broker names a unique prefix this way). */
   env?: Record<string, string>;
+  /**
+   * Only these of the committed file's services (and what they depend on), for a part of a lab
+   * (`partOfLab`): the others are never created. Default: all of them.
+   */
+  services?: readonly string[];
   onLine?: (line: string) => void;
 }
 
@@ -60,6 +65,7 @@ export async function startCompose(lab: Lab, options: ComposeStart): Promise<Com
   const started = Date.now();
   const up = await engine.upHealthy(project, files, {
     ...(options.onLine && { onLine: options.onLine }),
+    ...(options.services && { services: options.services }),
     settled: async () =>
       void (await Promise.all(Object.keys(lab.services).map((name) => untilReady(target(name), 90_000)))),
   });
@@ -104,6 +110,7 @@ export async function startCompose(lab: Lab, options: ComposeStart): Promise<Com
       return [...(await found.logs(200)), ...(state === 'running' ? [] : [`[${name} is ${state}]`])];
     },
     memory: () => memoryOf(engine, project),
+    pid: async (name) => (await container(name)).pid(),
     stopService,
     killService: async (name) => {
       paused.delete(name);

@@ -20,6 +20,8 @@ export interface SpawnOptions {
   /** Where each output line goes; the lab runner prefixes it, tests may collect it. */
   output?: (line: string) => void;
   labelWidth?: number;
+  /** Turns each line into what is shown (the runner's pretty logs), before `output`. */
+  format?: (line: string) => string;
 }
 
 /** Starts one service as a Node process running its TypeScript sources directly. */
@@ -30,6 +32,7 @@ export function spawnService({
   index,
   output,
   labelWidth = name.length,
+  format = (line) => line,
 }: SpawnOptions): RunningService {
   const child = spawn(process.execPath, [join(repoRoot, 'services', service, 'src/main.ts')], {
     cwd: repoRoot,
@@ -39,7 +42,7 @@ export function spawnService({
   const label = serviceColour(index, `${name.padEnd(labelWidth)} │`);
   const write = output ?? ((line: string) => console.log(`${label} ${line}`));
   for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', write);
+    createInterface({ input: stream }).on('line', (line) => write(format(line)));
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { name, child, exited };

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Lab } from '../define.ts';
 import type { ServiceControls } from '../controls.ts';
+import { prettyLogs } from './pretty-logs.ts';
 import { spawnService, stopAll, waitReady, type RunningService } from './processes.ts';
 import { healthTarget, portOf, resolve, serviceEnv, startOrder, type Placement } from '../topology.ts';
 
@@ -14,6 +15,8 @@ export interface NativeLab extends ServiceControls {
   resolve(text: string): string;
   /** The environment a service was started with. */
   env(name: string): Record<string, string>;
+  /** A running service's process id. */
+  pid(name: string): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -34,11 +37,15 @@ export async function startNative(lab: Lab, options: StartOptions): Promise<Nati
   const running = new Map<string, RunningService>();
   const names = startOrder(lab);
   const labelWidth = Math.max(...names.map((n) => n.length));
+  // Services always log JSON; pretty lines are formatted here (see pretty-logs.ts for why).
+  const pretty =
+    (options.logFormat ?? 'pretty') === 'pretty'
+      ? prettyLogs(Boolean(process.stdout.isTTY && !process.env.NO_COLOR))
+      : undefined;
   const envOf = (name: string) => ({
     ...serviceEnv(lab, name, placement),
     DATA_DIR: join(options.dataDir, name),
-    LOG_FORMAT: options.logFormat ?? 'pretty',
-    ...(process.stdout.isTTY && !process.env.NO_COLOR && { FORCE_COLOR: '1' }),
+    LOG_FORMAT: 'json',
     ...options.env,
   });
 
@@ -52,6 +59,7 @@ export async function startNative(lab: Lab, options: StartOptions): Promise<Nati
       labelWidth,
       env: envOf(name),
       ...(options.output && { output: (line: string) => options.output!(name, line) }),
+      ...(pretty && { format: pretty }),
     });
     running.set(name, service);
     const target = healthTarget(spec, '127.0.0.1', portOf(lab, name, placement));
@@ -79,6 +87,7 @@ export async function startNative(lab: Lab, options: StartOptions): Promise<Nati
     url: (name) => resolve(lab, `\${${name}.url}`, placement),
     resolve: (text) => resolve(lab, text, placement),
     env: (name) => envOf(known(name)),
+    pid: async (name) => running.get(known(name))?.child.pid,
     stopService: async (name) => {
       const service = running.get(known(name));
       if (service) await stopAll([service]);

@@ -14,7 +14,7 @@ import { loadLab } from '../labs.ts';
 import { startNative } from '../native/run-lab.ts';
 import { labsDir, repoRoot } from '../paths.ts';
 import { resetLab } from '../reset/reset-lab.ts';
-import { allPorts, labAt, type InfraEndpoints, type LabAt, type Placement } from '../topology.ts';
+import { allPorts, labAt, partOfLab, type InfraEndpoints, type LabAt, type Placement } from '../topology.ts';
 import { guideSteps, matchesStep, type GuideStep } from './guide.ts';
 
 /** Where lab tests run the lab (COMMLAB_LAB_TARGET). */
@@ -27,14 +27,30 @@ export interface LabUnderTest extends LabAt, ServiceControls {
   serviceNames: string[];
   /** The last lines each service logged (for assertions and failure messages). */
   logs(name: string): Promise<string[]>;
+  /**
+   * The id, on this machine, of the process a service runs as (for CPU accounting): natively its
+   * own; in containers the container's service process as the host sees it (Linux); undefined
+   * when there is none to see (a lab started elsewhere, a container engine in a VM).
+   */
+  pid(name: string): Promise<number | undefined>;
   /** Rewrites a command written for the lab's default ports to the ports of this run. */
   onItsPorts(command: string): string;
   /** Stops the lab and deletes what it left: its data, and its queues, exchanges and topics. */
   stop(): Promise<void>;
 }
 
-/** What a test file changes about its lab: another event bus, settings per service. */
-export type StartLabOptions = RunOptions;
+/** What a test file (or `pnpm lab bench`) changes about its lab: another event bus, settings per service, and more. */
+export interface StartLabOptions extends RunOptions {
+  /** Only these services and those their settings name (`partOfLab`); default: the whole lab, console included. */
+  services?: string[];
+  /** Where to run it; default: COMMLAB_LAB_TARGET's choice. */
+  target?: LabTarget;
+  /**
+   * Each line a service logs, as it logs it, when it runs as a process here (in containers read
+   * `logs`; a lab started elsewhere logs where it was started).
+   */
+  output?: (service: string, line: string) => void;
+}
 
 export function labTarget(env: NodeJS.ProcessEnv = process.env): LabTarget {
   const target = env.COMMLAB_LAB_TARGET || 'native';
@@ -56,8 +72,9 @@ export function labTarget(env: NodeJS.ProcessEnv = process.env): LabTarget {
  *                      or those COMMLAB_LAB_PORTS names; it cannot be broken or reconfigured.
  */
 export async function startLab(id: string, options: StartLabOptions = {}): Promise<LabUnderTest> {
-  const target = labTarget();
-  const lab = await loadLab(id, options);
+  const target = options.target ?? labTarget();
+  const whole = await loadLab(id, options);
+  const lab = options.services ? partOfLab(whole, options.services) : whole;
   if (target === 'running') return alreadyRunning(lab, options);
 
   // Each free when asked, but the OS may hand the same one out twice: two services on one port
@@ -82,6 +99,7 @@ export async function startLab(id: string, options: StartLabOptions = {}): Promi
       project,
       ports,
       env: { EVENT_NAMESPACE: namespace },
+      ...(options.services && { services: Object.keys(lab.services) }),
     });
     const infra = nativeInfra({});
     return {
@@ -112,6 +130,7 @@ export async function startLab(id: string, options: StartLabOptions = {}): Promi
       lines.push(line);
       if (lines.length > 200) lines.shift();
       logs.set(service, lines);
+      options.output?.(service, line);
       if (process.env.COMMLAB_TEST_LOGS) console.log(`${service} │ ${line}`);
     },
   });
@@ -157,6 +176,7 @@ function alreadyRunning(lab: Lab, options: StartLabOptions): LabUnderTest {
     target: 'running',
     serviceNames: Object.keys(lab.services),
     logs: async () => [],
+    pid: async () => undefined,
     onItsPorts: movePorts(lab, ports),
     stopService: notHere,
     killService: notHere,

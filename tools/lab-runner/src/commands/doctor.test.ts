@@ -29,11 +29,12 @@ describe('pnpm lab doctor', () => {
     machine = {
       nodeVersion: 'v24.21.0',
       nodeEngines: '>=22.18',
-      // RabbitMQ answers; Kafka and PostgreSQL point at a port nothing listens on.
+      // RabbitMQ answers; Kafka, PostgreSQL and Redis point at a port nothing listens on.
       infra: {
         'kafka.brokers': `127.0.0.1:${free}`,
         'rabbitmq.url': `amqp://guest:guest@127.0.0.1:${portOf(broker)}`,
         'postgres.url': `postgres://postgres@127.0.0.1:${free}/postgres`,
+        'redis.url': `redis://127.0.0.1:${free}`,
       },
       labs: [resolveLab('09-test', { services: { order: {} }, links: [] }, {}, (service) => defaults[service]!)],
       engine: undefined,
@@ -62,8 +63,15 @@ describe('pnpm lab doctor', () => {
     expect(findings.filter((f) => f.level === 'warn').map((f) => f.text)).toEqual([
       `kafka not answering on 127.0.0.1:${free} (pnpm lab up starts or names it when a lab needs it)`,
       `postgres not answering on 127.0.0.1:${free} (pnpm lab up starts or names it when a lab needs it)`,
+      `redis not answering on 127.0.0.1:${free} (pnpm lab up starts or names it when a lab needs it)`,
       'no running Docker or Podman engine: native runs only (that is fine for every lab)',
     ]);
+  });
+
+  it('asks a cluster by its first node when AMQP_URL lists several', async () => {
+    const cluster = `amqp://guest:guest@127.0.0.1:${portOf(broker)},amqp://guest:guest@127.0.0.1:${free}`;
+    const findings = await examine({ ...machine, infra: { ...machine.infra, 'rabbitmq.url': cluster }, labs: [] });
+    expect(findings).toContainEqual({ level: 'ok', text: `rabbitmq answers on 127.0.0.1:${portOf(broker)}` });
   });
 
   it('calls a Node too old to run the code a problem, one older than 24 worth a warning', async () => {

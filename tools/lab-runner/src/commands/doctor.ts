@@ -5,6 +5,7 @@ import {
   allPorts,
   colour,
   infraAddress,
+  infraNames,
   nativeInfra,
   reachable,
   readyLabs,
@@ -54,8 +55,8 @@ export async function doctor(): Promise<number> {
 
 /**
  * The checks themselves: a Node that runs the code (type stripping without flags, node:sqlite),
- * each broker (a warning only: `pnpm lab up` starts or names
- * what a lab needs), every port of every ready lab free, a container engine (a warning only:
+ * each broker and Redis (a warning only: `pnpm lab up` starts or names what a lab needs; a
+ * cluster's AMQP_URL is asked by its first node), every port of every ready lab free, a container engine (a warning only:
  * every lab runs natively).
  */
 export async function examine(machine: Machine): Promise<Finding[]> {
@@ -81,7 +82,7 @@ export async function examine(machine: Machine): Promise<Finding[]> {
     findings.push({ level: 'ok', text: `Node.js ${machine.nodeVersion}` });
   }
 
-  for (const name of ['kafka', 'rabbitmq', 'postgres'] as const) {
+  for (const name of infraNames) {
     const address = infraAddress(name, machine.infra);
     findings.push(
       (await reachable(address))

@@ -1,0 +1,490 @@
+#!/usr/bin/env bash
+# Runs a real three-node RabbitMQ cluster on this machine from the installed
+# rabbitmq-server (Debian package, Homebrew...): nodes rabbit-1..3@localhost,
+# each with its own AMQP and distribution ports and data dir, a shared Erlang
+# cookie, joined into one cluster. The machine's own RabbitMQ (5672) is left
+# alone; the nodes share its epmd. See README.md.
+#
+#   cluster.sh start | stop | kill | restart | status | reset | urls | logs <node>
+#   cluster.sh node <node> start | stop | kill | restart | status
+#   cluster.sh ctl <rabbitmqctl args...> | queues <rabbitmq-queues args...>
+#
+# Environment: RABBITMQ_CLUSTER_PORT (5673), RABBITMQ_CLUSTER_DIST_PORT (25673),
+# RABBITMQ_CLUSTER_MANAGEMENT (off; on: ports 15673-15675), RABBITMQ_SBIN,
+# COMMLAB_CACHE (~/.cache/commlab), RABBITMQ_CLUSTER_START_TIMEOUT (90 s),
+# RABBITMQ_CLUSTER_STOP_TIMEOUT (30 s).
+set -euo pipefail
+
+here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+
+RABBITMQ_CLUSTER_PORT=${RABBITMQ_CLUSTER_PORT:-5673}
+RABBITMQ_CLUSTER_DIST_PORT=${RABBITMQ_CLUSTER_DIST_PORT:-25673}
+RABBITMQ_CLUSTER_MANAGEMENT=${RABBITMQ_CLUSTER_MANAGEMENT:-off}
+RABBITMQ_CLUSTER_START_TIMEOUT=${RABBITMQ_CLUSTER_START_TIMEOUT:-90}
+RABBITMQ_CLUSTER_STOP_TIMEOUT=${RABBITMQ_CLUSTER_STOP_TIMEOUT:-30}
+
+say() { printf '%s\n' "$*"; }
+die() {
+  printf 'cluster.sh: %s\n' "$*" >&2
+  exit 1
+}
+
+case $RABBITMQ_CLUSTER_PORT$RABBITMQ_CLUSTER_DIST_PORT$RABBITMQ_CLUSTER_START_TIMEOUT$RABBITMQ_CLUSTER_STOP_TIMEOUT in
+  *[!0-9]*) die "RABBITMQ_CLUSTER_PORT, RABBITMQ_CLUSTER_DIST_PORT and the timeouts must be numbers" ;;
+esac
+case $RABBITMQ_CLUSTER_MANAGEMENT in
+  on | off) ;;
+  *) die "RABBITMQ_CLUSTER_MANAGEMENT must be on or off" ;;
+esac
+
+# shellcheck source=../lib/nodes.sh
+. "$here/../lib/nodes.sh"
+
+NODES=(rabbit-1 rabbit-2 rabbit-3)
+cache=${COMMLAB_CACHE:-${HOME:?HOME is not set}/.cache/commlab}
+cluster_root=$cache/rabbitmq-cluster
+# The cookie lives here, as .erlang.cookie: the nodes and our CLI calls run
+# with HOME set to it, so they share a cookie that is not the machine's.
+home_dir=$cluster_root/home
+
+trap lock_release_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+usage() {
+  cat <<EOF
+usage: ${0##*/} <command>
+
+  start          start every node that is not running (a fresh cluster one node
+                 at a time), wait until all three run as one cluster
+  stop           stop every node cleanly
+  kill           SIGKILL every node
+  restart        stop, then start
+  status         each node: running, pid, RSS; the cluster as rabbit-1..3 see it
+  reset          kill every node and wipe the data: the next start is fresh
+  urls           print the AMQP URLs, comma-separated ($(urls))
+  logs <node>    follow a node's log
+  node <node> start|stop|kill|restart|status
+  ctl ...        rabbitmqctl against a running node (-n <node>@localhost to pick)
+  queues ...     rabbitmq-queues likewise, e.g. queues quorum_status <queue>
+
+cache: $cluster_root
+EOF
+}
+
+# ------------------------------------------------------------- installation
+
+sbin=""
+# The real scripts, not Debian's /usr/sbin wrappers: those switch to the
+# rabbitmq user (and its cookie and HOME) when run as root.
+need_rabbitmq() {
+  local candidate
+  for candidate in "${RABBITMQ_SBIN:-}" /usr/lib/rabbitmq/bin; do
+    if [ -n "$candidate" ] && [ -x "$candidate/rabbitmq-server" ]; then
+      sbin=$candidate
+      return 0
+    fi
+  done
+  candidate=$(command -v rabbitmq-server || true)
+  [ -n "$candidate" ] || die "rabbitmq-server not found. Install it:
+  Debian/Ubuntu: sudo apt-get install rabbitmq-server
+  macOS:         brew install rabbitmq
+  or set RABBITMQ_SBIN to the folder holding rabbitmq-server and rabbitmqctl."
+  sbin=$(dirname -- "$candidate")
+}
+
+# ----------------------------------------------------------------- the nodes
+
+is_node() { [[ $1 == rabbit-[123] ]]; }
+index_of() { echo "${1##*-}"; }
+node_name() { echo "$1@localhost"; }
+amqp_port() { echo $((RABBITMQ_CLUSTER_PORT + $(index_of "$1") - 1)); }
+dist_port() { echo $((RABBITMQ_CLUSTER_DIST_PORT + $(index_of "$1") - 1)); }
+management_port() { echo $((15672 + $(index_of "$1"))); }
+node_dir() { echo "$cluster_root/$1"; }
+data_dir() { echo "$cluster_root/$1/data"; }
+pid_file() { echo "$cluster_root/$1/beam.pid"; }
+log_dir() { echo "$cluster_root/$1/log"; }
+log_file() { echo "$cluster_root/$1/log/$(node_name "$1").log"; }
+out_file() { echo "$cluster_root/$1/node.out"; }
+
+urls() {
+  local node list=""
+  for node in "${NODES[@]}"; do list+=${list:+,}amqp://guest:guest@127.0.0.1:$(amqp_port "$node"); done
+  echo "$list"
+}
+
+# The Erlang VM's command line carries this marker (an argument the VM
+# ignores), so a node is recognised by its process even without a pid file.
+marker() { echo "-commlab_node $(node_dir "$1")"; }
+node_pattern() { echo "*beam*$(marker "$1") *"; }
+
+running_pid() {
+  local node=$1 pid pattern
+  pattern=$(node_pattern "$node")
+  pid=$(pid_from "$(pid_file "$node")")
+  if [ -n "$pid" ] && pid_matches "$pid" "$pattern"; then
+    echo "$pid"
+    return 0
+  fi
+  if pid=$(pid_find "$pattern"); then
+    echo "$pid"
+    return 0
+  fi
+  return 1
+}
+
+has_data() { [ -d "$(data_dir "$1")/$(node_name "$1")" ]; }
+
+ensure_cookie() {
+  mkdir -p "$home_dir"
+  local cookie=$home_dir/.erlang.cookie
+  if ! [ -s "$cookie" ]; then
+    rm -f "$cookie"
+    # 20 random capitals; `|| true`: tr ends on SIGPIPE once head has enough.
+    (umask 077 && { LC_ALL=C tr -dc '[:upper:]' </dev/urandom | head -c 20 || true; } >"$cookie")
+  fi
+  # Erlang refuses a cookie file that others can read.
+  chmod 400 "$cookie"
+}
+
+write_config() { # <node>
+  local node=$1 dir
+  dir=$(node_dir "$node")
+  mkdir -p "$dir" "$(data_dir "$node")" "$(log_dir "$node")"
+  sed -e "s|@AMQP_PORT@|$(amqp_port "$node")|g" -e "s|@DIST_PORT@|$(dist_port "$node")|g" \
+    "$here/rabbitmq.conf" >"$dir/rabbitmq.conf"
+  if [ "$RABBITMQ_CLUSTER_MANAGEMENT" = on ]; then
+    printf 'management.tcp.ip = 127.0.0.1\nmanagement.tcp.port = %s\n' "$(management_port "$node")" >>"$dir/rabbitmq.conf"
+    echo '[rabbitmq_management].' >"$dir/enabled_plugins"
+  else
+    # No plugins: the management UI alone costs each node ~40 MB.
+    echo '[].' >"$dir/enabled_plugins"
+  fi
+}
+
+# The environment a node and the CLI run with: everything in our folders,
+# nothing from /etc/rabbitmq (RABBITMQ_CONF_ENV_FILE points at nothing).
+node_env() { # <node>: prints NAME=value lines for env
+  local node=$1 dir
+  dir=$(node_dir "$node")
+  cat <<EOF
+HOME=$home_dir
+RABBITMQ_NODENAME=$(node_name "$node")
+RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+RABBITMQ_NODE_PORT=$(amqp_port "$node")
+RABBITMQ_DIST_PORT=$(dist_port "$node")
+RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf
+RABBITMQ_CONF_ENV_FILE=$dir/none.conf
+RABBITMQ_ADVANCED_CONFIG_FILE=$dir/none.config
+RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins
+RABBITMQ_MNESIA_BASE=$(data_dir "$node")
+RABBITMQ_LOG_BASE=$(log_dir "$node")
+RABBITMQ_PID_FILE=$(pid_file "$node")
+RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=$(marker "$node")
+ERL_EPMD_ADDRESS=127.0.0.1
+ERL_CRASH_DUMP=$dir/erl_crash.dump
+EOF
+}
+
+in_env() { # <node> <command...>
+  local node=$1
+  shift
+  local -a vars
+  mapfile -t vars < <(node_env "$node")
+  env "${vars[@]}" "$@"
+}
+
+# rabbitmqctl (or another CLI tool) against one node, with the cluster's cookie.
+cli() { # <tool> <node> <args...>
+  local tool=$1 node=$2
+  shift 2
+  in_env "$node" "$sbin/$tool" -n "$(node_name "$node")" "$@"
+}
+
+START_MARK='=== cluster.sh start'
+tail_log() {
+  local log out
+  log=$(log_file "$1")
+  out=$(out_file "$1")
+  if [ -s "$log" ]; then
+    printf -- '--- last 20 lines of %s ---\n' "$log" >&2
+    tail -n 20 "$log" >&2
+  fi
+  if [ -s "$out" ]; then
+    printf -- '--- %s ---\n' "$out" >&2
+    tail -n 20 "$out" >&2
+  fi
+}
+
+# Starts one node (under its lock) unless it runs; does not wait for it.
+launch() {
+  local node=$1 port pid
+  lock_take "$(node_dir "$node").lock" "$node"
+  if pid=$(running_pid "$node"); then
+    say "$node already running (pid $pid)"
+    return 0
+  fi
+  for port in "$(amqp_port "$node")" "$(dist_port "$node")"; do
+    if port_open "$port"; then
+      die "port $port ($node) is in use by $(port_owner "$port"); stop it, or move the cluster with RABBITMQ_CLUSTER_PORT / RABBITMQ_CLUSTER_DIST_PORT"
+    fi
+  done
+  ensure_cookie
+  write_config "$node"
+  rm -f "$(pid_file "$node")"
+  printf '%s %s: %s on 127.0.0.1:%s ===\n' "$START_MARK" "$(date '+%Y-%m-%d %H:%M:%S')" \
+    "$(node_name "$node")" "$(amqp_port "$node")" >>"$(out_file "$node").log"
+  # The rabbitmq-server script stays as the VM's parent (it turns SIGTERM
+  # into a clean stop); the VM's own pid comes from RABBITMQ_PID_FILE.
+  local -a vars
+  mapfile -t vars < <(node_env "$node")
+  node_spawn "$(node_dir "$node")/script.pid" "$(out_file "$node")" env "${vars[@]}" "$sbin/rabbitmq-server" >/dev/null ||
+    die "$node did not start (see $(out_file "$node"))"
+  say "starting $(node_name "$node") (AMQP 127.0.0.1:$(amqp_port "$node"), distribution $(dist_port "$node"))"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A node is up once its AMQP listener accepts connections: RabbitMQ opens it
+# last, after the node joined the cluster and recovered its queues.
+is_up() { port_open "$(amqp_port "$1")"; }
+
+# await <what> <nodes> <check...>: polls every half second; fails naming what
+# is missing, with the log of a node that died or never came up.
+await() {
+  local what=$1 nodes=$2 t0 next_note=10 elapsed node
+  shift 2
+  t0=$(now)
+  while ! "$@"; do
+    elapsed=$(($(now) - t0))
+    for node in $nodes; do
+      if ! running_pid "$node" >/dev/null && ! script_running "$node"; then
+        tail_log "$node"
+        die "$node exited while waiting for $what (log above: $(log_file "$node"))"
+      fi
+    done
+    if [ "$elapsed" -ge "$RABBITMQ_CLUSTER_START_TIMEOUT" ]; then
+      for node in $nodes; do is_up "$node" || tail_log "$node"; done
+      die "gave up after ${RABBITMQ_CLUSTER_START_TIMEOUT}s waiting for $what (a node restarted alone waits for the peers it last saw; '$0 status' shows what runs)"
+    fi
+    if [ "$elapsed" -ge "$next_note" ]; then
+      say "  waiting for $what (${elapsed}s)..."
+      next_note=$((elapsed + 10))
+    fi
+    sleep 0.5
+  done
+}
+
+# The start script runs before the VM writes its pid file.
+script_running() {
+  local pid
+  pid=$(pid_from "$(node_dir "$1")/script.pid")
+  [ -n "$pid" ] && pid_alive "$pid"
+}
+
+all_up() {
+  local node
+  for node in "$@"; do is_up "$node" || return 1; done
+}
+
+# Running members as one node sees them.
+running_members() { # <node>
+  cli rabbitmqctl "$1" cluster_status --formatter json 2>/dev/null |
+    tr -d '\n ' | sed -n 's/.*"running_nodes":\[\([^]]*\)\].*/\1/p' | tr -d '"'
+}
+
+do_start() {
+  local t0 node fresh=() known=()
+  t0=$(now)
+  need_rabbitmq
+  for node in "${NODES[@]}"; do
+    if has_data "$node"; then known+=("$node"); else fresh+=("$node"); fi
+  done
+  # Nodes that were in the cluster start together: each waits for the peers
+  # it saw last. Fresh nodes start one by one, so that peer discovery finds
+  # a running cluster to join instead of two fresh nodes choosing each other.
+  if [ "${#known[@]}" -gt 0 ]; then
+    for node in "${known[@]}"; do launch "$node"; done
+    lock_release_all
+    await "${known[*]} to be up" "${known[*]}" all_up "${known[@]}"
+  fi
+  for node in "${fresh[@]}"; do
+    launch "$node"
+    lock_release_all
+    await "$node to be up" "$node" is_up "$node"
+  done
+  local members
+  members=$(running_members rabbit-1)
+  [ "$(tr ',' '\n' <<<"$members" | grep -c .)" -eq 3 ] ||
+    die "the nodes run but do not form one cluster: rabbit-1 sees running nodes [${members}]; run '$0 reset' and start again"
+  say "RabbitMQ cluster up in $(($(now) - t0))s: ${members//,/, }"
+  say "RabbitMQ cluster ready on $(urls)"
+}
+
+node_start() {
+  need_rabbitmq
+  launch "$1"
+  lock_release_all
+  await "$1 to be up" "$1" is_up "$1"
+  say "$(node_name "$1") ready on 127.0.0.1:$(amqp_port "$1")"
+}
+
+node_stop() {
+  local node=$1 pid
+  lock_take "$(node_dir "$node").lock" "$node"
+  if pid=$(running_pid "$node"); then
+    say "stopping $(node_name "$node") (pid $pid)..."
+    # RabbitMQ treats SIGTERM as a clean shutdown.
+    pid_stop "$pid" "$RABBITMQ_CLUSTER_STOP_TIMEOUT" "$node"
+    say "$node stopped"
+  else
+    say "$node is not running"
+  fi
+}
+
+node_kill() {
+  local node=$1 pid
+  lock_take "$(node_dir "$node").lock" "$node"
+  if pid=$(running_pid "$node"); then
+    pid_kill "$pid" "$node"
+    say "$node killed (pid $pid)"
+  else
+    say "$node is not running"
+  fi
+}
+
+do_stop() {
+  local node pid pids=() names=() t0 i
+  t0=$(now)
+  for node in "${NODES[@]}"; do
+    lock_take "$(node_dir "$node").lock" "$node"
+    if pid=$(running_pid "$node"); then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+      names+=("$node")
+    fi
+  done
+  for i in "${!pids[@]}"; do pid_stop "${pids[$i]}" "$RABBITMQ_CLUSTER_STOP_TIMEOUT" "${names[$i]}"; done
+  say "RabbitMQ cluster stopped ($(($(now) - t0))s)"
+}
+
+do_kill() {
+  local node
+  for node in "${NODES[@]}"; do node_kill "$node"; done
+}
+
+node_status() {
+  local node=$1 pid
+  if pid=$(running_pid "$node"); then
+    local up="starting"
+    if is_up "$node"; then up="up"; fi
+    printf '%-9s %-19s AMQP 127.0.0.1:%-5s %s, pid %s, RSS %s MiB\n' "$node" "$(node_name "$node")" \
+      "$(amqp_port "$node")" "$up" "$pid" $(($(pid_rss_kib "$pid") / 1024))
+    return 0
+  fi
+  printf '%-9s %-19s AMQP 127.0.0.1:%-5s not running\n' "$node" "$(node_name "$node")" "$(amqp_port "$node")"
+  return 1
+}
+
+do_status() {
+  local node pid up=0 rss=0 seen=""
+  for node in "${NODES[@]}"; do
+    if node_status "$node"; then
+      up=$((up + 1))
+      pid=$(running_pid "$node")
+      rss=$((rss + $(pid_rss_kib "$pid")))
+      if [ -z "$seen" ] && is_up "$node"; then
+        need_rabbitmq
+        seen="$node sees running nodes [$(running_members "$node")]"
+      fi
+    fi
+  done
+  say "$up of 3 nodes running, RSS together $((rss / 1024)) MiB (data: $cluster_root)"
+  if [ -n "$seen" ]; then say "$seen"; fi
+  [ "$up" -eq 3 ]
+}
+
+do_reset() {
+  do_kill
+  local node
+  for node in "${NODES[@]}"; do rm -rf "$(data_dir "$node")"; done
+  say "wiped the cluster's data under $cluster_root; the next start forms a fresh cluster"
+}
+
+# A running node for ctl/queues: -n <node>@localhost if given, else the first up.
+first_up() {
+  local node
+  for node in "${NODES[@]}"; do
+    if is_up "$node"; then
+      echo "$node"
+      return 0
+    fi
+  done
+  die "no node of the cluster is up; run '$0 start'"
+}
+
+passthrough() { # <tool> <args...>
+  local tool=$1 node
+  shift
+  need_rabbitmq
+  if [ "${1:-}" = -n ] && [ -n "${2:-}" ]; then
+    node=${2%@*}
+    is_node "$node" || die "unknown node '$2'; one of: rabbit-1@localhost rabbit-2@localhost rabbit-3@localhost"
+    shift 2
+  else
+    node=$(first_up)
+  fi
+  cli "$tool" "$node" "$@"
+}
+
+need_node() {
+  is_node "${1:-}" || die "unknown node '${1:-}'; one of: ${NODES[*]}"
+}
+
+case ${1:-} in
+  start) do_start ;;
+  stop) do_stop ;;
+  kill) do_kill ;;
+  restart)
+    do_stop
+    lock_release_all
+    do_start
+    ;;
+  status) do_status ;;
+  reset) do_reset ;;
+  urls) urls ;;
+  logs)
+    need_node "${2:-}"
+    [ -f "$(log_file "$2")" ] || die "no log yet: $(log_file "$2")"
+    exec tail -n 50 -F "$(log_file "$2")"
+    ;;
+  ctl)
+    shift
+    passthrough rabbitmqctl "$@"
+    ;;
+  queues)
+    shift
+    passthrough rabbitmq-queues "$@"
+    ;;
+  node)
+    need_node "${2:-}"
+    case ${3:-} in
+      start) node_start "$2" ;;
+      stop) node_stop "$2" ;;
+      kill) node_kill "$2" ;;
+      restart)
+        node_stop "$2"
+        lock_release_all
+        node_start "$2"
+        ;;
+      status) node_status "$2" ;;
+      *) die "usage: $0 node <node> start|stop|kill|restart|status" ;;
+    esac
+    ;;
+  -h | --help | help) usage ;;
+  *)
+    usage >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** What a test (or a lab) can do to one node of a cluster. */
+export type NodeAction = 'start' | 'stop' | 'kill' | 'restart';
+
+/**
+ * One of the three-node clusters under infra/ (Kafka: infra/kafka-cluster, RabbitMQ:
+ * infra/rabbitmq-cluster), driven through its cluster.sh: the script is the one definition of
+ * ports, folders and readiness, for a reader at a terminal and for tests alike.
+ */
+export interface Cluster {
+  readonly name: string;
+  /** Every node, as cluster.sh names them (kafka-1, controller-1, rabbit-1, ...). */
+  readonly nodes: readonly string[];
+  /** Starts whatever is not running and waits until the whole cluster is ready; true if it was all running already. */
+  start(): Promise<boolean>;
+  stop(): Promise<void>;
+  /** Kills every node and wipes the cluster's data. */
+  reset(): Promise<void>;
+  /** Acts on one node; `start` waits until the node is ready (or fails naming why not). */
+  node(name: string, action: NodeAction): Promise<void>;
+  /** Runs any other cluster.sh command and returns its output. */
+  run(...args: string[]): Promise<string>;
+}
+
+export interface KafkaCluster extends Cluster {
+  /** The bootstrap list (every broker), from `cluster.sh brokers`. */
+  brokers(): Promise<string[]>;
+  /** The cluster.sh name of a broker id (1 → kafka-1). */
+  brokerNode(id: number): string;
+}
+
+export interface RabbitMqCluster extends Cluster {
+  /** Every node's AMQP URL, comma-separated: what AMQP_URL holds for a client of the cluster. */
+  url(): Promise<string>;
+  /** The node (rabbit-N) whose replica leads a quorum queue right now. */
+  queueLeader(queue: string): Promise<string>;
+}
+
+const infra = fileURLToPath(new URL('../../../infra/', import.meta.url));
+
+/**
+ * A generous backstop: the scripts give up on their own (start timeout 90 s) and say why; this
+ * only makes sure a test never hangs on a script that itself hangs.
+ */
+const scriptTimeoutMs = 240_000;
+
+function cluster(name: string, script: string, nodes: readonly string[]): Cluster {
+  const run = (...args: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      execFile(script, args, { encoding: 'utf8', timeout: scriptTimeoutMs }, (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        const why = err.killed ? `killed after ${scriptTimeoutMs / 1000} s` : `exit ${String(err.code)}`;
+        const output = `${stdout}${stderr}`.trim().split('\n').slice(-40).join('\n');
+        reject(new Error(`${name}: \`${script} ${args.join(' ')}\` failed (${why}):\n${output}`));
+      });
+    });
+  return {
+    name,
+    nodes,
+    run,
+    start: async () => {
+      const allRunning = await run('status').then(
+        () => true,
+        () => false,
+      );
+      if (!allRunning) await run('start');
+      return allRunning;
+    },
+    stop: async () => void (await run('stop')),
+    reset: async () => void (await run('reset')),
+    node: async (node, action) => {
+      if (!nodes.includes(node)) throw new Error(`${name} has no node ${node}; its nodes: ${nodes.join(', ')}`);
+      await run('node', node, action);
+    },
+  };
+}
+
+export function kafkaCluster(): KafkaCluster {
+  const base = cluster('Kafka cluster', `${infra}kafka-cluster/cluster.sh`, [
+    'kafka-1',
+    'kafka-2',
+    'kafka-3',
+    'controller-1',
+    'controller-2',
+    'controller-3',
+  ]);
+  return {
+    ...base,
+    brokers: async () => (await base.run('brokers')).trim().split(','),
+    brokerNode: (id) => {
+      const node = `kafka-${id}`;
+      if (!base.nodes.includes(node)) throw new Error(`no broker with id ${id} in the Kafka cluster`);
+      return node;
+    },
+  };
+}
+
+export function rabbitMqCluster(): RabbitMqCluster {
+  const base = cluster('RabbitMQ cluster', `${infra}rabbitmq-cluster/cluster.sh`, ['rabbit-1', 'rabbit-2', 'rabbit-3']);
+  return {
+    ...base,
+    url: async () => (await base.run('urls')).trim(),
+    queueLeader: async (queue) => {
+      const listed = await base.run('ctl', 'list_queues', 'name', 'leader', '--formatter', 'json', '--quiet');
+      const found = (JSON.parse(listed) as { name: string; leader: string }[]).find((q) => q.name === queue);
+      if (!found) throw new Error(`queue ${queue} not found on the RabbitMQ cluster`);
+      return found.leader.replace(/@.*/, '');
+    },
+  };
+}
