@@ -37,26 +37,38 @@ fi
 ((${#names[@]})) || { echo "wait-healthy: no containers given/found" >&2; exit 2; }
 
 declare -A done_=()
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
 start=$SECONDS
 while :; do
-  pending=()
+  # One round: every pending container's state first, then all their checks at once (each runs
+  # a process inside its container; one after the other they cost a round their sum).
+  checking=()
   for n in "${names[@]}"; do
     [[ -n "${done_[$n]:-}" ]] && continue
-    state=$(podman inspect --format '{{.State.Status}}' "$n" 2>/dev/null || echo missing)
-    hc=$(podman inspect --format '{{if .Config.Healthcheck}}yes{{end}}' "$n" 2>/dev/null || true)
+    read -r state code oom hc < <(podman inspect --format '{{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}} {{if .Config.Healthcheck}}yes{{else}}no{{end}}' "$n" 2>/dev/null || echo missing 1 false no)
     if [[ "$state" != running ]]; then
       # A one-shot container that finished successfully is fine.
-      if [[ "$state" == exited && "$(podman inspect --format '{{.State.ExitCode}}' "$n")" == 0 ]]; then
+      if [[ "$state" == exited && "$code" == 0 ]]; then
         done_[$n]=1; echo "wait-healthy: $n exited 0 ($((SECONDS - start))s)" >&2; continue
       fi
-      echo "wait-healthy: $n is $state" >&2
+      # An OOM kill leaves no line in the log: say it here.
+      echo "wait-healthy: $n is $state (exit code $code$([[ "$oom" == true ]] && echo ', killed for memory: raise its mem_limit'))" >&2
       podman logs --tail 20 "$n" >&2 2>&1 || true
+      wait # for this round's checks already running, before their results folder goes
       exit 1
     fi
-    if [[ -z "$hc" ]] || podman healthcheck run "$n" > /dev/null 2>&1; then
-      done_[$n]=1
-      if [[ -n "$hc" ]]; then what=healthy; else what="running (no healthcheck)"; fi
-      echo "wait-healthy: $n $what ($((SECONDS - start))s)" >&2
+    if [[ "$hc" != yes ]]; then
+      done_[$n]=1; echo "wait-healthy: $n running (no healthcheck) ($((SECONDS - start))s)" >&2; continue
+    fi
+    checking+=("$n")
+    (podman healthcheck run "$n" > /dev/null 2>&1 && touch "$results/$n") &
+  done
+  wait
+  pending=()
+  for n in "${checking[@]}"; do
+    if [[ -e "$results/$n" ]]; then
+      done_[$n]=1; echo "wait-healthy: $n healthy ($((SECONDS - start))s)" >&2
     else
       pending+=("$n")
     fi

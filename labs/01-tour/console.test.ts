@@ -1,27 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, type TestBrowser } from '@commlab/lab-runner/browser';
-import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
+import { describe, expect, it } from 'vitest';
+import { openBrowser, openConsole } from '@commlab/lab/browser';
+import { labForThisFile } from '@commlab/lab/testing';
 
 describe('lab 01-tour: the live console in a real browser', () => {
-  let lab: LabUnderTest;
-  let browser: TestBrowser;
-  beforeAll(async () => {
-    lab = await startLab('01-tour');
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.stop();
-  });
+  const lab = labForThisFile('01-tour', { connect: openBrowser });
 
   it('draws an order placed on the page going REST → gRPC → RabbitMQ → WebSocket', async () => {
-    const { page } = browser;
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(lab.url('console'));
-    for (const service of ['order', 'inventory', 'notification']) {
-      await page.locator(`#services li.up[data-service="${service}"]`).waitFor();
-    }
+    const { page, errors } = await openConsole(lab.client, lab.url('console'), ['order', 'inventory', 'notification']);
     await page.locator('#push-state[data-state="open"]').waitFor();
 
     await page.selectOption('#sku', 'MS-002');
@@ -37,7 +22,7 @@ describe('lab 01-tour: the live console in a real browser', () => {
     for (const label of ['Reserve OK', 'publish order.confirmed', 'consume order.confirmed', 'push #']) {
       await messages.filter({ hasText: label }).first().waitFor();
     }
-    expect(await browser.screenshot('01-tour-console')).toMatch(/01-tour-console\.png$/);
+    expect(await lab.client.screenshot('01-tour-console')).toMatch(/01-tour-console\.png$/);
     expect(errors).toEqual([]);
   });
 });

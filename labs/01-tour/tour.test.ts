@@ -1,23 +1,17 @@
 import { credentials } from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadInventoryProto, stockLevelOf, type InventoryServiceClient } from '@commlab/contracts';
-import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
+import { describe, expect, it } from 'vitest';
+import { loadInventoryProto, stockLevelOf } from '@commlab/contracts';
+import { labForThisFile } from '@commlab/lab/testing';
 
 describe('lab 01-tour: one order end to end', () => {
-  let lab: LabUnderTest;
-  let inventory: InventoryServiceClient;
-
-  beforeAll(async () => {
-    lab = await startLab('01-tour');
-    const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
-    inventory = new InventoryService(lab.addr('inventory'), credentials.createInsecure());
-  });
-  afterAll(async () => {
-    inventory?.close();
-    await lab?.stop();
+  const lab = labForThisFile('01-tour', {
+    connect: (lab) => {
+      const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
+      return new InventoryService(lab.addr('inventory'), credentials.createInsecure());
+    },
   });
 
-  const stockOf = (sku: string) => stockLevelOf(inventory, sku);
+  const stockOf = (sku: string) => stockLevelOf(lab.client, sku);
 
   it('places an order over REST, reserves its stock over gRPC, and reads it back', async () => {
     const before = await stockOf('WC-005');

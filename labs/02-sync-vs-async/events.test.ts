@@ -1,4 +1,3 @@
-// lab-test: native-only (reads a service's environment and publishes to its broker names)
 import { randomUUID } from 'node:crypto';
 import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,14 +10,13 @@ import {
   type CloudEvent,
   type EventBus,
 } from '@commlab/events';
-import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
+import { labForThisFile } from '@commlab/lab/testing';
 import { labClient } from './lab-client.ts';
 
 // At-least-once delivery means duplicates; consumers must make them harmless. And an event
 // that can never be processed must not block its queue: it is dead-lettered with its reason.
 describe('lab 02-sync-vs-async events', () => {
-  let lab: LabUnderTest;
-  let client: ReturnType<typeof labClient>;
+  const lab = labForThisFile('02-sync-vs-async', { connect: labClient });
   let bus: EventBus;
   let amqp: ChannelModel;
   let raw: ConfirmChannel;
@@ -26,8 +24,6 @@ describe('lab 02-sync-vs-async events', () => {
   const tapped: CloudEvent[] = [];
 
   beforeAll(async () => {
-    lab = await startLab('02-sync-vs-async');
-    client = labClient(lab);
     const env = lab.env('order-async');
     const settings = { AMQP_URL: env.AMQP_URL!, EVENT_NAMESPACE: env.EVENT_NAMESPACE! };
     // The tap dead-letters the poison below too; only its errors are worth printing.
@@ -42,10 +38,8 @@ describe('lab 02-sync-vs-async events', () => {
     raw = await amqp.createConfirmChannel();
   });
   afterAll(async () => {
-    client?.close();
     await amqp?.close();
     await bus?.close();
-    await lab?.stop();
   });
 
   /**
@@ -53,9 +47,9 @@ describe('lab 02-sync-vs-async events', () => {
    * confirmed and notified, inventory, order and notification have all handled those events.
    */
   async function barrier() {
-    const { body } = await client.place('order-async', [{ sku: 'MP-009', quantity: 1 }], `barrier-${randomUUID()}`);
-    await client.settled('order-async', body.id);
-    await client.notificationsUntil(`orderId=${body.id}`, (items) => items.some((n) => n.status === 'confirmed'));
+    const { body } = await lab.client.place('order-async', [{ sku: 'MP-009', quantity: 1 }], `barrier-${randomUUID()}`);
+    await lab.client.settled('order-async', body.id);
+    await lab.client.notificationsUntil(`orderId=${body.id}`, (items) => items.some((n) => n.status === 'confirmed'));
   }
 
   const tappedFor = async (type: string, orderId: string) => {
@@ -64,23 +58,24 @@ describe('lab 02-sync-vs-async events', () => {
   };
 
   it('a redelivered order.placed reserves the stock once, and a redelivered stock result confirms once', async () => {
-    const before = await client.stockOf('DK-006');
-    const { body } = await client.place('order-async', [{ sku: 'DK-006', quantity: 2 }], 'customer-dup');
-    expect((await client.settled('order-async', body.id)).status).toBe('confirmed');
+    const before = await lab.client.stockOf('DK-006');
+    const { body } = await lab.client.place('order-async', [{ sku: 'DK-006', quantity: 2 }], 'customer-dup');
+    expect((await lab.client.settled('order-async', body.id)).status).toBe('confirmed');
     const placed = await tappedFor(orderEventTypes.placed, body.id);
     const reserved = await tappedFor(inventoryEventTypes.stockReserved, body.id);
 
     for (const event of [placed, placed, reserved, reserved]) await bus.publish(event);
     await barrier();
 
-    expect((await client.stockOf('DK-006')).reserved).toBe(before.reserved + 2);
-    expect((await client.get('order-async', body.id)).status).toBe('confirmed');
-    const told = await client.notifications(`orderId=${body.id}`);
+    expect((await lab.client.stockOf('DK-006')).reserved).toBe(before.reserved + 2);
+    expect((await lab.client.get('order-async', body.id)).status).toBe('confirmed');
+    const told = await lab.client.notifications(`orderId=${body.id}`);
     expect(told.map((n) => n.type)).toEqual([orderEventTypes.placed, orderEventTypes.confirmed]);
     // Recognised by event id, recorded with the effect: each consumer said so.
     for (const service of ['order-async', 'notification']) {
+      const logs = await lab.logs(service);
       expect(
-        lab.logs(service).some((line) => line.includes('duplicate event ignored')),
+        logs.some((line) => line.includes('duplicate event ignored')),
         service,
       ).toBe(true);
     }
@@ -133,7 +128,7 @@ describe('lab 02-sync-vs-async events', () => {
       /no order/,
     ],
   ])('dead-letters %s with the reason, and nothing changes', async (_label, group, type, headers, body, reason) => {
-    const stockBefore = await client.stockOf('HD-004');
+    const stockBefore = await lab.client.stockOf('HD-004');
     const messageId = randomUUID();
     raw.publish(names.exchange, type, Buffer.from(body), {
       headers,
@@ -145,8 +140,8 @@ describe('lab 02-sync-vs-async events', () => {
 
     const dead = await deadLetter(rabbitMqNames(names.exchange, names.group(group)).deadLetterQueue, messageId);
     expect(deadLetterReason(dead.properties.headers)).toMatch(reason);
-    expect(await client.stockOf('HD-004')).toEqual(stockBefore);
-    expect(await client.notifications(`orderId=${orderId}`)).toEqual([]);
+    expect(await lab.client.stockOf('HD-004')).toEqual(stockBefore);
+    expect(await lab.client.notifications(`orderId=${orderId}`)).toEqual([]);
   });
 
   /** Reads the dead-letter queue until the message with this id arrives. */

@@ -1,52 +1,47 @@
-// lab-test: native-only (runs the lab's services with EVENT_BUS=kafka, a setting of this test)
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderEventTypes } from '@commlab/contracts/events';
 import { serviceBusNames } from '@commlab/events';
-import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
-import { kafkaBrokers } from '@commlab/testkit';
-import lab02 from './lab.ts';
+import { labForThisFile } from '@commlab/lab/testing';
 import { labClient } from './lab-client.ts';
 
 // The guide's switch, `EVENT_BUS=kafka ./lab up 02-sync-vs-async`: the same services, the
-// same async checkout, with Kafka carrying the events instead of RabbitMQ.
+// same async checkout, with Kafka carrying the events instead of RabbitMQ. Its stop deletes
+// the run's topics and consumer groups, as `pnpm lab reset` would.
 describe('lab 02-sync-vs-async over Kafka', () => {
-  let lab: LabUnderTest;
-  let client: ReturnType<typeof labClient>;
+  const lab = labForThisFile('02-sync-vs-async', { eventBus: 'kafka', connect: labClient });
   let admin: Admin;
 
   beforeAll(async () => {
-    const brokers = await kafkaBrokers();
-    const overKafka = { EVENT_BUS: 'kafka', KAFKA_BROKERS: brokers.join(',') };
-    lab = await startLab('02-sync-vs-async', {
-      env: Object.fromEntries(Object.keys(lab02.services).map((name) => [name, overKafka])),
-    });
-    client = labClient(lab);
-    admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+    admin = new Kafka({
+      brokers: lab.env('order-async').KAFKA_BROKERS!.split(','),
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
   });
   afterAll(async () => {
-    client?.close();
-    await lab?.stop();
-    // lab.stop() deletes the run's topics and consumer groups, as `pnpm lab reset` would.
     await admin?.disconnect();
   });
 
   it('confirms an async checkout once inventory answered by event over Kafka', async () => {
-    const before = await client.stockOf('MS-002');
-    const { response, body } = await client.place('order-async', [{ sku: 'MS-002', quantity: 2 }], 'customer-kafka');
+    const before = await lab.client.stockOf('MS-002');
+    const { response, body } = await lab.client.place(
+      'order-async',
+      [{ sku: 'MS-002', quantity: 2 }],
+      'customer-kafka',
+    );
     expect(response.status).toBe(202);
     expect(body.status).toBe('pending');
 
-    expect((await client.settled('order-async', body.id)).status).toBe('confirmed');
-    expect((await client.stockOf('MS-002')).reserved).toBe(before.reserved + 2);
-    const told = await client.notificationsUntil(`orderId=${body.id}`, (items) => items.length >= 2);
+    expect((await lab.client.settled('order-async', body.id)).status).toBe('confirmed');
+    expect((await lab.client.stockOf('MS-002')).reserved).toBe(before.reserved + 2);
+    const told = await lab.client.notificationsUntil(`orderId=${body.id}`, (items) => items.length >= 2);
     expect(told.map((n) => n.type)).toEqual([orderEventTypes.placed, orderEventTypes.confirmed]);
   });
 
   it("rejects an order inventory cannot fill, with inventory's reason", async () => {
-    const { body } = await client.place('order-async', [{ sku: 'CH-011', quantity: 6 }]);
-    expect((await client.settled('order-async', body.id)).status).toBe('rejected');
+    const { body } = await lab.client.place('order-async', [{ sku: 'CH-011', quantity: 6 }]);
+    expect((await lab.client.settled('order-async', body.id)).status).toBe('rejected');
   });
 
   it("carried the events on the lab's own Kafka topic, and inventory's group committed what it read", async () => {

@@ -1,6 +1,6 @@
 import { credentials } from '@grpc/grpc-js';
 import { loadInventoryProto, stockLevelOf, type InventoryServiceClient } from '@commlab/contracts';
-import type { LabUnderTest } from '@commlab/lab-runner/testing';
+import type { LabUnderTest } from '@commlab/lab/testing';
 
 /** What the lab's tests and measure.ts do to the running lab: place, read, wait, count. */
 export interface Order {

@@ -5,7 +5,7 @@
 //      the accepted ones take to complete once inventory is back.
 // Usage: node labs/02-sync-vs-async/measure.ts [N]   (default 200). Starts its own lab on free ports.
 import { cpus, totalmem } from 'node:os';
-import { startLab } from '@commlab/lab-runner/testing';
+import { startLab } from '@commlab/lab/testing';
 import { labClient, type Checkout } from './lab-client.ts';
 
 const n = Number(process.argv[2] ?? 200);

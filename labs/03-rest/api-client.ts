@@ -1,7 +1,7 @@
 import { credentials } from '@grpc/grpc-js';
 import { expect } from 'vitest';
 import { loadInventoryProto, stockLevelOf } from '@commlab/contracts';
-import type { LabUnderTest } from '@commlab/lab-runner/testing';
+import type { LabUnderTest } from '@commlab/lab/testing';
 import { openApiChecker } from '@commlab/testkit';
 
 export interface ApiResponse {

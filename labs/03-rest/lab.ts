@@ -1,27 +1,13 @@
-import { defineLab } from '@commlab/lab-runner/define';
+import { defineLab } from '@commlab/lab';
 
 // One order service in front of one inventory, with no event bus: a cancellation releases
 // stock by calling inventory directly. The chapter's REST features are always on in the
 // order service; this lab only turns the rate limit down far enough to hit it by hand.
 export default defineLab({
-  id: '03-rest',
-  infra: [],
   services: {
-    inventory: {
-      service: 'inventory',
-      port: 50051,
-      health: 'grpc',
-      memory: '160m',
-      // Its REST/JSON face too, so the guide can show stock with curl.
-      extraPorts: { rest: { port: 50053, env: 'HTTP_PORT' } },
-    },
-    order: {
-      service: 'order',
-      port: 3000,
-      health: 'http',
-      memory: '192m',
-      env: { INVENTORY_ADDR: '${inventory.addr}', RATE_LIMIT_PER_MINUTE: '60' },
-    },
+    // Its REST/JSON face too, so the guide can show stock with curl.
+    inventory: { extraPorts: { rest: { port: 50053, env: 'HTTP_PORT' } } },
+    order: { env: { INVENTORY_ADDR: '${inventory.addr}', RATE_LIMIT_PER_MINUTE: '60' } },
   },
   links: [
     { label: 'Orders (v1, deprecated)', url: '${order.url}/orders' },

@@ -1,38 +1,23 @@
-import { defineLab } from '@commlab/lab-runner/define';
+import { defineLab } from '@commlab/lab';
 
 // One inventory serving its contract three ways (gRPC, Thrift, REST/JSON), and the same order
 // service three times, each configured to call inventory over one of them. Nothing but
 // INVENTORY_TRANSPORT (and the address it needs) differs between the three orders.
 export default defineLab({
-  id: '04-rpc',
-  infra: [],
   services: {
     inventory: {
-      service: 'inventory',
-      port: 50051,
-      health: 'grpc',
       memory: '192m',
       extraPorts: { thrift: { port: 50052, env: 'THRIFT_PORT' }, rest: { port: 50053, env: 'HTTP_PORT' } },
     },
-    order: {
-      service: 'order',
-      port: 3000,
-      health: 'http',
-      memory: '192m',
-      env: { INVENTORY_TRANSPORT: 'grpc', INVENTORY_ADDR: '${inventory.addr}' },
-    },
+    order: { env: { INVENTORY_TRANSPORT: 'grpc', INVENTORY_ADDR: '${inventory.addr}' } },
     'order-thrift': {
       service: 'order',
       port: 3010,
-      health: 'http',
-      memory: '192m',
       env: { INVENTORY_TRANSPORT: 'thrift', INVENTORY_THRIFT_ADDR: '${inventory.thrift.addr}' },
     },
     'order-rest': {
       service: 'order',
       port: 3020,
-      health: 'http',
-      memory: '192m',
       env: { INVENTORY_TRANSPORT: 'rest', INVENTORY_URL: '${inventory.rest.url}' },
     },
   },

@@ -1,39 +1,26 @@
-// lab-test: native-only (reads inventory's process log)
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  loadInventoryProto,
-  stockLevelOf,
-  type InventoryServiceClient,
-  type SessionReply,
-  type StockLevel,
-} from '@commlab/contracts';
-import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { loadInventoryProto, stockLevelOf, type SessionReply, type StockLevel } from '@commlab/contracts';
+import { labForThisFile } from '@commlab/lab/testing';
 
 // Waits for something the servers do in their own time; generous, for a busy two-core machine.
-const eventually = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 20 });
+const eventually = (check: () => void | Promise<void>) => vi.waitFor(check, { timeout: 10_000, interval: 20 });
 
 const run = promisify(execFile);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 describe('lab 04-rpc: one contract, four call kinds, three transports', () => {
-  let lab: LabUnderTest;
-  let inventory: InventoryServiceClient;
-
-  beforeAll(async () => {
-    lab = await startLab('04-rpc');
-    const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
-    inventory = new InventoryService(lab.addr('inventory'), credentials.createInsecure());
-  });
-  afterAll(async () => {
-    inventory?.close();
-    await lab?.stop();
+  const lab = labForThisFile('04-rpc', {
+    connect: (lab) => {
+      const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
+      return new InventoryService(lab.addr('inventory'), credentials.createInsecure());
+    },
   });
 
-  const stockOf = (sku: string) => stockLevelOf(inventory, sku);
+  const stockOf = (sku: string) => stockLevelOf(lab.client, sku);
   const placeOrder = (service: string, lines: unknown[], headers: Record<string, string> = {}) =>
     fetch(`${lab.url(service)}/orders`, {
       method: 'POST',
@@ -64,14 +51,14 @@ describe('lab 04-rpc: one contract, four call kinds, three transports', () => {
   it("carries a request id from HTTP through gRPC into inventory's log, and echoes it", async () => {
     const placed = await placeOrder('order', [{ sku: 'MP-009', quantity: 1 }], { 'x-request-id': 'lab04-trace-1' });
     expect(placed.headers.get('x-request-id')).toBe('lab04-trace-1');
-    await eventually(() => {
-      const line = lab.logs('inventory').find((l) => l.includes('lab04-trace-1'));
+    await eventually(async () => {
+      const line = (await lab.logs('inventory')).find((l) => l.includes('lab04-trace-1'));
       expect(JSON.parse(line ?? '{}')).toMatchObject({ requestId: 'lab04-trace-1', method: 'Reserve', code: 'OK' });
     });
   });
 
   it('streams stock changes to a watcher as orders reserve stock', async () => {
-    const watch = inventory.WatchStock({ skus: ['LS-008'] });
+    const watch = lab.client.WatchStock({ skus: ['LS-008'] });
     const seen: number[] = [];
     watch.on('data', (level: StockLevel) => seen.push(level.available));
     watch.on('error', () => {});
@@ -93,7 +80,7 @@ describe('lab 04-rpc: one contract, four call kinds, three transports', () => {
   });
 
   it('answers a reservation session request by request', async () => {
-    const session = inventory.ReserveSession(new Metadata());
+    const session = lab.client.ReserveSession(new Metadata());
     const replies: SessionReply[] = [];
     session.on('data', (reply: SessionReply) => replies.push(reply));
     session.write({
@@ -112,7 +99,7 @@ describe('lab 04-rpc: one contract, four call kinds, three transports', () => {
   it('refuses an upload with an enum value it does not know, naming it, and applies nothing', async () => {
     const before = await stockOf('LT-012');
     const error = await new Promise<ServiceError | null>((resolve) => {
-      const upload = inventory.AdjustStock((err) => resolve(err));
+      const upload = lab.client.AdjustStock((err) => resolve(err));
       upload.write({ sku: 'LT-012', delta: 1, reason: 42 as never });
       upload.end();
     });

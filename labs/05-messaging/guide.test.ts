@@ -1,3 +1,3 @@
-import { testGuide } from '@commlab/lab-runner/guide-suite';
+import { testGuide } from '@commlab/lab/guide-suite';
 
 testGuide('05-messaging');

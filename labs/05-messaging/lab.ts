@@ -1,15 +1,12 @@
-import { defineLab } from '@commlab/lab-runner/define';
+import { defineLab } from '@commlab/lab';
 
-// Chapter 5 is about the brokers themselves, so this lab runs no services: `pnpm lab up`
-// makes sure RabbitMQ and Kafka answer, and each demo is a short script against them.
+// Chapter 5 is about the brokers themselves, so this lab runs no services (and so no console:
+// its demos print what crossed the broker themselves): `pnpm lab up` makes sure RabbitMQ and
+// Kafka answer, and each demo is a short script against them.
 export default defineLab({
-  id: '05-messaging',
-  infra: ['rabbitmq', 'kafka'],
+  brokers: ['rabbitmq', 'kafka'],
   services: {},
-  links: [
-    { label: 'RabbitMQ (AMQP)', url: '${rabbitmq.url}' },
-    { label: 'Kafka (bootstrap)', url: '${kafka.brokers}' },
-  ],
+  links: [],
   commands: [
     { label: 'Work queue', command: 'node labs/05-messaging/demos/work-queue.ts' },
     { label: 'Exchange routing', command: 'node labs/05-messaging/demos/routing.ts' },

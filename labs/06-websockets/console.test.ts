@@ -1,29 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, type TestBrowser } from '@commlab/lab-runner/browser';
-import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
+import { describe, expect, it } from 'vitest';
+import { openBrowser, openConsole } from '@commlab/lab/browser';
+import { labForThisFile } from '@commlab/lab/testing';
 import { inject, orderEvent } from './push-helpers.ts';
 
 describe('lab 06-websockets: the live console in a real browser', () => {
-  let lab: LabUnderTest;
-  let browser: TestBrowser;
-  beforeAll(async () => {
-    lab = await startLab('06-websockets');
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.stop();
-  });
+  const lab = labForThisFile('06-websockets', { connect: openBrowser });
 
   it('places an order from the page and shows it crossing REST, gRPC and the WebSocket push', async () => {
-    const { page } = browser;
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(lab.url('console'));
-
-    for (const service of ['order', 'inventory', 'notification']) {
-      await page.locator(`#services li.up[data-service="${service}"]`).waitFor();
-    }
+    const { page, errors } = await openConsole(lab.client, lab.url('console'), ['order', 'inventory', 'notification']);
     await page.locator('#push-state[data-state="open"]').waitFor();
 
     await page.fill('#customer', 'reader-1');
@@ -44,13 +28,13 @@ describe('lab 06-websockets: the live console in a real browser', () => {
     await expect.poll(() => row.locator('.status').textContent()).toBe('cancelled');
     await page.locator('#messages li', { hasText: 'push #' }).first().waitFor();
 
-    const shot = await browser.screenshot('06-websockets-console');
+    const shot = await lab.client.screenshot('06-websockets-console');
     expect(shot).toMatch(/test-results\/06-websockets-console\.png$/);
     expect(errors).toEqual([]);
   });
 
   it('shows a refused order with its problem and the refused REST call', async () => {
-    const { page } = browser;
+    const { page } = lab.client;
     await page.selectOption('#sku', 'LT-012');
     await page.fill('#quantity', '1');
     await page.click('#place-order');

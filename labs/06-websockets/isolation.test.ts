@@ -1,8 +1,7 @@
-// lab-test: native-only (starts the lab with its own limits)
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closeCodes } from '@commlab/push';
-import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
+import { labForThisFile } from '@commlab/lab/testing';
 import { inject, orderEvent, subscribed, until, type RecordingSocket } from './push-helpers.ts';
 
 // A small buffer limit, so a client that stops reading is caught after a few thousand events;
@@ -12,11 +11,7 @@ const settings = { PUSH_MAX_BUFFERED_BYTES: '65536', PUSH_HEARTBEAT_MS: '600000'
 const longId = (prefix: string) => `${prefix}-${randomUUID()}-${randomUUID()}`.slice(0, 64);
 
 describe('lab 06-websockets: one client never costs another', () => {
-  let lab: LabUnderTest;
-  beforeAll(async () => {
-    lab = await startLab('06-websockets', { env: { notification: settings } });
-  });
-  afterAll(() => lab?.stop());
+  const lab = labForThisFile('06-websockets', { env: { notification: settings } });
 
   it(
     'closes a client that stops reading with 4409, while another client keeps getting every event',
@@ -28,16 +23,17 @@ describe('lab 06-websockets: one client never costs another', () => {
       const fast = await subscribed(lab, fastCustomer);
       slow.socket.pause(); // stop reading: the server's unsent bytes for this client pile up
 
-      const overflowed = () => lab.logs('notification').some((line) => line.includes('slow consumer: closing 4409'));
+      const overflowed = async () =>
+        (await lab.logs('notification')).some((line) => line.includes('slow consumer: closing 4409'));
       const fastIds: number[] = [];
-      for (let round = 0; round < 40 && !overflowed(); round++) {
+      for (let round = 0; round < 40 && !(await overflowed()); round++) {
         await inject(
           lab.url('notification'),
           Array.from({ length: 2000 }, () => orderEvent(slowCustomer, longId('order'))),
         );
         fastIds.push(...(await inject(lab.url('notification'), [orderEvent(fastCustomer, `f-${round}`)])));
       }
-      expect(overflowed()).toBe(true);
+      expect(await overflowed()).toBe(true);
       await until(() => fast.events().length === fastIds.length, 'the fast client got every event');
       expect(fast.events().map((e) => e.id)).toEqual(fastIds);
 

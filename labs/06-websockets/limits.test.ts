@@ -1,20 +1,15 @@
-// lab-test: native-only (starts the lab with its own limits)
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { closeCodes, subprotocol } from '@commlab/push';
-import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
+import { labForThisFile } from '@commlab/lab/testing';
 import { inject, openSocket, orderEvent, subscribed, tokenFor, until } from './push-helpers.ts';
 
 // Limits dialled down so each one is reached quickly; the behaviour is the same at the defaults.
 const settings = { PUSH_HEARTBEAT_MS: '300', PUSH_MAX_MESSAGE_BYTES: '1024', PUSH_RATE_PER_SEC: '5' };
 
 describe('lab 06-websockets: heartbeats, auth, limits and bad input', () => {
-  let lab: LabUnderTest;
-  beforeAll(async () => {
-    lab = await startLab('06-websockets', { env: { notification: settings } });
-  });
-  afterAll(() => lab?.stop());
+  const lab = labForThisFile('06-websockets', { env: { notification: settings } });
 
   const customer = () => `c-${randomUUID()}`;
 

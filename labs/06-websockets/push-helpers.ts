@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import type { LabUnderTest } from '@commlab/lab-runner/testing';
+import type { LabUnderTest } from '@commlab/lab/testing';
 import { signToken, subprotocol, type PushEvent, type ServerMessage } from '@commlab/push';
 import { pushSecret } from './lab.ts';
 

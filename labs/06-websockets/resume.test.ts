@@ -1,17 +1,12 @@
-// lab-test: native-only (restarts the notification service)
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PushClient } from '@commlab/push/client.js';
 import type { PushEvent } from '@commlab/push';
-import { startLab, type LabUnderTest } from '@commlab/lab-runner/testing';
+import { labForThisFile } from '@commlab/lab/testing';
 import { inject, orderEvent, subscribed, tokenFor, until } from './push-helpers.ts';
 
 describe('lab 06-websockets: reconnect with resume', () => {
-  let lab: LabUnderTest;
-  beforeAll(async () => {
-    lab = await startLab('06-websockets');
-  });
-  afterAll(() => lab?.stop());
+  const lab = labForThisFile('06-websockets');
 
   it('sends a reconnecting client exactly the events it missed, after the id it names', async () => {
     const customer = `c-${randomUUID()}`;
@@ -59,7 +54,7 @@ describe('lab 06-websockets: reconnect with resume', () => {
       [1, 2, 3].map((n) => orderEvent(customer, `o-${n}`)),
     );
     await until(() => received.length === 3, 'events before the restart');
-    await lab.restart('notification');
+    await lab.restartService('notification');
     // Appended while the client may still be reconnecting: it must get these from the feed.
     sent.push(
       ...(await inject(

@@ -1,4 +1,4 @@
-import type { LabBenchmarks } from '@commlab/lab-runner/bench';
+import type { LabBenchmarks } from '@commlab/bench';
 import { batching } from './experiments/batching.ts';
 import { caching } from './experiments/caching.ts';
 import { compression } from './experiments/compression.ts';

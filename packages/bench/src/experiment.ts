@@ -33,3 +33,14 @@ export interface Experiment {
   question: string;
   run(context: ExperimentContext): Promise<Report>;
 }
+
+/** An experiment as a lab lists it: with the lab services it measures (none for bare servers, brokers or encoders). */
+export type LabExperiment = Experiment & {
+  /** Started by `pnpm lab bench` with what they call (in containers under COMMLAB_LAB_TARGET=compose). */
+  services: string[];
+};
+
+/** What a lab's `bench.ts` exports: its experiments, in the guide's order. */
+export interface LabBenchmarks {
+  experiments: LabExperiment[];
+}

@@ -13,4 +13,4 @@ export { machine, type Machine } from './machine.ts';
 export { startServerProcess, type ServerProcess } from './process.ts';
 export { endToEnd, type Stamp } from './drivers/messaging.ts';
 export { cpuTimeMs, cpuDuring } from './cpu.ts';
-export type { Experiment, ExperimentContext } from './experiment.ts';
+export type { Experiment, ExperimentContext, LabBenchmarks, LabExperiment } from './experiment.ts';

@@ -1,9 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { say } from './say.ts';
+import { chromiumPath, say } from '@commlab/lab/runner';
 
-/** The browser the integration tests drive: Debian's Chromium, never a downloaded build. */
-export const chromiumPath = '/usr/bin/chromium';
 const install = 'apt-get update && apt-get install -y chromium';
 
 /**

@@ -7,7 +7,7 @@ import { test } from './commands/test.ts';
 import { up } from './commands/up.ts';
 import { reset } from './commands/reset.ts';
 import { verify } from './commands/verify.ts';
-import { say } from './say.ts';
+import { say } from '@commlab/lab/runner';
 
 const usage = `usage: pnpm lab <command>
 

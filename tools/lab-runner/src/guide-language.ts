@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { guideFiles } from './guide-parity.ts';
-import { labsDir } from './paths.ts';
+import { guideFiles, labsDir } from '@commlab/lab/runner';
 
 type Language = keyof typeof guideFiles;
 

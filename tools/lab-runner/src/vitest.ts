@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { bin, repoRoot, runDir } from './paths.ts';
-import { say } from './say.ts';
+import { bin, repoRoot, runDir, say } from '@commlab/lab/runner';
 
 export interface TestCounts {
   passed: number;

@@ -5,12 +5,8 @@ import { dirname, join } from 'node:path';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabSpec } from '../src/define.ts';
-import { nativeInfra } from '../src/infra.ts';
-import { loadLab } from '../src/labs.ts';
-import { resetLab } from '../src/reset/reset-lab.ts';
-import { startLab, type LabUnderTest } from '../src/testing.ts';
-import { labAt } from '../src/topology.ts';
+import { type Lab, labAt, loadLab, nativeInfra, resetLab } from '@commlab/lab/runner';
+import { startLab, type LabUnderTest } from '@commlab/lab/testing';
 
 const infra = nativeInfra();
 
@@ -33,7 +29,7 @@ const exchangeExists = async (connection: ChannelModel, exchange: string) =>
   (await ask(connection, async (channel) => channel.checkExchange(exchange))) !== undefined;
 
 describe('pnpm lab reset on a real lab 01', () => {
-  let spec: LabSpec;
+  let spec: Lab;
   let lab: LabUnderTest;
   let amqpConnection: ChannelModel;
   let namespace: string;

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verdict } from '../src/commands/verify.ts';
-import { nativeInfra } from '../src/infra.ts';
-import { loadLab } from '../src/labs.ts';
-import type { LabSpec } from '../src/define.ts';
-import { startLab, type LabUnderTest } from '../src/testing.ts';
+import { type Lab, loadLab, nativeInfra } from '@commlab/lab/runner';
+import { startLab, type LabUnderTest } from '@commlab/lab/testing';
 import { verifyLab } from '../src/verify/verify-lab.ts';
 
 describe('pnpm lab verify against a real lab 01', () => {
-  let spec: LabSpec;
+  let spec: Lab;
   let lab: LabUnderTest;
 
   beforeAll(async () => {

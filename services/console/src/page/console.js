@@ -15,10 +15,11 @@ function takeEdges(orderId) {
 }
 const chipEdges = ['REST', 'gRPC', 'broker', 'WebSocket'];
 
+// A lab may run one service twice under other names (order-sync, order-async): each is drawn as its kind.
 const node = (name) => {
   if (['client', 'browser', 'console'].includes(name)) return 'browser';
   if (['kafka', 'rabbitmq', 'broker'].includes(name)) return 'broker';
-  return name;
+  return document.querySelector(`[data-node="${name}"]`) ? name : name.split('-')[0];
 };
 const chipOf = (protocol) => {
   if (['Kafka', 'RabbitMQ', 'AMQP'].includes(protocol)) return 'broker';
@@ -37,7 +38,7 @@ function renderServices(services) {
     item.children[1].textContent = service.name;
     item.children[2].textContent = service.up ? 'up' : 'silent';
     list.append(item);
-    document.querySelector(`[data-node="${service.name}"]`)?.classList.toggle('up', service.up);
+    document.querySelector(`[data-node="${node(service.name)}"]`)?.classList.toggle('up', service.up);
   }
 }
 
@@ -46,7 +47,8 @@ function renderServices(services) {
 const counts = (crossing) => crossing.side !== 'received' || ['browser', 'broker'].includes(node(crossing.from));
 
 function flash(edgeKey, counted) {
-  const edge = document.querySelector(`.edge[data-edge="${edgeKey}"]`);
+  // An edge drawn once for both directions lists both keys.
+  const edge = document.querySelector(`.edge[data-edge~="${edgeKey}"]`);
   if (!edge) return;
   const count = edge.querySelector('.count');
   if (counted) count.textContent = String(Number(count.textContent) + 1);

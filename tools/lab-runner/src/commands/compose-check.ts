@@ -1,17 +1,23 @@
-import { existsSync, globSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, globSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { hostBrokersFileName, movedPortsFile, serviceImage } from '../compose.ts';
-import { prepareEngine, seconds, type Engine } from '../containers/engine.ts';
+import {
+  colour,
+  ensureInfra,
+  labEntry,
+  labsDir,
+  readyLabs,
+  run as runCommand,
+  runDir,
+  say,
+  seconds,
+  serviceImage,
+  stopRunning,
+  type ContainerMemory,
+  type Engine,
+  type Lab,
+} from '@commlab/lab/runner';
 import { buildImage, extraCaFile, type BuiltImage } from '../containers/images.ts';
-import { logsOf, memoryOf, type ContainerMemory } from '../containers/project.ts';
-import { stopRunning, tail } from '../containers/run.ts';
-import type { LabSpec } from '../define.ts';
-import { ensureInfra } from '../infra.ts';
-import { formatLabPorts } from '../lab-ports.ts';
-import { labEntry, readyLabs } from '../labs.ts';
-import { labsDir, runDir } from '../paths.ts';
-import { colour, say } from '../say.ts';
-import { freePort } from '../testing.ts';
+import { prepareEngine } from '../containers/prepare.ts';
 import { runVitest } from '../vitest.ts';
 
 export interface Counts {
@@ -28,11 +34,19 @@ interface Run {
 
 interface LabReport extends Counts {
   id: string;
-  /** From `compose up` until every container is healthy, once per test file. */
+  /** From `compose up` until every container is healthy, once per start of the lab. */
   startups: number[];
   /** Per service, the most it used after any test file. */
   memory: Map<string, ContainerMemory>;
 }
+
+/**
+ * What the harness writes for each lab it starts in containers (COMMLAB_COMPOSE_REPORT): a line
+ * before `compose up`, and one once the project is down, with what it cost.
+ */
+type ComposeRun =
+  | { event: 'starting'; lab: string; project: string }
+  | { event: 'stopped'; lab: string; project: string; startupMs: number; memory: ContainerMemory[] };
 
 /** pnpm lab compose-check [lab]: the Compose check on its own, ending with `N passed, N failed`. */
 export async function composeCheck(args: string[]): Promise<number> {
@@ -43,15 +57,17 @@ export async function composeCheck(args: string[]): Promise<number> {
   return counts.failed > 0 ? 1 : 0;
 }
 
-export const hasComposeFile = (lab: LabSpec) => existsSync(join(labsDir, lab.id, 'compose.yaml'));
+export const hasComposeFile = (lab: Lab) => existsSync(join(labsDir, lab.id, 'compose.yaml'));
 
 /**
- * Builds every image the labs use from the real Dockerfile, then for each lab with a Compose
- * file: starts it with the host-brokers override, waits for every healthcheck, runs the lab's
- * tests against the containers, records memory, and tears it down (also on failure or Ctrl-C).
- * Each lab counts once for its containers (built, healthy, torn down), plus its tests.
+ * Builds every image the labs use from the real Dockerfile, then runs each lab's tests with
+ * COMMLAB_LAB_TARGET=compose: each test file starts the lab in containers (its compose.yaml
+ * with the host-brokers override, on free ports, with the file's own settings), breaks and
+ * mends its services there as it does natively, and tears it down. The harness reports each
+ * start-up time and each container's memory; a lab also counts once for leaving no container
+ * behind. Ctrl-C stops the tests, whose teardown removes what they started.
  */
-export async function checkInContainers(labs: LabSpec[]): Promise<Counts> {
+export async function checkInContainers(labs: Lab[]): Promise<Counts> {
   const checked = labs.filter(hasComposeFile);
   const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
   if (checked.length === 0) return counts;
@@ -62,7 +78,7 @@ export async function checkInContainers(labs: LabSpec[]): Promise<Counts> {
   const run = { interrupted: false } as Run;
   const onSignal = (signal: NodeJS.Signals) => {
     run.interrupted = true;
-    say.warn(`${signal}: stopping, then tearing the containers down`);
+    say.warn(`${signal}: stopping the tests; their teardown removes the containers`);
     stopRunning();
   };
   process.on('SIGINT', onSignal);
@@ -104,7 +120,7 @@ export async function checkInContainers(labs: LabSpec[]): Promise<Counts> {
 }
 
 /** Builds each image the labs use, one after the other (two at a time was no faster on two busy cores). */
-async function buildAll(run: Run, labs: LabSpec[]): Promise<Map<string, BuiltImage>> {
+async function buildAll(run: Run, labs: Lab[]): Promise<Map<string, BuiltImage>> {
   const services = new Set(labs.flatMap((lab) => Object.values(lab.services).map((s) => s.service)));
   const images = new Map<string, BuiltImage>();
   let ca: string | undefined;
@@ -125,9 +141,11 @@ async function buildAll(run: Run, labs: LabSpec[]): Promise<Map<string, BuiltIma
   return images;
 }
 
-const nativeOnlyMarker = /^\/\/ lab-test: native-only\b/m;
+// A test that truly cannot run against containers says why on a line
+// `// lab-test: native-only (why)`; it runs in the native part only and counts as skipped here.
+const nativeOnlyMarker = /^\/\/ lab-test: native-only\b(.*)$/m;
 
-async function checkLab(run: Run, lab: LabSpec): Promise<LabReport> {
+async function checkLab(run: Run, lab: Lab): Promise<LabReport> {
   const report: LabReport = { id: lab.id, passed: 0, failed: 0, skipped: 0, startups: [], memory: new Map() };
   if (!(await ensureInfra(lab.infra))) {
     report.failed++;
@@ -135,96 +153,69 @@ async function checkLab(run: Run, lab: LabSpec): Promise<LabReport> {
   }
   const dir = join(labsDir, lab.id);
   const allFiles = globSync('**/*.test.ts', { cwd: dir, exclude: (path) => path.includes('node_modules') }).sort();
-  // A test that stops, restarts or reconfigures one service, or reads a process's log, needs
-  // a lab it started itself; it says so on a line `// lab-test: native-only (why)` and runs
-  // in the native part only. Counted as skipped here, never as passed.
-  const nativeOnly = allFiles.filter((file) => nativeOnlyMarker.test(readFileSync(join(dir, file), 'utf8')));
-  for (const file of nativeOnly)
-    say.warn(`${lab.id} · ${file}: native-only (controls the lab's processes); not run in containers`);
+  const nativeOnly = allFiles.filter((file) => {
+    const marker = nativeOnlyMarker.exec(readFileSync(join(dir, file), 'utf8'));
+    if (marker) say.warn(`${lab.id} · ${file}: native-only${marker[1]}; not run in containers`);
+    return marker !== null;
+  });
   report.skipped += nativeOnly.length;
-  const testFiles = allFiles.filter((file) => !nativeOnly.includes(file));
-  let containersOk = true;
-  // A running lab is shared state (orders, stock): each test file gets a freshly started lab,
-  // as startLab() gives it natively. A lab without tests still has to start healthy once.
-  for (const file of testFiles.length > 0 ? testFiles : [undefined]) {
-    if (run.interrupted) {
-      containersOk = false;
-      break;
+  const testFiles = allFiles.filter((file) => !nativeOnly.includes(file)).map((file) => join('labs', lab.id, file));
+
+  mkdirSync(runDir, { recursive: true });
+  const reportFile = join(runDir, `compose-check-${lab.id}-${process.pid}.jsonl`);
+  rmSync(reportFile, { force: true });
+  say.step(`${lab.id}: ${testFiles.length} test file(s), each against the lab in ${run.engine.name} containers`);
+  // Two files at a time, as natively (the integration project's maxWorkers): each starts its own
+  // containers, and one waits on the brokers while the other starts.
+  const counts = await runVitest(
+    ['--project', 'integration', ...testFiles],
+    {
+      COMMLAB_LAB_TARGET: 'compose',
+      COMMLAB_CONTAINER_ENGINE: run.engine.name,
+      COMMLAB_COMPOSE_REPORT: reportFile,
+    },
+    `compose-check-${lab.id}`,
+  );
+  report.passed += counts.passed;
+  report.failed += counts.failed;
+  report.skipped += counts.skipped;
+
+  const runs = existsSync(reportFile)
+    ? readFileSync(reportFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as ComposeRun)
+    : [];
+  rmSync(reportFile, { force: true });
+  for (const entry of runs) {
+    if (entry.event !== 'stopped') continue;
+    report.startups.push(entry.startupMs);
+    for (const use of entry.memory) {
+      if (use.bytes > (report.memory.get(use.service)?.bytes ?? -1)) report.memory.set(use.service, use);
     }
-    containersOk = (await runOnce(run, lab, file, report)) && containersOk;
   }
-  if (containersOk) report.passed++;
-  else report.failed++;
+  // Every start of the lab must have been torn down by its test file, also after a failure.
+  // What is left (a bug, or tests stopped by Ctrl-C before their teardown) is removed here.
+  const projects = runs.filter((entry) => entry.event === 'starting').map((entry) => entry.project);
+  const left = (await Promise.all(projects.map((project) => containersOf(run.engine, project)))).flat();
+  if (left.length > 0) {
+    await runCommand(...run.engine.cli(['rm', '--force', ...left]));
+    for (const project of projects) await runCommand(...run.engine.cli(['network', 'rm', `${project}_default`]));
+  }
+  if (projects.length > 0 && left.length === 0 && !run.interrupted) report.passed++;
+  else {
+    report.failed++;
+    if (projects.length === 0) say.fail(`${lab.id}: no test started the lab in containers`);
+    if (left.length > 0) say.fail(`${lab.id}: containers left behind (now removed): ${left.join(', ')}`);
+  }
   return report;
 }
 
-/** One start of the lab in containers, one test file against it, and the teardown. */
-async function runOnce(run: Run, lab: LabSpec, file: string | undefined, report: LabReport): Promise<boolean> {
-  const dir = join(labsDir, lab.id);
-  // Free ports, so the check never collides with a lab someone runs on this machine.
-  const ports: Record<string, number> = {};
-  for (const name of Object.keys(lab.services)) ports[name] = await freePort();
-  mkdirSync(join(runDir, 'compose-check'), { recursive: true });
-  const moved = join(runDir, 'compose-check', `${lab.id}-${process.pid}.ports.yaml`);
-  writeFileSync(moved, movedPortsFile(lab, ports));
-  const files = [join(dir, 'compose.yaml'), join(dir, hostBrokersFileName), moved];
-  const project = `commlab-check-${lab.id}-${process.pid}`;
-
-  let ok: boolean;
-  try {
-    ok = await startAndTest(run, lab, file, { project, files, ports }, report);
-  } finally {
-    const down = await run.engine.down(project, files);
-    if (down.code !== 0) {
-      say.fail(`${lab.id}: compose down failed:\n${tail(down.output)}`);
-      ok = false;
-    }
-    rmSync(moved, { force: true });
-  }
-  return ok;
-}
-
-interface Stack {
-  project: string;
-  files: string[];
-  ports: Record<string, number>;
-}
-
-async function startAndTest(
-  run: Run,
-  lab: LabSpec,
-  file: string | undefined,
-  { project, files, ports }: Stack,
-  report: LabReport,
-): Promise<boolean> {
-  const { engine } = run;
-  say.step(`${lab.id}${file ? ` · ${file}` : ''}: ${engine.name} compose up, then wait for every healthcheck`);
-  const started = Date.now();
-  const up = await engine.upHealthy(project, files, (line) => say.line(colour.dim(`    ${line}`)));
-  if (up.code !== 0) {
-    if (run.interrupted) return false;
-    say.fail(`${lab.id}: the containers did not all become healthy:\n${tail(up.output)}`);
-    say.line(await logsOf(engine, project));
-    return false;
-  }
-  const startup = Date.now() - started;
-  report.startups.push(startup);
-  say.ok(`${lab.id}: every container healthy ${seconds(startup)} after compose up`);
-  if (file) {
-    const counts = await runVitest(
-      ['--project', 'integration', join('labs', lab.id, file)],
-      { COMMLAB_LAB_TARGET: 'running', COMMLAB_LAB_PORTS: formatLabPorts(ports) },
-      `compose-check-${lab.id}`,
-    );
-    report.passed += counts.passed;
-    report.failed += counts.failed;
-    report.skipped += counts.skipped;
-    if (counts.failed > 0) say.line(await logsOf(engine, project));
-  }
-  for (const use of await memoryOf(engine, project)) {
-    if (use.bytes > (report.memory.get(use.service)?.bytes ?? -1)) report.memory.set(use.service, use);
-  }
-  return true;
+/** The containers of a Compose project, stopped ones included. */
+async function containersOf(engine: Engine, project: string): Promise<string[]> {
+  const filter = ['--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Names}}'];
+  const ps = await runCommand(...engine.cli(['ps', '--all', ...filter]));
+  return ps.stdout.split('\n').filter(Boolean);
 }
 
 function summarise(engine: Engine, images: BuiltImage[], reports: LabReport[]): void {

@@ -1,12 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { composeFile, hostBrokersFile, hostBrokersFileName } from '../compose.ts';
-import { loadLab, readyLabs } from '../labs.ts';
-import { labsDir, repoRoot } from '../paths.ts';
-import { say } from '../say.ts';
-
-/** The lab whose services make up the root docker-compose.yml (the whole system so far). */
-export const rootLab = '01-tour';
+import {
+  rootLab,
+  composeFile,
+  hostBrokersFile,
+  hostBrokersFileName,
+  labsDir,
+  loadLab,
+  readyLabs,
+  repoRoot,
+  say,
+} from '@commlab/lab/runner';
 
 /**
  * Writes every ready lab's compose.yaml and compose.host-brokers.yaml, and the root

@@ -1,53 +1,117 @@
 import { spawnSync } from 'node:child_process';
-import type { Infra } from '../define.ts';
-import { infraAddress, nativeInfra, reachable } from '../infra.ts';
-import { readyLabs } from '../labs.ts';
-import { colour, say } from '../say.ts';
-import { allPorts } from '../topology.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  allPorts,
+  colour,
+  infraAddress,
+  infraNames,
+  nativeInfra,
+  reachable,
+  readyLabs,
+  repoRoot,
+  say,
+  type InfraEndpoints,
+  type Lab,
+} from '@commlab/lab/runner';
+
+/** One line of the doctor's report: fine, worth knowing, or a problem to fix before a workshop. */
+export interface Finding {
+  level: 'ok' | 'warn' | 'problem';
+  text: string;
+  fix?: string;
+}
+
+export interface Machine {
+  nodeVersion: string;
+  /** The oldest Node the code runs on (package.json `engines`, e.g. ">=22.18"). */
+  nodeEngines: string;
+  infra: InfraEndpoints;
+  labs: Lab[];
+  /** The container engine that answers, if any. */
+  engine: string | undefined;
+}
 
 /** pnpm lab doctor: what a workshop machine has and lacks, with the fix for each gap. Changes nothing. */
 export async function doctor(): Promise<number> {
-  let problems = 0;
-  const report = (ok: boolean, text: string, fix?: string) => {
-    if (ok) say.ok(text);
-    else {
-      problems++;
-      say.fail(`${text}${fix ? ` — ${fix}` : ''}`);
-    }
-  };
+  const findings = await examine({
+    nodeVersion: process.version,
+    nodeEngines: (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { engines: { node: string } })
+      .engines.node,
+    infra: nativeInfra(),
+    labs: await readyLabs(),
+    engine: ['docker', 'podman'].find((bin) => spawnSync(bin, ['info'], { stdio: 'ignore' }).status === 0),
+  });
+  for (const { level, text, fix } of findings) {
+    if (level === 'ok') say.ok(text);
+    else if (level === 'warn') say.warn(text);
+    else say.fail(`${text}${fix ? ` — ${fix}` : ''}`);
+  }
+  const problems = findings.filter((f) => f.level === 'problem').length;
+  say.line();
+  say.line(problems === 0 ? colour.green('Ready for the labs.') : colour.red(`${problems} problem(s) to fix first.`));
+  return problems === 0 ? 0 : 1;
+}
 
-  const major = Number(process.versions.node.split('.')[0]);
-  report(major >= 24, `Node.js ${process.version}`, 'Node 24 LTS is the target; ./lab fetches it for you');
-
-  const infra = nativeInfra();
-  const endpoints: Record<Infra, string> = {
-    kafka: infra['kafka.brokers']!.split(',')[0]!,
-    rabbitmq: infraAddress('rabbitmq', infra),
-    postgres: new URL(infra['postgres.url']!).host,
-    redis: new URL(infra['redis.url']!).host,
-  };
-  for (const [name, address] of Object.entries(endpoints)) {
-    const ok = await reachable(address);
-    if (ok) say.ok(`${name} answers on ${address}`);
-    else say.warn(`${name} not answering on ${address} (pnpm lab up starts or names it when a lab needs it)`);
+/**
+ * The checks themselves: a Node that runs the code (type stripping without flags, node:sqlite),
+ * each broker and Redis (a warning only: `pnpm lab up` starts or names what a lab needs; a
+ * cluster's AMQP_URL is asked by its first node), every port of every ready lab free, a container engine (a warning only:
+ * every lab runs natively).
+ */
+export async function examine(machine: Machine): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const [major = 0, minor = 0] = machine.nodeVersion.replace(/^v/, '').split('.').map(Number);
+  const [minMajor = 0, minMinor = 0] = machine.nodeEngines
+    .replace(/^>=\s*/, '')
+    .split('.')
+    .map(Number);
+  const fix = 'Node 24 LTS is the target; ./lab fetches it for you';
+  if (major < minMajor || (major === minMajor && minor < minMinor)) {
+    findings.push({
+      level: 'problem',
+      text: `Node.js ${machine.nodeVersion} cannot run the labs (${machine.nodeEngines})`,
+      fix,
+    });
+  } else if (major < 24) {
+    findings.push({
+      level: 'warn',
+      text: `Node.js ${machine.nodeVersion} runs the labs; they are tested on Node 24 (./lab fetches it)`,
+    });
+  } else {
+    findings.push({ level: 'ok', text: `Node.js ${machine.nodeVersion}` });
   }
 
-  for (const lab of await readyLabs()) {
+  for (const name of infraNames) {
+    const address = infraAddress(name, machine.infra);
+    findings.push(
+      (await reachable(address))
+        ? { level: 'ok', text: `${name} answers on ${address}` }
+        : {
+            level: 'warn',
+            text: `${name} not answering on ${address} (pnpm lab up starts or names it when a lab needs it)`,
+          },
+    );
+  }
+
+  for (const lab of machine.labs) {
     for (const { key, port } of allPorts(lab)) {
-      const busy = await reachable(`127.0.0.1:${port}`);
-      report(
-        !busy,
-        `port ${port} free (${lab.id} ${key})`,
-        'something else listens there; stop it or that lab cannot start',
+      findings.push(
+        (await reachable(`127.0.0.1:${port}`))
+          ? {
+              level: 'problem',
+              text: `port ${port} is taken (${lab.id} ${key} needs it)`,
+              fix: `something else listens there (ss -ltnp | grep ${port}); stop it or ${lab.id} cannot start`,
+            }
+          : { level: 'ok', text: `port ${port} free (${lab.id} ${key})` },
       );
     }
   }
 
-  const engine = ['docker', 'podman'].find((bin) => spawnSync(bin, ['info'], { stdio: 'ignore' }).status === 0);
-  if (engine) say.ok(`container engine: ${engine} (Compose runs work)`);
-  else say.warn('no running Docker or Podman engine: native runs only (that is fine for every lab)');
-
-  say.line();
-  say.line(problems === 0 ? colour.green('Ready for the labs.') : colour.red(`${problems} problem(s) to fix first.`));
-  return problems === 0 ? 0 : 1;
+  findings.push(
+    machine.engine
+      ? { level: 'ok', text: `container engine: ${machine.engine} (Compose runs work)` }
+      : { level: 'warn', text: 'no running Docker or Podman engine: native runs only (that is fine for every lab)' },
+  );
+  return findings;
 }

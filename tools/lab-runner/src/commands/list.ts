@@ -1,7 +1,5 @@
-import { catalogue } from '../catalogue.ts';
+import { catalogue, colour, isReady, say } from '@commlab/lab/runner';
 import { guidesLine } from '../guide-language.ts';
-import { isReady } from '../labs.ts';
-import { colour, say } from '../say.ts';
 
 export function list(): number {
   say.line(colour.bold('Labs — one per chapter of the book'));

@@ -1,12 +1,16 @@
 import { join } from 'node:path';
-import { nativeInfra } from '../infra.ts';
-import { loadLab } from '../labs.ts';
-import { labNamespace } from '../namespace.ts';
-import { printOutcome } from '../outcome.ts';
-import { runDir } from '../paths.ts';
-import { resetLab } from '../reset/reset-lab.ts';
-import { colour, say } from '../say.ts';
-import { labAt } from '../topology.ts';
+import {
+  colour,
+  labAt,
+  labNamespace,
+  loadLab,
+  nativeInfra,
+  printOutcome,
+  resetLab,
+  runDir,
+  say,
+} from '@commlab/lab/runner';
+import { runOptionsFromEnv } from '../run-options.ts';
 
 /** pnpm lab reset <lab>: a stopped lab back to a fresh start (its data, queues and topics gone). */
 export async function reset(idOrPrefix: string | undefined): Promise<number> {
@@ -14,7 +18,7 @@ export async function reset(idOrPrefix: string | undefined): Promise<number> {
     say.fail('which lab? e.g. pnpm lab reset 01-tour');
     return 2;
   }
-  const lab = await loadLab(idOrPrefix);
+  const lab = await loadLab(idOrPrefix, runOptionsFromEnv());
   const placement = { mode: 'native' as const, infra: nativeInfra() };
   const at = labAt(lab, placement);
   // Whatever namespace the services run under (lab.ts may set its own), and the lab's own for its demos.

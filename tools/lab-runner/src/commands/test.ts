@@ -1,10 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { ensureChromium } from '../chromium.ts';
-import type { Infra } from '../define.ts';
-import { ensureInfra } from '../infra.ts';
-import { labEntry, readyLabs } from '../labs.ts';
-import { bin, repoRoot } from '../paths.ts';
-import { colour, say } from '../say.ts';
+import { bin, colour, ensureInfra, type Infra, labEntry, readyLabs, repoRoot, say } from '@commlab/lab/runner';
 import { runVitest } from '../vitest.ts';
 import { checkInContainers, hasComposeFile } from './compose-check.ts';
 

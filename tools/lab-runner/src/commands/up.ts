@@ -1,11 +1,17 @@
 import { join } from 'node:path';
+import {
+  allPorts,
+  colour,
+  ensureInfra,
+  loadLab,
+  nativeInfra,
+  reachable,
+  runDir,
+  say,
+  startNative,
+} from '@commlab/lab/runner';
 import { guideLine } from '../guide-language.ts';
-import { loadLab } from '../labs.ts';
-import { ensureInfra, nativeInfra, reachable } from '../infra.ts';
-import { runDir } from '../paths.ts';
-import { startNative } from '../run-lab.ts';
-import { allPorts } from '../topology.ts';
-import { colour, say } from '../say.ts';
+import { runOptionsFromEnv } from '../run-options.ts';
 
 /** pnpm lab up <lab>: the lab's services as local processes, with their logs, until Ctrl-C. */
 export async function up(idOrPrefix: string | undefined): Promise<number> {
@@ -13,7 +19,7 @@ export async function up(idOrPrefix: string | undefined): Promise<number> {
     say.fail('which lab? e.g. pnpm lab up 01-tour (pnpm lab list shows them all)');
     return 2;
   }
-  const lab = await loadLab(idOrPrefix);
+  const lab = await loadLab(idOrPrefix, runOptionsFromEnv());
   say.step(`${colour.bold(`${lab.id}`)} — chapter ${lab.entry.chapter}: ${lab.entry.en} / ${lab.entry.zh}`);
 
   if (!(await ensureInfra(lab.infra))) return 1;

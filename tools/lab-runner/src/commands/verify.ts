@@ -1,8 +1,5 @@
-import { nativeInfra } from '../infra.ts';
-import { loadLab } from '../labs.ts';
-import { printOutcome, type Outcome } from '../outcome.ts';
-import { colour, say } from '../say.ts';
-import { labAt } from '../topology.ts';
+import { colour, labAt, loadLab, nativeInfra, type Outcome, printOutcome, say } from '@commlab/lab/runner';
+import { runOptionsFromEnv } from '../run-options.ts';
 import { verifyLab } from '../verify/verify-lab.ts';
 
 /** pnpm lab verify <lab>: is the lab on its own ports (native or Compose) working? Exit 0 when all is. */
@@ -11,7 +8,7 @@ export async function verify(idOrPrefix: string | undefined): Promise<number> {
     say.fail('which lab? e.g. pnpm lab verify 01-tour');
     return 2;
   }
-  const lab = await loadLab(idOrPrefix);
+  const lab = await loadLab(idOrPrefix, runOptionsFromEnv());
   say.step(`verifying ${colour.bold(lab.id)} on its own ports`);
   const placement = { mode: 'native' as const, infra: nativeInfra() };
   const outcomes = await verifyLab(lab, labAt(lab, placement), placement.infra, printOutcome);

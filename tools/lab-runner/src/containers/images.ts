@@ -1,10 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { serviceImage } from '../compose.ts';
-import { repoRoot } from '../paths.ts';
-import { colour, say } from '../say.ts';
-import type { Engine } from './engine.ts';
-import { run, tail } from './run.ts';
+import { colour, repoRoot, run, say, serviceImage, tail, type Engine } from '@commlab/lab/runner';
 
 /**
  * The CA file handed to image builds as the `extra_ca` secret, so that `npm`/`pnpm` in the

@@ -1,11 +1,18 @@
 import { probe } from '@commlab/kit';
-import type { Infra, LabSpec } from '../define.ts';
-import { checkInfra, reachable, splitHostPort } from '../infra.ts';
-import type { Outcome } from '../outcome.ts';
-import { healthTarget, type InfraEndpoints, type LabAt } from '../topology.ts';
+import {
+  checkInfra,
+  healthTarget,
+  type Infra,
+  type InfraEndpoints,
+  type Lab,
+  type LabAt,
+  type Outcome,
+  reachable,
+  splitHostPort,
+} from '@commlab/lab/runner';
 
 /** Asks a service the same readiness question `pnpm lab up` waits on, and says why it fails. */
-export async function serviceReady(lab: LabSpec, at: LabAt, name: string): Promise<Outcome> {
+export async function serviceReady(lab: Lab, at: LabAt, name: string): Promise<Outcome> {
   const address = at.addr(name);
   const [host, port] = splitHostPort(address);
   const target = healthTarget(lab.services[name]!, host, port);

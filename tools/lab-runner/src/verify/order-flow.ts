@@ -1,6 +1,4 @@
-import type { LabSpec } from '../define.ts';
-import type { Outcome } from '../outcome.ts';
-import type { LabAt } from '../topology.ts';
+import type { Lab, LabAt, Outcome } from '@commlab/lab/runner';
 
 /** How long an asynchronous step (an event crossing a broker) may take before verify calls it broken. */
 const eventuallyMs = 5_000;
@@ -16,7 +14,7 @@ interface Order {
  * events go to a broker and the lab has a notification service, wait until that has them.
  * Each verify run places one real order (customer `lab-verify`, one cable from ample stock).
  */
-export async function orderFlow(lab: LabSpec, at: LabAt, name: string): Promise<Outcome[]> {
+export async function orderFlow(lab: Lab, at: LabAt, name: string): Promise<Outcome[]> {
   const base = at.url(name);
   let placed: Order;
   try {

@@ -1,7 +1,4 @@
-import type { LabSpec } from '../define.ts';
-import { reachable } from '../infra.ts';
-import type { Outcome } from '../outcome.ts';
-import { startOrder, type InfraEndpoints, type LabAt } from '../topology.ts';
+import { type InfraEndpoints, type Lab, type LabAt, type Outcome, reachable, startOrder } from '@commlab/lab/runner';
 import { infraReady, serviceReady } from './health.ts';
 import { orderFlow } from './order-flow.ts';
 
@@ -11,7 +8,7 @@ import { orderFlow } from './order-flow.ts';
  * service. Each outcome goes to `report` as soon as it is known, so a room sees progress.
  */
 export async function verifyLab(
-  lab: LabSpec,
+  lab: Lab,
   at: LabAt,
   infra: InfraEndpoints,
   report: (outcome: Outcome) => void = () => {},

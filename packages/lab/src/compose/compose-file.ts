@@ -1,0 +1,208 @@
+import { stringify } from 'yaml';
+import type { Infra, Lab, ServiceSpec } from '../define.ts';
+import { infraAddress, nativeInfra, splitHostPort } from '../infra.ts';
+import { consoleName } from '../resolve-lab.ts';
+import { composeInfra, dependencies, healthTarget, portOf, serviceEnv, type Placement } from '../topology.ts';
+
+// Written so that Docker Compose and podman-compose 1.0.3 (Debian 12, what CI runs) read them
+// alike (infra/containers/README.md): healthcheck tests and commands are strings, because
+// podman-compose re-quotes ["CMD", ...] lists wrongly and appends an override's lists to the
+// base file's instead of replacing them.
+
+/** Official images for the brokers; Compose users get the real thing. */
+const infraServices: Record<Infra, object> = {
+  kafka: {
+    image: 'apache/kafka:4.1.1',
+    environment: {
+      KAFKA_NODE_ID: '1',
+      KAFKA_PROCESS_ROLES: 'broker,controller',
+      // Containers reach the broker as kafka:9092; the host (lab demos, tests) as 127.0.0.1:9092
+      // through a second listener, since Kafka hands each client the address to come back to.
+      KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093,HOST://:9094',
+      KAFKA_ADVERTISED_LISTENERS: 'PLAINTEXT://kafka:9092,HOST://127.0.0.1:9092',
+      KAFKA_INTER_BROKER_LISTENER_NAME: 'PLAINTEXT',
+      KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,HOST:PLAINTEXT',
+      KAFKA_CONTROLLER_QUORUM_VOTERS: '1@kafka:9093',
+      KAFKA_NUM_PARTITIONS: '3',
+      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+      KAFKA_HEAP_OPTS: '-Xms256m -Xmx512m',
+    },
+    ports: ['127.0.0.1:9092:9094'],
+    healthcheck: {
+      test: '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null',
+      interval: '5s',
+      timeout: '10s',
+      retries: 24,
+      start_period: '10s',
+    },
+    mem_limit: '768m',
+  },
+  rabbitmq: {
+    image: 'rabbitmq:4.1-management-alpine',
+    ports: ['127.0.0.1:5672:5672', '127.0.0.1:15672:15672'],
+    healthcheck: {
+      test: 'rabbitmq-diagnostics -q ping',
+      interval: '5s',
+      timeout: '10s',
+      retries: 24,
+      start_period: '10s',
+    },
+    mem_limit: '512m',
+  },
+  postgres: {
+    image: 'postgres:17-alpine',
+    environment: { POSTGRES_PASSWORD: 'postgres', POSTGRES_DB: 'commlab' },
+    healthcheck: {
+      test: 'pg_isready -U postgres -d commlab',
+      interval: '2s',
+      timeout: '5s',
+      retries: 30,
+    },
+    mem_limit: '256m',
+  },
+  redis: {
+    image: 'redis:7-alpine',
+    ports: ['127.0.0.1:6379:6379'],
+    healthcheck: { test: 'redis-cli ping', interval: '2s', timeout: '3s', retries: 30 },
+    mem_limit: '64m',
+  },
+};
+
+/** The lab whose services make up the root docker-compose.yml (the whole system so far). */
+export const rootLab = '01-tour';
+
+/** The Compose file of a lab, derived from its definition (never edited by hand). */
+export function composeFile(lab: Lab, buildContext = '../..'): string {
+  const placement = { mode: 'compose' as const, infra: composeInfra };
+  const services: Record<string, object> = {};
+  for (const infra of lab.infra) services[infra] = infraServices[infra];
+  for (const [name, spec] of Object.entries(lab.services)) {
+    const waitFor = [...dependencies(spec, lab), ...lab.infra.filter((infra) => usesInfra(spec.env, infra))];
+    services[name] = {
+      build: { context: buildContext, args: { SERVICE: spec.service } },
+      image: serviceImage(spec.service),
+      environment: { ...serviceEnv(lab, name, placement), LOG_FORMAT: 'json' },
+      ports: [spec.port, ...Object.values(spec.extraPorts ?? {}).map((extra) => extra.port)].map(
+        (port) => `127.0.0.1:${port}:${port}`,
+      ),
+      healthcheck: {
+        test: probeCommand(spec, spec.port),
+        interval: '3s',
+        timeout: '3s',
+        retries: 20,
+        start_period: '5s',
+      },
+      mem_limit: spec.memory,
+      // Node as PID 1 leaves zombies unreaped; a tiny init also forwards signals, so `down` is quick.
+      init: true,
+      ...(waitFor.length > 0 && {
+        depends_on: Object.fromEntries(waitFor.map((dep) => [dep, { condition: 'service_healthy' }])),
+      }),
+    };
+  }
+  return header(lab) + stringify({ name: `commlab-${lab.id}`, services }, { lineWidth: 0 });
+}
+
+/** The image Compose gives a service, and `pnpm lab compose-check` builds. */
+export function serviceImage(service: string): string {
+  return `commlab/${service}:dev`;
+}
+
+/** The override below, next to the lab's compose.yaml. */
+export const hostBrokersFileName = 'compose.host-brokers.yaml';
+
+/** The official Node image every commlab image starts FROM (the Dockerfile's NODE_IMAGE). */
+const nodeImage = 'docker.io/library/node:24-bookworm-slim';
+
+/**
+ * An override for compose.yaml that uses the brokers already running on this machine (their
+ * native default addresses) instead of containers of them: every container joins the host
+ * network, services get their native configuration, and each broker becomes a stand-in that
+ * is healthy exactly when the host's broker answers — so `depends_on: service_healthy` still
+ * means "the broker is up". CI uses it, since it cannot pull broker images.
+ */
+export function hostBrokersFile(lab: Lab): string {
+  const placement = onHost();
+  const services: Record<string, object> = brokerStandIns(lab);
+  for (const name of Object.keys(lab.services)) {
+    services[name] = { network_mode: 'host', environment: serviceEnv(lab, name, placement) };
+  }
+  const usage = [
+    `# Use on top of compose.yaml when the brokers run natively on their default local ports (Linux):`,
+    `#   docker compose -f labs/${lab.id}/compose.yaml -f labs/${lab.id}/compose.host-brokers.yaml up --build`,
+    '# Every container joins the host network; a broker service only waits until the host broker answers.',
+    '',
+  ].join('\n');
+  return header(lab) + usage + stringify({ services }, { lineWidth: 0 });
+}
+
+/** A stand-in for each broker of the lab: healthy exactly when the host's broker answers. */
+function brokerStandIns(lab: Lab): Record<string, object> {
+  const placement = onHost();
+  const services: Record<string, object> = {};
+  for (const infra of lab.infra) {
+    const [host, port] = splitHostPort(infraAddress(infra, placement.infra));
+    services[infra] = {
+      image: nodeImage,
+      pull_policy: 'missing',
+      network_mode: 'host',
+      command: 'sleep infinity',
+      init: true,
+      healthcheck: {
+        test: `node -e "require('node:net').connect(${port}, '${host}').once('connect', () => process.exit(0)).once('error', () => process.exit(1))"`,
+        interval: '2s',
+        timeout: '3s',
+        retries: 30,
+      },
+      mem_limit: '64m',
+    };
+  }
+  return services;
+}
+
+/**
+ * A further override for compose.host-brokers.yaml: one run of the lab (a test file's) with its
+ * services on other ports (free ones, so it never collides with a lab running on this machine),
+ * with this run's settings (its own broker namespace, a test's limits, another event bus), and
+ * a stand-in for every broker this run uses.
+ */
+export function runFile(lab: Lab, ports: Record<string, number>, env: Record<string, string> = {}): string {
+  const placement = onHost(ports);
+  const services: Record<string, object> = brokerStandIns(lab);
+  // A part of a lab without its console (partOfLab): the committed file still gives each
+  // service the console's address, and an override can only blank it (empty is unset).
+  const noConsole = lab.services[consoleName] ? {} : { CONSOLE_URL: '' };
+  for (const [name, spec] of Object.entries(lab.services)) {
+    services[name] = {
+      environment: { ...serviceEnv(lab, name, placement), ...noConsole, LOG_FORMAT: 'json', ...env },
+      healthcheck: { test: probeCommand(spec, portOf(lab, name, placement)) },
+    };
+  }
+  return stringify({ services }, { lineWidth: 0 });
+}
+
+/** On the host network, services reach each other and the brokers as native processes do, at the default addresses. */
+function onHost(ports?: Record<string, number>): Placement {
+  return { mode: 'native', infra: nativeInfra({}), ...(ports && { ports }) };
+}
+
+/** The healthcheck of a service's container: the image's own probe script. */
+function probeCommand(spec: ServiceSpec, port: number): string {
+  return `node packages/kit/src/probe.ts ${healthTarget(spec, '127.0.0.1', port)}`;
+}
+
+function header(lab: Lab): string {
+  return [
+    `# Lab ${lab.id}, generated from labs/${lab.id}/lab.ts by \`pnpm lab compose\`. Do not edit:`,
+    '# change lab.ts and regenerate; a test fails when this file and lab.ts disagree.',
+    '',
+  ].join('\n');
+}
+
+function usesInfra(env: Record<string, string> | undefined, infra: Infra): boolean {
+  return Object.values(env ?? {}).some((value) => value.includes(`\${${infra}.`));
+}

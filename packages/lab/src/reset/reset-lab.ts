@@ -1,0 +1,103 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { Lab } from '../define.ts';
+import { infraAddress, reachable } from '../infra.ts';
+import type { Outcome } from '../outcome.ts';
+import { repoRoot } from '../paths.ts';
+import type { InfraEndpoints, LabAt } from '../topology.ts';
+import { emptyKafka } from './kafka.ts';
+import { emptyRabbitMq } from './rabbitmq.ts';
+
+export interface ResetTarget {
+  /** Where the lab's services would listen: any that answers means the lab still runs. */
+  at: LabAt;
+  /** The lab's data folder: each service's files live in a sub-folder of it (none for containers). */
+  dataDir?: string;
+  /** Everything on the brokers named `<namespace>.…` is the lab's. */
+  namespaces: readonly string[];
+  infra: InfraEndpoints;
+}
+
+/**
+ * Empties a stopped lab: its services' files, then its queues, exchanges and topics. It
+ * refuses while any of its services answers, because a running service would recreate what
+ * was deleted (and hold SQLite files open), so the reset would be a lie.
+ */
+export async function resetLab(
+  lab: Lab,
+  target: ResetTarget,
+  report: (outcome: Outcome) => void = () => {},
+): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  const add = (outcome: Outcome) => {
+    outcomes.push(outcome);
+    report(outcome);
+  };
+  const step = async (what: string, work: () => Promise<Outcome>) =>
+    add(await work().catch((err: Error) => ({ ok: false, text: `${what}: ${err.message}` })));
+
+  for (const name of Object.keys(lab.services)) {
+    if (await reachable(target.at.addr(name))) {
+      add({
+        ok: false,
+        text: `${lab.id} is still running: ${name} answers on ${target.at.addr(name)}; nothing was reset`,
+        hint: `stop it first (Ctrl-C where pnpm lab up ${lab.id} runs, or docker compose -f labs/${lab.id}/compose.yaml down), then run reset again`,
+      });
+      return outcomes;
+    }
+  }
+
+  const { dataDir } = target;
+  if (dataDir) await step('data folder', async () => removeDataDir(dataDir));
+  if (lab.infra.includes('rabbitmq')) {
+    const url = target.infra['rabbitmq.url']!;
+    await step('RabbitMQ', async () => {
+      if (!(await reachable(infraAddress('rabbitmq', target.infra)))) return notReachable('RabbitMQ', url);
+      const { queues, exchanges, via } = await emptyRabbitMq(url, target.namespaces);
+      return {
+        ok: true,
+        text: `RabbitMQ: deleted ${listed(queues, 'queue')} and ${listed(exchanges, 'exchange')} (found by ${via})`,
+      };
+    });
+  }
+  if (lab.infra.includes('kafka')) {
+    const brokers = target.infra['kafka.brokers']!.split(',');
+    await step('Kafka', async () => {
+      if (!(await reachable(infraAddress('kafka', target.infra)))) return notReachable('Kafka', brokers[0]!);
+      const { topics, groups } = await emptyKafka(brokers, target.namespaces);
+      return { ok: true, text: `Kafka: deleted ${listed(topics, 'topic')} and ${listed(groups, 'consumer group')}` };
+    });
+  }
+  const onPostgres = Object.keys(lab.services).filter((name) => target.at.env(name).DATABASE_URL);
+  if (onPostgres.length > 0) {
+    // Their tables carry no namespace yet, so dropping them could take another lab's or a test's.
+    add({
+      ok: false,
+      text: `${onPostgres.join(', ')} keep their data in PostgreSQL (DATABASE_URL); reset leaves those tables alone`,
+      hint: 'their tables have no per-lab prefix yet: empty them by hand with psql if you need to',
+    });
+  }
+  return outcomes;
+}
+
+function removeDataDir(dataDir: string): Outcome {
+  const shown = relative(repoRoot, dataDir).startsWith('..') ? dataDir : relative(repoRoot, dataDir);
+  if (!existsSync(dataDir)) return { ok: true, text: `data: nothing in ${shown}` };
+  const services = readdirSync(dataDir);
+  rmSync(dataDir, { recursive: true, force: true });
+  return { ok: true, text: `data: deleted ${shown} (${services.join(', ') || 'empty'})` };
+}
+
+function notReachable(label: string, address: string): Outcome {
+  return {
+    ok: false,
+    text: `${label} is not reachable on ${address}, so its part of the lab was not emptied`,
+    hint: `start it (pnpm lab up starts what it can, pnpm lab doctor names the rest), then run reset again`,
+  };
+}
+
+/** "2 queues (a, b)" or "no queue". */
+function listed(names: readonly string[], noun: string): string {
+  if (names.length === 0) return `no ${noun}`;
+  return `${names.length} ${noun}${names.length === 1 ? '' : 's'} (${names.join(', ')})`;
+}

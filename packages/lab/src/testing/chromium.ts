@@ -1,0 +1,2 @@
+/** The browser the integration tests drive: Debian's Chromium, never a downloaded build. */
+export const chromiumPath = '/usr/bin/chromium';
