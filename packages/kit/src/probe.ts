@@ -1,14 +1,18 @@
-import { credentials, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import { credentials, makeGenericClientConstructor, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 
 /**
  * Asks a service whether it is ready: `http://host:port/readyz` expects a 2xx answer,
- * `grpc://host:port` asks the standard gRPC health service for SERVING.
+ * `grpc://host:port` asks the standard gRPC health service for SERVING;
+ * `grpcs://host:port?ca=FILE&cert=FILE&key=FILE` asks the same over mTLS (a server that requires
+ * client certificates), presenting that certificate.
  * Used by the lab runner (wait for readiness, never a fixed sleep) and by container healthchecks.
  */
 export async function probe(target: string, timeoutMs = 2_000): Promise<void> {
   const url = new URL(target);
-  if (url.protocol === 'grpc:') return probeGrpc(url.host, timeoutMs);
+  if (url.protocol === 'grpc:') return probeGrpc(url.host, timeoutMs, credentials.createInsecure());
+  if (url.protocol === 'grpcs:') return probeGrpc(url.host, timeoutMs, mtlsFrom(url));
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (!response.ok) throw new Error(`${target} answered ${response.status}: ${await response.text()}`);
 }
@@ -23,11 +27,20 @@ interface HealthClient {
 }
 const Health = makeGenericClientConstructor(healthService, 'Health') as unknown as new (
   address: string,
-  creds: ReturnType<typeof credentials.createInsecure>,
+  creds: ChannelCredentials,
 ) => HealthClient;
 
-function probeGrpc(address: string, timeoutMs: number): Promise<void> {
-  const client = new Health(address, credentials.createInsecure());
+function mtlsFrom(url: URL): ChannelCredentials {
+  const file = (name: string) => {
+    const path = url.searchParams.get(name);
+    if (!path) throw new Error(`${url.protocol}//${url.host}: name the ${name} file (?ca=…&cert=…&key=…)`);
+    return readFileSync(path);
+  };
+  return credentials.createSsl(file('ca'), file('key'), file('cert'));
+}
+
+function probeGrpc(address: string, timeoutMs: number, creds: ChannelCredentials): Promise<void> {
+  const client = new Health(address, creds);
   return new Promise<void>((resolve, reject) => {
     client.Check({ service: '' }, { deadline: Date.now() + timeoutMs }, (err, reply) => {
       client.close();

@@ -1,4 +1,5 @@
 import type { Infra, Lab, ServiceSpec } from './define.ts';
+import { containerCertsDir, nativeCertsDir } from './certs.ts';
 import { consoleName } from './resolve-lab.ts';
 
 export type Mode = 'native' | 'compose';
@@ -18,6 +19,8 @@ export interface Placement {
   infra: InfraEndpoints;
   /** Native runs may move services to other ports (tests use free ones): by service name, or `service.extra`. */
   ports?: Record<string, number>;
+  /** Where `${certs.dir}` is for the services: the lab PKI natively, `/certs` in a container (the default by mode). */
+  certsDir?: string;
 }
 
 // ${name.key} or ${name.extra.key}, where `extra` names one of the service's extraPorts.
@@ -47,6 +50,7 @@ export function allPorts(lab: Lab): { key: string; service: string; extra?: stri
 /** Replaces ${service.addr|url} and ${infra.key} placeholders for one run mode. */
 export function resolve(lab: Lab, text: string, placement: Placement): string {
   return text.replace(placeholder, (whole, name: string, extra: string | undefined, key: string) => {
+    if (name === 'certs' && extra === undefined && key === 'dir') return certsDirOf(placement);
     const infra = extra === undefined ? placement.infra[`${name}.${key}` as keyof InfraEndpoints] : undefined;
     if (infra !== undefined) return infra;
     if (!lab.services[name]) throw new Error(`lab ${lab.id}: ${whole} names no service or broker`);
@@ -149,6 +153,16 @@ export function labAt(lab: Lab, placement: Placement): LabAt {
   };
 }
 
-export function healthTarget(spec: ServiceSpec, host: string, port: number): string {
-  return spec.health === 'grpc' ? `grpc://${host}:${port}` : `http://${host}:${port}/readyz`;
+export function healthTarget(spec: ServiceSpec, host: string, port: number, certsDir = nativeCertsDir): string {
+  if (spec.health === 'http') return `http://${host}:${port}/readyz`;
+  // A gRPC server that requires client certificates is asked over mTLS, as the service itself.
+  const { TLS_CA_FILE: ca, TLS_CERT_FILE: cert, TLS_KEY_FILE: key } = spec.env;
+  if (!ca || !cert || !key) return `grpc://${host}:${port}`;
+  const file = (value: string) => encodeURIComponent(value.replaceAll('${certs.dir}', certsDir));
+  return `grpcs://${host}:${port}?ca=${file(ca)}&cert=${file(cert)}&key=${file(key)}`;
+}
+
+/** `${certs.dir}` in one placement. */
+export function certsDirOf(placement: Placement): string {
+  return placement.certsDir ?? (placement.mode === 'native' ? nativeCertsDir : containerCertsDir);
 }

@@ -92,3 +92,4 @@ export function bearerCallCredentials(tokens: TokenClient): CallCredentials {
     );
   });
 }
+export * from './grpc-mtls.ts';

@@ -15,3 +15,14 @@ export {
   type SignedEvent,
 } from './producer-identity.ts';
 export { producerKeysFromCertificates } from './producer-certificates.ts';
+export {
+  tlsConfig,
+  tlsFilesFrom,
+  tokenCheckConfig,
+  tokenClientConfig,
+  tokenClientFrom,
+  verifierFrom,
+  type TlsSettings,
+  type TokenCheckSettings,
+  type TokenClientSettings,
+} from './config.ts';

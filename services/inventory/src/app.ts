@@ -1,4 +1,4 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerInterceptor } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { inventoryPackageDefinition, loadInventoryProto } from '@commlab/contracts';
@@ -11,6 +11,10 @@ export interface InventoryDeps {
   logger: Logger;
   /** Where edge crossings are reported (the lab console); none by default. */
   edges?: EdgeReporter;
+  /** mTLS server credentials (lab 09); default: plain text. */
+  credentials?: ServerCredentials;
+  /** Run before every handler (lab 09: who the peer is, and its access token). */
+  interceptors?: ServerInterceptor[];
 }
 
 export interface InventoryServer {
@@ -26,8 +30,14 @@ export interface InventoryServer {
 export const maxMessageBytes = 64 * 1024;
 
 /** The inventory gRPC server with the standard health service and server reflection. */
-export function createInventoryServer({ inventory, logger, edges }: InventoryDeps): InventoryServer {
-  const server = new Server({ 'grpc.max_receive_message_length': maxMessageBytes });
+export function createInventoryServer({
+  inventory,
+  logger,
+  edges,
+  credentials = ServerCredentials.createInsecure(),
+  interceptors = [],
+}: InventoryDeps): InventoryServer {
+  const server = new Server({ 'grpc.max_receive_message_length': maxMessageBytes, interceptors });
   const proto = loadInventoryProto();
   server.addService(proto.commlab.inventory.v1.InventoryService.service, inventoryHandlers(inventory, logger, edges));
 
@@ -43,7 +53,7 @@ export function createInventoryServer({ inventory, logger, edges }: InventoryDep
     health,
     listen: (host, port) =>
       new Promise((resolve, reject) => {
-        server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) => {
+        server.bindAsync(`${host}:${port}`, credentials, (err, bound) => {
           if (err) return reject(err);
           health.setStatus('', 'SERVING');
           health.setStatus('commlab.inventory.v1.InventoryService', 'SERVING');

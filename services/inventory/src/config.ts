@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { BusConfig } from '@commlab/events';
 import { CommonConfig } from '@commlab/kit';
+import { tlsConfig, tokenCheckConfig } from '@commlab/security';
 import { serviceDatabase } from '@commlab/sql';
 
 export const inventoryDatabase = serviceDatabase('INVENTORY_DB_FILE', 'inventory.sqlite');
@@ -22,6 +23,17 @@ export const InventoryConfig = Type.Object({
     maximum: 60_000,
     description: 'wait before each reservation asked over gRPC, Thrift or REST, to watch deadlines and cancellation',
   }),
+  // Security (lab 09): access tokens per RPC, mTLS, and which peer identities may call what.
+  ...tokenCheckConfig('urn:commlab:inventory'),
+  ...tlsConfig,
+  GRPC_PEERS: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z]+=spiffe://[^,=]+(,[A-Za-z]+=spiffe://[^,=]+)*$',
+      description:
+        'with mTLS, the peers each RPC accepts, e.g. Reserve=spiffe://commlab/order,Release=spiffe://commlab/order; ' +
+        'unlisted RPCs are refused. Unset = any peer with a certificate from TLS_CA_FILE',
+    }),
+  ),
 });
 
 export type InventorySettings = Static<typeof InventoryConfig>;

@@ -7,6 +7,7 @@ import { seedCatalogue } from './domain/catalogue.ts';
 import { StockLedger, type Inventory } from './domain/ledger.ts';
 import { stockRequestHandler, stockRequestSubscription } from './events/stock-requests.ts';
 import { withReserveDelay } from './faults/reserve-delay.ts';
+import { grpcAccess } from './grpc/access.ts';
 import { watchReadiness } from './grpc/readiness.ts';
 import { createHttpApp } from './http/app.ts';
 import { sqlStockAnswers } from './store/sql-answers.ts';
@@ -43,7 +44,7 @@ export async function buildService(config: InventorySettings, adapters: Inventor
   const ledger = new StockLedger(await sqlStockStore(database, seedCatalogue));
   const inventory = (adapters.inventory ?? ((real) => real))(withReserveDelay(ledger, config.RESERVE_DELAY_MS));
   const edges = adapters.edges ?? edgeReporter({ url: config.CONSOLE_URL, service });
-  const grpc = createInventoryServer({ inventory, logger, edges });
+  const grpc = createInventoryServer({ inventory, logger, edges, ...grpcAccess(config) });
   const http = config.HTTP_PORT === undefined ? undefined : await createHttpApp({ inventory, logger });
   const thrift = config.THRIFT_PORT === undefined ? undefined : createThriftServer({ inventory, logger });
   const bus = await openEventBus(config, logger);

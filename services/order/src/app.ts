@@ -15,13 +15,16 @@ import {
   type Logger,
   type ReadinessCheck,
 } from '@commlab/kit';
+import type { TokenVerifier } from '@commlab/security';
 import type { OrderLifecycle } from './domain/order-lifecycle.ts';
 import type { Orders } from './domain/orders.ts';
 import { ordersV1Routes } from './http/orders-v1-routes.ts';
 import { ordersV2Routes } from './http/orders-v2-routes.ts';
+import { requireAccessTokens } from './http/access.ts';
 import { installRequestScope } from './http/request-scope-hook.ts';
 import { orderErrorProblem, orderProblems } from './http/problems.ts';
 import { validatorCompiler } from './http/validation.ts';
+import { ownOrdersOnly } from './own-orders.ts';
 
 export interface AppConfig {
   BODY_LIMIT_BYTES: number;
@@ -38,10 +41,12 @@ export interface AppDeps {
   logger: Logger;
   /** Where edge crossings are reported (the lab console). */
   edges: EdgeReporter;
+  /** Checks the access token of every orders API request (lab 09); none: the API is open. */
+  verifier?: TokenVerifier | undefined;
 }
 
 /** The order service's HTTP API. Builds the app; never listens (service.ts's start() does). */
-export async function createApp(config: AppConfig, { orders, lifecycle, readiness, logger, edges }: AppDeps) {
+export async function createApp(config: AppConfig, { orders, lifecycle, readiness, logger, edges, verifier }: AppDeps) {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -75,12 +80,15 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
   await app.register(healthRoutes, { checks: readiness });
   // The orders API, in a scope of its own: the rate limit applies to it, never to probes or docs.
   await app.register(async (api) => {
+    if (verifier) requireAccessTokens(api, verifier);
     if (config.RATE_LIMIT_PER_MINUTE > 0) {
       // enableDraftSpec: RateLimit-Limit/-Remaining/-Reset (the IETF draft's names) on every response.
       await api.register(rateLimit, { max: config.RATE_LIMIT_PER_MINUTE, timeWindow: 60_000, enableDraftSpec: true });
     }
-    await api.register(ordersV1Routes, { orders, lifecycle });
-    await api.register(ordersV2Routes, { orders, lifecycle });
+    // With token checks, a customer's token reaches only that customer's orders.
+    const owned = verifier ? ownOrdersOnly(orders, lifecycle) : { orders, lifecycle };
+    await api.register(ordersV1Routes, owned);
+    await api.register(ordersV2Routes, owned);
   });
   return app;
 }

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { CommonConfig, ConfigError } from '@commlab/kit';
 import { BusConfig } from '@commlab/events';
+import { tlsConfig, tokenCheckConfig, tokenClientConfig } from '@commlab/security';
 
 export const OrderConfig = Type.Object({
   ...CommonConfig,
@@ -54,6 +55,10 @@ export const OrderConfig = Type.Object({
     minimum: 50,
     description: 'how often events still unpublished (broker was down) are published again',
   }),
+  // Security (lab 09): access tokens on the orders API, a client-credentials token and mTLS to inventory.
+  ...tokenCheckConfig('urn:commlab:order'),
+  ...tokenClientConfig,
+  ...tlsConfig,
 });
 
 export type OrderSettings = Static<typeof OrderConfig>;

@@ -6,6 +6,8 @@ export interface RequestScope {
   requestId: string;
   /** When the caller stops waiting: calls made for it get what is left, never a fresh budget. */
   deadline: Date;
+  /** The customer an access token speaks for (lab 09): such a caller sees only that customer's orders. */
+  customer?: string;
 }
 
 // Ambient, like a trace context: the domain in between (Orders) need not carry transport details.

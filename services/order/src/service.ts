@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { openEventBus, OutboxRelay, type Subscription } from '@commlab/events';
+import { tlsFilesFrom, tokenClientFrom, verifierFrom } from '@commlab/security';
+import { bearerCallCredentials, mtlsChannelCredentials } from '@commlab/security/grpc';
 import { busEdges, closeInTurn, edgeReporter, reportingInterceptor, type Closeable, type Logger } from '@commlab/kit';
 import { createApp } from './app.ts';
 import { checkOrderConfig, type OrderSettings } from './config.ts';
@@ -25,13 +27,17 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
   const edges = edgeReporter({ url: config.CONSOLE_URL, service });
   const store = await openStore(config);
   // gRPC calls are reported to the lab console, like every crossing.
-  const inventory = connectInventory(config, [
-    reportingInterceptor(edges, {
-      from: 'order',
-      to: 'inventory',
-      subjectOf: (request) => (request as { reservationId?: string }).reservationId,
-    }),
-  ]);
+  const inventory = connectInventory(
+    config,
+    [
+      reportingInterceptor(edges, {
+        from: 'order',
+        to: 'inventory',
+        subjectOf: (request) => (request as { reservationId?: string }).reservationId,
+      }),
+    ],
+    inventorySecurity(config),
+  );
   const bus = await openEventBus(config, logger);
   const reports = busEdges(edges, { service, bus: config.EVENT_BUS });
   const relay =
@@ -64,6 +70,7 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     lifecycle,
     logger,
     edges,
+    verifier: verifierFrom(config),
     readiness: [
       { name: 'order store', check: store.ping },
       // Async checkout does not call inventory; its readiness does not depend on it.
@@ -105,6 +112,24 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
 }
 
 export type OrderService = Awaited<ReturnType<typeof buildService>>;
+
+/**
+ * Lab 09: mTLS to inventory (TLS_* files, re-read when rotated) and a client-credentials token
+ * for it with the one scope checkout needs, cached until shortly before it expires.
+ */
+function inventorySecurity(config: OrderSettings) {
+  const tls = tlsFilesFrom(config);
+  const tokens = tokenClientFrom(config, { resource: 'urn:commlab:inventory', scopes: ['inventory:reserve'] });
+  if (tokens && !tls)
+    throw new Error('an access token for inventory needs mTLS (TLS_*): it is never sent in plain text');
+  if (!tls) return {};
+  const file = (path: string) => encodeURIComponent(path);
+  return {
+    channel: mtlsChannelCredentials(tls),
+    ...(tokens && { call: bearerCallCredentials(tokens) }),
+    probe: `grpcs://${config.INVENTORY_ADDR}?ca=${file(tls.ca)}&cert=${file(tls.cert)}&key=${file(tls.key)}`,
+  };
+}
 
 /** PostgreSQL when a DATABASE_URL is given, otherwise the embedded SQLite file. */
 function openStore(config: OrderSettings): Promise<OrderStoreWithEvents> {

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { Infra, Lab, ServiceSpec } from '../define.ts';
 import { infraAddress, nativeInfra, splitHostPort } from '../infra.ts';
 import { consoleName } from '../resolve-lab.ts';
+import { containerCertsDir } from '../certs.ts';
 import { composeInfra, dependencies, healthTarget, portOf, serviceEnv, type Placement } from '../topology.ts';
 
 // Written so that Docker Compose and podman-compose 1.0.3 (Debian 12, what CI runs) read them
@@ -97,6 +98,8 @@ export function composeFile(lab: Lab, buildContext = '../..'): string {
         start_period: '5s',
       },
       mem_limit: spec.memory,
+      // The lab PKI (infra/certs), read-only, for a service whose settings name a certificate.
+      ...(usesCerts(spec.env) && { volumes: [`${buildContext}/.run/certs:${containerCertsDir}:ro`] }),
       // Node as PID 1 leaves zombies unreaped; a tiny init also forwards signals, so `down` is quick.
       init: true,
       ...(waitFor.length > 0 && {
@@ -187,12 +190,15 @@ export function runFile(lab: Lab, ports: Record<string, number>, env: Record<str
 
 /** On the host network, services reach each other and the brokers as native processes do, at the default addresses. */
 function onHost(ports?: Record<string, number>): Placement {
-  return { mode: 'native', infra: nativeInfra({}), ...(ports && { ports }) };
+  // On the host's network, yet in a container: the certificates are where compose.yaml mounts them.
+  return { mode: 'native', infra: nativeInfra({}), certsDir: containerCertsDir, ...(ports && { ports }) };
 }
 
 /** The healthcheck of a service's container: the image's own probe script. */
 function probeCommand(spec: ServiceSpec, port: number): string {
-  return `node packages/kit/src/probe.ts ${healthTarget(spec, '127.0.0.1', port)}`;
+  const target = healthTarget(spec, '127.0.0.1', port, containerCertsDir);
+  // An mTLS target carries a query (`&`): quoted for the shell the healthcheck runs in.
+  return `node packages/kit/src/probe.ts ${target.includes('?') ? `'${target}'` : target}`;
 }
 
 function header(lab: Lab): string {
@@ -201,6 +207,10 @@ function header(lab: Lab): string {
     '# change lab.ts and regenerate; a test fails when this file and lab.ts disagree.',
     '',
   ].join('\n');
+}
+
+function usesCerts(env: Record<string, string>): boolean {
+  return Object.values(env).some((value) => value.includes('${certs.dir}'));
 }
 
 function usesInfra(env: Record<string, string> | undefined, infra: Infra): boolean {

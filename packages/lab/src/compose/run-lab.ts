@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { prepareCertificates } from '../certs.ts';
 import type { ServiceControls } from '../controls.ts';
 import type { Lab } from '../define.ts';
 import { nativeInfra } from '../infra.ts';
@@ -49,6 +50,7 @@ export interface ComposeStart {
 export async function startCompose(lab: Lab, options: ComposeStart): Promise<ComposeLab> {
   const { engine, project, ports, env = {} } = options;
   const dir = join(labsDir, lab.id);
+  await prepareCertificates(lab);
   mkdirSync(join(runDir, 'compose'), { recursive: true });
   const override = join(runDir, 'compose', `${project}.yaml`);
   writeFileSync(override, runFile(lab, ports, env));

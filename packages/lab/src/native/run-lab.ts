@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Lab } from '../define.ts';
+import { prepareCertificates } from '../certs.ts';
 import type { ServiceControls } from '../controls.ts';
 import { prettyLogs } from './pretty-logs.ts';
 import { spawnService, stopAll, waitReady, type RunningService } from './processes.ts';
@@ -34,6 +35,7 @@ export interface StartOptions {
 /** Starts a lab's services as local processes, each once what it depends on is ready. */
 export async function startNative(lab: Lab, options: StartOptions): Promise<NativeLab> {
   const { placement } = options;
+  await prepareCertificates(lab);
   const running = new Map<string, RunningService>();
   const names = startOrder(lab);
   const labelWidth = Math.max(...names.map((n) => n.length));

@@ -11,7 +11,9 @@ export type OrderErrorReason =
   /** The caller's version of the order is not the current one (HTTP: a stale If-Match). */
   | 'VERSION_MISMATCH'
   /** An idempotency key already used for a different request. */
-  | 'IDEMPOTENCY_KEY_REUSED';
+  | 'IDEMPOTENCY_KEY_REUSED'
+  /** A customer's access token used for another customer's orders. */
+  | 'OTHER_CUSTOMER';
 
 export class OrderError extends Error {
   override readonly name = 'OrderError';

@@ -35,6 +35,11 @@ export const orderProblems = defineProblems({
     title: 'Idempotency key reused',
     description: 'This Idempotency-Key was used for a different request; a new order needs a new key.',
   },
+  'other-customer': {
+    status: 403,
+    title: 'Another customer',
+    description: "A customer's access token places and lists only that customer's orders.",
+  },
   'insufficient-stock': {
     status: 409,
     title: 'Insufficient stock',
@@ -64,6 +69,7 @@ const slugFor: Record<OrderErrorReason, Parameters<typeof orderProblems.problem>
   ORDER_NOT_CANCELLABLE: 'order-not-cancellable',
   VERSION_MISMATCH: 'precondition-failed',
   IDEMPOTENCY_KEY_REUSED: 'idempotency-key-reused',
+  OTHER_CUSTOMER: 'other-customer',
 };
 
 /** A domain refusal keeps its words (`detail`) and what it is about (`subject`). */

@@ -1,6 +1,6 @@
 import type { Interceptor } from '@grpc/grpc-js';
 import type { StockReservations } from '../domain/ports.ts';
-import { grpcInventory } from './grpc-reservations.ts';
+import { grpcInventory, type GrpcSecurity } from './grpc-reservations.ts';
 import { restInventory } from './rest-reservations.ts';
 import { thriftInventory } from './thrift-reservations.ts';
 
@@ -21,12 +21,16 @@ export interface InventoryEdgeConfig {
 /**
  * The one place INVENTORY_TRANSPORT picks an adapter; all three answer the same
  * StockReservations port. `grpcInterceptors` wrap every gRPC call (the lab console's edge
- * reporter uses one).
+ * reporter uses one); `grpcSecurity` puts the channel on mTLS with an access token (lab 09).
  */
-export function connectInventory(config: InventoryEdgeConfig, grpcInterceptors: Interceptor[] = []): InventoryEdge {
+export function connectInventory(
+  config: InventoryEdgeConfig,
+  grpcInterceptors: Interceptor[] = [],
+  grpcSecurity: GrpcSecurity = {},
+): InventoryEdge {
   switch (config.INVENTORY_TRANSPORT) {
     case 'grpc':
-      return grpcInventory(config.INVENTORY_ADDR, grpcInterceptors);
+      return grpcInventory(config.INVENTORY_ADDR, grpcInterceptors, grpcSecurity);
     case 'thrift':
       return thriftInventory(config.INVENTORY_THRIFT_ADDR);
     case 'rest':

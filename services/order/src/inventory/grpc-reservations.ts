@@ -1,4 +1,12 @@
-import { credentials, Metadata, status, type Interceptor, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  Metadata,
+  status,
+  type CallCredentials,
+  type ChannelCredentials,
+  type Interceptor,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { loadInventoryProto, type InventoryServiceClient } from '@commlab/contracts';
 import { probe, requestIdHeader } from '@commlab/kit';
 import type { OrderLine } from '../domain/order.ts';
@@ -11,9 +19,16 @@ import { inventoryTimeout, inventoryUnavailable, refusalToOrderError } from './r
  * multiplexes them on one connection); keep-alive pings, also between calls, notice a dead
  * peer before a call has to. Each call carries its deadline (`grpc-timeout`) and the request id.
  */
-export function grpcInventory(address: string, interceptors: Interceptor[] = []): InventoryEdge {
+export function grpcInventory(
+  address: string,
+  interceptors: Interceptor[] = [],
+  security: GrpcSecurity = {},
+): InventoryEdge {
   const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
-  const client: InventoryServiceClient = new InventoryService(address, credentials.createInsecure(), {
+  const channel = security.channel ?? credentials.createInsecure();
+  // Call credentials (the access token) travel only on a TLS channel; grpc-js refuses otherwise.
+  const creds = security.call ? credentials.combineChannelCredentials(channel, security.call) : channel;
+  const client: InventoryServiceClient = new InventoryService(address, creds, {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 5_000,
     'grpc.keepalive_permit_without_calls': 1,
@@ -37,9 +52,17 @@ export function grpcInventory(address: string, interceptors: Interceptor[] = [])
       new Promise<void>((resolve, reject) => {
         client.Release({ reservationId: orderId }, metadata(), { deadline }, callback(resolve, reject));
       }),
-    ready: () => probe(`grpc://${address}`),
+    ready: () => probe(security.probe ?? `grpc://${address}`),
     close: () => client.close(),
   };
+}
+
+/** mTLS and an access token on the channel to inventory (lab 09); none by default. */
+export interface GrpcSecurity {
+  channel?: ChannelCredentials;
+  call?: CallCredentials;
+  /** How readiness asks inventory's health service (`grpcs://…` with this service's certificate). */
+  probe?: string;
 }
 
 function metadata(): Metadata {

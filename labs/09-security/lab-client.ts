@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { credentials, Metadata, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
+import { loadInventoryProto, type InventoryServiceClient } from '@commlab/contracts';
+import type { LabUnderTest } from '@commlab/lab/testing';
+
+export interface Order {
+  id: string;
+  customerId: string;
+  status: string;
+  lines: { sku: string; quantity: number }[];
+}
+
+const repoRoot = new URL('../../', import.meta.url).pathname;
+/** The lab PKI that the lab issues when it starts (infra/certs). */
+export const certsDir = join(repoRoot, '.run/certs');
+export const certsScript = join(repoRoot, 'infra/certs/certs.sh');
+
+/** What the lab's tests do to the running lab: get tokens, call the orders API, call inventory. */
+export function labClient(lab: LabUnderTest) {
+  const auth = lab.url('auth');
+  const issuer = lab.resolve('http://127.0.0.1:${auth.port}');
+  const order = lab.url('order');
+
+  const client = {
+    issuer,
+    /** A client-credentials token (a service's). */
+    serviceToken: async (clientId: string, secret: string, resource: string, scope: string) => {
+      const response = await fetch(`${auth}/token`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ grant_type: 'client_credentials', resource, scope }),
+      });
+      const body = (await response.json()) as { access_token?: string; error?: string };
+      if (!body.access_token) throw new Error(`token refused: ${JSON.stringify(body)}`);
+      return body.access_token;
+    },
+    /** A lab customer's token, by the authorization code flow with PKCE (the auth service's CLI). */
+    userToken: (user: string, scope = 'orders:read orders:write', resource = 'urn:commlab:order') =>
+      execFileSync(
+        process.execPath,
+        [
+          'services/auth/src/cli/user-token.ts',
+          '--issuer',
+          issuer,
+          '--url',
+          auth,
+          '--user',
+          user,
+          '--resource',
+          resource,
+          '--scope',
+          scope,
+        ],
+        { cwd: repoRoot, encoding: 'utf8' },
+      ).trim(),
+
+    call: async (method: 'GET' | 'POST', path: string, token?: string, body?: object) => {
+      const headers: Record<string, string> = {};
+      if (token !== undefined) headers.authorization = `Bearer ${token}`;
+      if (body) headers['content-type'] = 'application/json';
+      const response = await fetch(`${order}${path}`, { method, headers, ...(body && { body: JSON.stringify(body) }) });
+      const text = await response.text();
+      return {
+        status: response.status,
+        challenge: response.headers.get('www-authenticate'),
+        body: (text ? JSON.parse(text) : undefined) as
+          (Order & { type?: string; detail?: string; items?: Order[] }) | undefined,
+      };
+    },
+    place: (token: string | undefined, customerId: string, lines: Order['lines']) =>
+      client.call('POST', '/orders', token, { customerId, lines }),
+
+    /** Inventory over gRPC with the given channel credentials (mTLS as some service, or none). */
+    inventory: (channel: ChannelCredentials = credentials.createInsecure()): InventoryServiceClient => {
+      const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
+      return new InventoryService(lab.addr('inventory'), channel);
+    },
+  };
+  return client;
+}
+
+export type LabClient = ReturnType<typeof labClient>;
+
+/** mTLS channel credentials from certificate files: `as('order')`, `as('order', 'expired')`. */
+export function tlsAs(name: string, folder = ''): ChannelCredentials {
+  const file = (f: string) => readFileSync(join(certsDir, f));
+  return credentials.createSsl(file('ca.crt'), file(join(folder, `${name}.key`)), file(join(folder, `${name}.crt`)));
+}
+
+/** One unary call's outcome: OK with the reply, or the status code and details. */
+export function unary<Req>(
+  call: (
+    request: Req,
+    metadata: Metadata,
+    options: { deadline: Date },
+    done: (err: ServiceError | null, reply?: unknown) => void,
+  ) => unknown,
+  request: Req,
+  token?: string,
+): Promise<{ code: number; details?: string; reply?: unknown }> {
+  const metadata = new Metadata();
+  if (token) metadata.set('authorization', `Bearer ${token}`);
+  return new Promise((resolve) =>
+    call(request, metadata, { deadline: new Date(Date.now() + 5_000) }, (err, reply) =>
+      resolve(err ? { code: err.code, details: err.details } : { code: 0, reply }),
+    ),
+  );
+}
+
+/** The current stock of a SKU, asked as order (mTLS) with a token that may read it. */
+export async function stockOf(client: LabClient, sku: string): Promise<number> {
+  const token = await client.serviceToken('order', 'order-lab-secret', 'urn:commlab:inventory', 'inventory:read');
+  const inventory = client.inventory(tlsAs('order'));
+  try {
+    const outcome = await unary(inventory.GetStock.bind(inventory) as never, { skus: [sku] }, token);
+    if (outcome.code !== 0) throw new Error(`GetStock ${sku}: ${outcome.code} ${outcome.details}`);
+    return (outcome.reply as { items: { available: number }[] }).items[0]!.available;
+  } finally {
+    inventory.close();
+  }
+}

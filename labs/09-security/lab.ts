@@ -1,0 +1,55 @@
+import { defineLab } from '@commlab/lab';
+
+// Security is configuration: the same order and inventory services as in labs 01–04, with
+// access tokens from the lab's authorization server (auth) and mTLS between them.
+//
+// - auth issues JWT access tokens; its issuer identifier is the address a reader uses on this
+//   machine, in both run modes (services fetch its keys over their own network: ${auth.url}).
+// - order checks every API call's token (audience urn:commlab:order, a scope per route) and gets
+//   its own token for inventory by client credentials (scope inventory:reserve).
+// - inventory accepts gRPC only over mTLS, Reserve and Release only from the peer whose
+//   certificate says spiffe://commlab/order, and each RPC only with its scope.
+// - the certificates come from infra/certs/certs.sh (the lab issues them when it starts;
+//   Compose mounts the folder read-only at /certs).
+const issuer = 'http://127.0.0.1:${auth.port}';
+const tls = (name: string) => ({
+  TLS_CA_FILE: '${certs.dir}/ca.crt',
+  TLS_CERT_FILE: `\${certs.dir}/${name}.crt`,
+  TLS_KEY_FILE: `\${certs.dir}/${name}.key`,
+});
+
+export default defineLab({
+  services: {
+    auth: { env: { AUTH_ISSUER: issuer } },
+    inventory: {
+      env: {
+        AUTH_ISSUER: issuer,
+        AUTH_JWKS_URL: '${auth.url}/jwks',
+        ...tls('inventory'),
+        GRPC_PEERS: 'Reserve=spiffe://commlab/order,Release=spiffe://commlab/order,GetStock=spiffe://commlab/order',
+      },
+    },
+    order: {
+      env: {
+        INVENTORY_ADDR: '${inventory.addr}',
+        AUTH_ISSUER: issuer,
+        AUTH_JWKS_URL: '${auth.url}/jwks',
+        AUTH_TOKEN_URL: '${auth.url}/token',
+        AUTH_CLIENT_ID: 'order',
+        AUTH_CLIENT_SECRET: 'order-lab-secret',
+        ...tls('order'),
+      },
+    },
+  },
+  links: [
+    { label: 'Orders API (needs a token)', url: '${order.url}/v2/orders' },
+    { label: 'Authorization server metadata', url: '${auth.url}/.well-known/openid-configuration' },
+    { label: 'Signing keys (JWKS)', url: '${auth.url}/jwks' },
+  ],
+  commands: [
+    {
+      label: 'A reader’s token',
+      command: 'node services/auth/src/cli/user-token.ts --user reader-1 --resource urn:commlab:order',
+    },
+  ],
+});
