@@ -22,6 +22,9 @@ export function labClient(lab: LabUnderTest) {
   const auth = lab.url('auth');
   const issuer = lab.resolve('http://127.0.0.1:${auth.port}');
   const order = lab.url('order');
+  // Each sign-in is a process walking the login flow (seconds on a busy machine); a token lives
+  // five minutes, so one per user and scope serves a test file.
+  const userTokens = new Map<string, { token: string; until: number }>();
 
   const client = {
     issuer,
@@ -40,8 +43,11 @@ export function labClient(lab: LabUnderTest) {
       return body.access_token;
     },
     /** A lab customer's token, by the authorization code flow with PKCE (the auth service's CLI). */
-    userToken: (user: string, scope = 'orders:read orders:write', resource = 'urn:commlab:order') =>
-      execFileSync(
+    userToken: (user: string, scope = 'orders:read orders:write', resource = 'urn:commlab:order') => {
+      const key = `${user} ${scope} ${resource}`;
+      const cached = userTokens.get(key);
+      if (cached && cached.until > Date.now()) return cached.token;
+      const token = execFileSync(
         process.execPath,
         [
           'services/auth/src/cli/user-token.ts',
@@ -57,7 +63,10 @@ export function labClient(lab: LabUnderTest) {
           scope,
         ],
         { cwd: repoRoot, encoding: 'utf8' },
-      ).trim(),
+      ).trim();
+      userTokens.set(key, { token, until: Date.now() + 3 * 60_000 });
+      return token;
+    },
 
     call: async (method: 'GET' | 'POST', path: string, token?: string, body?: object) => {
       const headers: Record<string, string> = {};
