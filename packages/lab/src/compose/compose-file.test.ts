@@ -72,7 +72,8 @@ describe.each(labs.map((lab) => ({ id: lab.id, lab })))('lab $id', ({ lab }) => 
     for (const name of Object.keys(lab.services)) {
       expect(host.services[name]).toEqual({
         network_mode: 'host',
-        environment: serviceEnv(lab, name, { mode: 'native', infra: nativeInfra({}) }),
+        // Native addresses, but the certificates where compose.yaml mounts them.
+        environment: serviceEnv(lab, name, { mode: 'native', infra: nativeInfra({}), certsDir: '/certs' }),
       });
     }
   });
