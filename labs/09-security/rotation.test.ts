@@ -1,0 +1,161 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { promisify } from 'node:util';
+import { decodeProtectedHeader } from 'jose';
+import { afterAll, describe, expect, it } from 'vitest';
+import { labForThisFile } from '@commlab/lab/testing';
+import { certsDir, certsScript, labClient } from './lab-client.ts';
+
+const run = promisify(execFile);
+
+// Keys: a new one is published 35 s before it signs, at least the verifiers' 30 s refetch
+// cooldown, so no verifier meets a kid it may not fetch yet. Tokens live 40 s, so order fetches
+// a new one for inventory during the test and inventory meets the new key too.
+const env = { auth: { AUTH_KEY_PUBLISH_LEAD_S: '35', AUTH_ACCESS_TOKEN_TTL_S: '40' } };
+
+/**
+ * Rotation is routine only if nobody notices: a steady stream of checkouts (place, then
+ * cancel: the order API's token check, Reserve and Release over mTLS with order's token) runs
+ * while the authorization server rotates its signing key and both services get new
+ * certificates, and not one request fails.
+ */
+describe('lab 09-security: key and certificate rotation under traffic', () => {
+  const lab = labForThisFile('09-security', { connect: labClient, env });
+  const outcomes: { status: number; kid: string; detail?: string }[] = [];
+  let token = '';
+  let streaming = true;
+  let stream: Promise<void> | undefined;
+  afterAll(async () => {
+    streaming = false;
+    await stream;
+  });
+
+  const freshUserToken = async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        'services/auth/src/cli/user-token.ts',
+        '--issuer',
+        lab.client.issuer,
+        '--url',
+        lab.url('auth'),
+        '--user',
+        'reader-1',
+      ],
+      { cwd: join(certsDir, '../..') },
+    );
+    token = stdout.trim();
+  };
+
+  const checkout = async () => {
+    const using = token;
+    const kid = String(decodeProtectedHeader(using).kid);
+    const placed = await lab.client.place(using, 'reader-1', [{ sku: 'CB-007', quantity: 1 }]);
+    outcomes.push({
+      status: placed.status,
+      kid,
+      ...(placed.status !== 201 && { detail: JSON.stringify(placed.body) }),
+    });
+    if (placed.status !== 201) return;
+    const cancelled = await lab.client.call('POST', `/orders/${placed.body!.id}/cancel`, using);
+    outcomes.push({
+      status: cancelled.status,
+      kid,
+      ...(cancelled.status !== 200 && { detail: JSON.stringify(cancelled.body) }),
+    });
+  };
+
+  /** The serial number inventory presents to a new connection now. */
+  const inventorySerial = () =>
+    new Promise<string>((resolve, reject) => {
+      const [host, port] = lab.addr('inventory').split(':') as [string, string];
+      const file = (name: string) => readFileSync(join(certsDir, name));
+      const socket = tlsConnect({
+        host,
+        port: Number(port),
+        servername: 'localhost',
+        ca: file('ca.crt'),
+        cert: file('order.crt'),
+        key: file('order.key'),
+        ALPNProtocols: ['h2'],
+      });
+      socket.once('secureConnect', () => {
+        const peer: PeerCertificate = socket.getPeerCertificate();
+        socket.destroy();
+        resolve(peer.serialNumber);
+      });
+      socket.once('error', reject);
+    });
+  const serialOnFile = () => new X509Certificate(readFileSync(join(certsDir, 'inventory.crt'))).serialNumber;
+
+  const until = async (what: string, done: () => boolean | Promise<boolean>, timeoutMs: number) => {
+    for (const end = Date.now() + timeoutMs; !(await done());) {
+      if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
+
+  it('rotates the signing key and both certificates while checkouts flow, and none of them fails', async () => {
+    await freshUserToken();
+    const kidBefore = String(decodeProtectedHeader(token).kid);
+    let refreshing: Promise<void> | undefined;
+    stream = (async () => {
+      let refreshed = Date.now();
+      while (streaming) {
+        await checkout();
+        // A reader's client signs in again now and then; after the rotation, with the new key.
+        // A sign-in that fails is a failed request like any other.
+        if (!refreshing && Date.now() - refreshed > 5_000) {
+          refreshed = Date.now();
+          refreshing = freshUserToken()
+            .catch((err: Error) => void outcomes.push({ status: 0, kid: 'sign-in', detail: err.message }))
+            .finally(() => (refreshing = undefined));
+        }
+      }
+      await refreshing;
+    })();
+    await until('the stream flows', () => outcomes.length >= 10, 30_000);
+
+    // Certificates: re-issued by the committed script (new keys, new serials, same CA).
+    const serialBefore = await inventorySerial();
+    await run(certsScript, ['issue', 'inventory', 'order'], {
+      env: { ...process.env, CERTS_DIR: certsDir, CERTS_KEY_MODE: '644' },
+    });
+    const serialAfter = serialOnFile();
+    expect(serialAfter).not.toBe(serialBefore);
+    await until(
+      'inventory presents its new certificate',
+      async () => (await inventorySerial()) === serialAfter,
+      20_000,
+    );
+
+    // Keys: the lab's administrator starts a rotation on the authorization server.
+    const admin = await lab.client.serviceToken('lab-admin', 'lab-admin-secret', 'urn:commlab:auth', 'keys:rotate');
+    const response = await fetch(`${lab.url('auth')}/admin/keys/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(response.status).toBe(202);
+    const { keys } = (await response.json()) as { keys: { kid: string; status: string }[] };
+    const next = keys.find((key) => key.status === 'next')!.kid;
+    expect(next).not.toBe(kidBefore);
+
+    await until(
+      'checkouts succeed with tokens of the new key',
+      () => outcomes.some((o) => o.kid === next && o.status < 300),
+      90_000,
+    );
+    const total = outcomes.length;
+    await until('the stream goes on', () => outcomes.length >= total + 10, 30_000);
+    streaming = false;
+    await stream;
+
+    const failed = outcomes.filter((o) => o.status >= 300);
+    expect(failed).toEqual([]);
+    expect(outcomes.filter((o) => o.kid === kidBefore).length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.kid === next).length).toBeGreaterThan(0);
+  }, 240_000);
+});
