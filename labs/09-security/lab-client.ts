@@ -95,10 +95,12 @@ export function labClient(lab: LabUnderTest) {
 
 export type LabClient = ReturnType<typeof labClient>;
 
-/** mTLS channel credentials from certificate files: `as('order')`, `as('order', 'expired')`. */
+/** mTLS channel credentials from certificate files: `tlsAs('order')`, `tlsAs('order', 'expired')`. */
 export function tlsAs(name: string, folder = ''): ChannelCredentials {
   const file = (f: string) => readFileSync(join(certsDir, f));
-  return credentials.createSsl(file('ca.crt'), file(join(folder, `${name}.key`)), file(join(folder, `${name}.crt`)));
+  // The .pem holds both, and is swapped in whole when a certificate rotates (mid-test, too).
+  const pem = file(join(folder, `${name}.pem`));
+  return credentials.createSsl(file('ca.crt'), pem, pem);
 }
 
 /** One unary call's outcome: OK with the reply, or the status code and details. */

@@ -12,10 +12,12 @@ import { defineLab } from '@commlab/lab';
 // - the certificates come from infra/certs/certs.sh (the lab issues them when it starts;
 //   Compose mounts the folder read-only at /certs).
 const issuer = 'http://127.0.0.1:${auth.port}';
+// Certificate and key from the one .pem file: certs.sh swaps it in last, whole, so a reload
+// never pairs a new key with the old certificate.
 const tls = (name: string) => ({
   TLS_CA_FILE: '${certs.dir}/ca.crt',
-  TLS_CERT_FILE: `\${certs.dir}/${name}.crt`,
-  TLS_KEY_FILE: `\${certs.dir}/${name}.key`,
+  TLS_CERT_FILE: `\${certs.dir}/${name}.pem`,
+  TLS_KEY_FILE: `\${certs.dir}/${name}.pem`,
 });
 
 export default defineLab({

@@ -26,7 +26,7 @@ const channel = values.plain
   ? credentials.createInsecure()
   : values['no-cert']
     ? credentials.createSsl(file('ca.crt'))
-    : credentials.createSsl(file('ca.crt'), file(join(folder, `${name}.key`)), file(join(folder, `${name}.crt`)));
+    : credentials.createSsl(file('ca.crt'), file(join(folder, `${name}.pem`)), file(join(folder, `${name}.pem`)));
 
 const response = await fetch(`${values.auth}/token`, {
   method: 'POST',

@@ -78,8 +78,8 @@ describe('lab 09-security: key and certificate rotation under traffic', () => {
         port: Number(port),
         servername: 'localhost',
         ca: file('ca.crt'),
-        cert: file('order.crt'),
-        key: file('order.key'),
+        cert: file('order.pem'),
+        key: file('order.pem'),
         ALPNProtocols: ['h2'],
       });
       socket.once('secureConnect', () => {
