@@ -30,7 +30,7 @@ export function labClient(lab: LabUnderTest) {
     issuer,
     /** A client-credentials token (a service's). */
     serviceToken: async (clientId: string, secret: string, resource: string, scope: string) => {
-      const response = await fetchOnce(`${auth}/token`, {
+      const response = await fetchAgainIfClosed(`${auth}/token`, {
         method: 'POST',
         headers: {
           authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
@@ -99,7 +99,7 @@ export type LabClient = ReturnType<typeof labClient>;
  * fetch, tried a second time when the connection closed before any answer: a kept-alive
  * connection the server closed as the request went out (a race a busy machine widens).
  */
-async function fetchOnce(url: string, init: RequestInit): Promise<Response> {
+async function fetchAgainIfClosed(url: string, init: RequestInit): Promise<Response> {
   try {
     return await fetch(url, init);
   } catch (err) {
