@@ -80,6 +80,27 @@ describe('lab 09-security', () => {
     });
   });
 
+  describe('the push service with access tokens', () => {
+    it('accepts a notification token on upgrade, and refuses none, a token for another audience or without the scope', async () => {
+      const listen = lab.client.userToken('reader-1', 'notifications:read', 'urn:commlab:notification');
+      const accepted = lab.client.push(listen);
+      expect(await accepted.upgraded).toEqual({ status: 101 });
+      accepted.socket.send(JSON.stringify({ type: 'subscribe', after: 0 }));
+      await expect.poll(() => accepted.messages.map((m) => m.type)).toContain('subscribed');
+      accepted.socket.close();
+
+      expect(await lab.client.push('not-a-token').upgraded).toEqual({ status: 401 });
+      expect(await lab.client.push(lab.client.userToken('reader-1')).upgraded).toEqual({ status: 401 });
+      const orderAudience = await lab.client.serviceToken(
+        'order',
+        'order-lab-secret',
+        'urn:commlab:inventory',
+        'inventory:read',
+      );
+      expect(await lab.client.push(orderAudience).upgraded).toEqual({ status: 401 });
+    });
+  });
+
   /**
    * inventory's gRPC port takes only mTLS from certificates of the lab CA, and Reserve only from
    * spiffe://commlab/order with an access token holding inventory:reserve. Every refused call

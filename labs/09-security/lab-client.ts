@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { credentials, Metadata, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { loadInventoryProto, type InventoryServiceClient } from '@commlab/contracts';
 import type { LabUnderTest } from '@commlab/lab/testing';
@@ -22,8 +23,8 @@ export function labClient(lab: LabUnderTest) {
   const auth = lab.url('auth');
   const issuer = lab.resolve('http://127.0.0.1:${auth.port}');
   const order = lab.url('order');
-  // Each sign-in is a process walking the login flow (seconds on a busy machine); a token lives
-  // five minutes, so one per user and scope serves a test file.
+  // Each sign-in is a process walking the login flow (seconds on a busy machine); a token is
+  // used again until half a minute before it expires.
   const userTokens = new Map<string, { token: string; until: number }>();
 
   const client = {
@@ -64,7 +65,8 @@ export function labClient(lab: LabUnderTest) {
         ],
         { cwd: repoRoot, encoding: 'utf8' },
       ).trim();
-      userTokens.set(key, { token, until: Date.now() + 3 * 60_000 });
+      const { exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number };
+      userTokens.set(key, { token, until: exp * 1000 - 30_000 });
       return token;
     },
 
@@ -83,6 +85,26 @@ export function labClient(lab: LabUnderTest) {
     },
     place: (token: string | undefined, customerId: string, lines: Order['lines']) =>
       client.call('POST', '/orders', token, { customerId, lines }),
+
+    /**
+     * A push connection to the notification service with this token (as a browser sends it:
+     * the `bearer.<token>` subprotocol): whether the upgrade was accepted or the HTTP status it
+     * was refused with, then how the connection closed.
+     */
+    push: (token: string) => {
+      const socket = new WebSocket(`ws://${lab.addr('notification')}/ws`, ['commlab.push.v1', `bearer.${token}`]);
+      const messages: { type: string }[] = [];
+      socket.on('message', (data) => messages.push(JSON.parse(String(data)) as { type: string }));
+      const upgraded = new Promise<{ status: number }>((resolve) => {
+        socket.once('open', () => resolve({ status: 101 }));
+        socket.once('unexpected-response', (_request, response) => resolve({ status: response.statusCode ?? 0 }));
+        socket.once('error', () => resolve({ status: 0 }));
+      });
+      const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+        socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+      );
+      return { socket, messages, upgraded, closed };
+    },
 
     /** Inventory over gRPC with the given channel credentials (mTLS as some service, or none). */
     inventory: (channel: ChannelCredentials = credentials.createInsecure()): InventoryServiceClient => {

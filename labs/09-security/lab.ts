@@ -31,6 +31,9 @@ export default defineLab({
         GRPC_PEERS: 'Reserve=spiffe://commlab/order,Release=spiffe://commlab/order,GetStock=spiffe://commlab/order',
       },
     },
+    // The push service takes the same tokens on upgrade (audience urn:commlab:notification,
+    // scope notifications:read) and closes a connection with 4401 when its token expires.
+    notification: { env: { AUTH_ISSUER: issuer, AUTH_JWKS_URL: '${auth.url}/jwks' } },
     order: {
       env: {
         INVENTORY_ADDR: '${inventory.addr}',

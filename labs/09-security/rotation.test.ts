@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { promisify } from 'node:util';
-import { decodeProtectedHeader } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labForThisFile } from '@commlab/lab/testing';
 import { certsDir, certsScript, labClient } from './lab-client.ts';
@@ -158,4 +158,15 @@ describe('lab 09-security: key and certificate rotation under traffic', () => {
     expect(outcomes.filter((o) => o.kid === kidBefore).length).toBeGreaterThan(0);
     expect(outcomes.filter((o) => o.kid === next).length).toBeGreaterThan(0);
   }, 240_000);
+
+  it('closes a push connection with 4401 when its token expires mid-connection', async () => {
+    const token = lab.client.userToken('reader-1', 'notifications:read', 'urn:commlab:notification');
+    const push = lab.client.push(token);
+    expect(await push.upgraded).toEqual({ status: 101 });
+    const expiresAt = Number(decodeJwt(token).exp) * 1000;
+    const closed = await push.closed;
+    expect(closed).toEqual({ code: 4401, reason: 'token expired' });
+    // Closed at the token's expiry, not before (and not long after).
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt - 1_000);
+  }, 90_000);
 });

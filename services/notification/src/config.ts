@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { BusConfig } from '@commlab/events';
 import { CommonConfig } from '@commlab/kit';
+import { tokenCheckConfig } from '@commlab/security';
 import { serviceDatabase } from '@commlab/sql';
 
 export const notificationDatabase = serviceDatabase('NOTIFICATION_DB_FILE', 'notifications.sqlite');
@@ -39,5 +40,7 @@ export const NotificationConfig = Type.Object({
   PUSH_RATE_PER_SEC: Type.Integer({ default: 10, minimum: 1, description: 'client frames per second (1008 above)' }),
   LONGPOLL_WAIT_MS: Type.Integer({ default: 25_000, minimum: 0, description: 'how long /poll holds a request' }),
   PUSH_INJECT: Type.Boolean({ default: false, description: 'lab only: POST /inject appends events without a broker' }),
+  // Lab 09: OAuth 2.0 access tokens from the lab's authorization server instead of the HMAC token.
+  ...tokenCheckConfig('urn:commlab:notification'),
 });
 export type NotificationSettings = Static<typeof NotificationConfig>;

@@ -1,10 +1,12 @@
 import type { FastifyRequest } from 'fastify';
-import { bearerPrefix, verifyToken, type TokenClaims } from '@commlab/push';
+import { bearerPrefix, verifyToken, type TokenCheck, type TokenClaims } from '@commlab/push';
+import { AuthError, requireScopes, verifierFrom, type TokenVerifier } from '@commlab/security';
 import type { NotificationSettings } from '../config.ts';
 import { notificationProblems } from './problems.ts';
 
 /** PUSH_ALLOWED_ORIGINS: origins browsers may connect from, or '*'. Clients that send no Origin (non-browsers) pass. */
-export type AuthSettings = Pick<NotificationSettings, 'PUSH_TOKEN_SECRET' | 'PUSH_ALLOWED_ORIGINS'>;
+export type AuthSettings = Pick<NotificationSettings, 'PUSH_TOKEN_SECRET' | 'PUSH_ALLOWED_ORIGINS'> &
+  Partial<Pick<NotificationSettings, 'AUTH_ISSUER' | 'AUTH_JWKS_URL' | 'AUTH_AUDIENCE'>>;
 
 const claimsOf = new WeakMap<FastifyRequest, TokenClaims>();
 
@@ -22,7 +24,7 @@ export function claims(request: FastifyRequest): TokenClaims {
  * so the token may also come as the subprotocol `bearer.<token>`.
  */
 export function authenticate(config: AuthSettings) {
-  const secret = config.PUSH_TOKEN_SECRET;
+  const check = tokenCheck(config);
   const allowedOrigins = config.PUSH_ALLOWED_ORIGINS.split(',').map((origin) => origin.trim());
   const anyOrigin = allowedOrigins.includes('*');
   return async (request: FastifyRequest) => {
@@ -36,9 +38,13 @@ export function authenticate(config: AuthSettings) {
         'unauthorized',
         'send a bearer token (Authorization header or bearer.<token> subprotocol)',
       );
-    const check = verifyToken(secret, token);
-    if (!check.ok) throw notificationProblems.problem('unauthorized', `token ${check.reason}`);
-    claimsOf.set(request, check.claims);
+    const checked = await check(token);
+    if (!checked.ok) {
+      if (checked.reason === 'scope')
+        throw notificationProblems.problem('insufficient-scope', 'the token lacks notifications:read');
+      throw notificationProblems.problem('unauthorized', `token ${checked.reason}`);
+    }
+    claimsOf.set(request, checked.claims);
   };
 }
 
@@ -47,4 +53,32 @@ function tokenOf(request: FastifyRequest): string | undefined {
   if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
   const protocols = request.headers['sec-websocket-protocol']?.split(',').map((p) => p.trim()) ?? [];
   return protocols.find((p) => p.startsWith(bearerPrefix))?.slice(bearerPrefix.length);
+}
+
+// One verifier per configuration: the three push routes share its cached keys.
+const verifiers = new WeakMap<AuthSettings, TokenVerifier>();
+
+/**
+ * How a token is checked: with AUTH_ISSUER (lab 09), an RFC 9068 access token verified against
+ * the issuer's JWKS, for this service's audience, with `notifications:read`; its subject is the
+ * customer and its `exp` ends the connection (4401). Otherwise the labs' HMAC token.
+ */
+function tokenCheck(config: AuthSettings): (token: string) => Promise<TokenCheck | { ok: false; reason: string }> {
+  if (!config.AUTH_ISSUER) return async (token) => verifyToken(config.PUSH_TOKEN_SECRET, token);
+  let verifier = verifiers.get(config);
+  if (!verifier) {
+    verifier = verifierFrom({ ...config, AUTH_AUDIENCE: config.AUTH_AUDIENCE ?? 'urn:commlab:notification' })!;
+    verifiers.set(config, verifier);
+  }
+  const jwt = verifier;
+  return async (token) => {
+    try {
+      const verified = await jwt.verify(token);
+      requireScopes(verified, ['notifications:read']);
+      return { ok: true, claims: { sub: verified.subject, exp: Math.floor(verified.expiresAt.getTime() / 1000) } };
+    } catch (err) {
+      if (err instanceof AuthError) return { ok: false, reason: err.reason };
+      throw err;
+    }
+  };
 }

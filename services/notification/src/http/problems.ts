@@ -12,6 +12,14 @@ export const notificationProblems = defineProblems({
       'Send a valid bearer token: the Authorization header, or from a browser the subprotocol bearer.<token>.',
     headers: { 'www-authenticate': 'Bearer realm="commlab-notification"' },
   },
+  'insufficient-scope': {
+    status: 403,
+    title: 'Access token lacks a required scope',
+    description: 'Listening to notifications needs an access token with the scope notifications:read.',
+    headers: {
+      'www-authenticate': 'Bearer realm="commlab-notification", error="insufficient_scope", scope="notifications:read"',
+    },
+  },
   'forbidden-origin': {
     status: 403,
     title: 'Origin not allowed',
