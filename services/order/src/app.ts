@@ -17,8 +17,10 @@ import {
 } from '@commlab/kit';
 import type { OrderLifecycle } from './domain/order-lifecycle.ts';
 import type { Orders } from './domain/orders.ts';
+import type { OrderReadModels } from './domain/ports.ts';
 import { ordersV1Routes } from './http/orders-v1-routes.ts';
 import { ordersV2Routes } from './http/orders-v2-routes.ts';
+import { readModelRoutes } from './http/read-model-routes.ts';
 import { installRequestScope } from './http/request-scope-hook.ts';
 import { orderErrorProblem, orderProblems } from './http/problems.ts';
 import { validatorCompiler } from './http/validation.ts';
@@ -38,10 +40,15 @@ export interface AppDeps {
   logger: Logger;
   /** Where edge crossings are reported (the lab console). */
   edges: EdgeReporter;
+  /** An event-sourced store's streams and read models (ORDER_STORE=event-store). */
+  readModels?: OrderReadModels;
 }
 
 /** The order service's HTTP API. Builds the app; never listens (service.ts's start() does). */
-export async function createApp(config: AppConfig, { orders, lifecycle, readiness, logger, edges }: AppDeps) {
+export async function createApp(
+  config: AppConfig,
+  { orders, lifecycle, readiness, logger, edges, readModels }: AppDeps,
+) {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -81,6 +88,7 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
     }
     await api.register(ordersV1Routes, { orders, lifecycle });
     await api.register(ordersV2Routes, { orders, lifecycle });
+    if (readModels) await api.register(readModelRoutes, { readModels });
   });
   return app;
 }

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { labForThisFile } from '@commlab/lab/testing';
+import { labClient } from './lab-client.ts';
+
+describe('lab 08: orders as event streams', () => {
+  const lab = labForThisFile('08-event-sourcing', { connect: labClient });
+
+  it("stores an order as its stream: placed, then inventory's answer, each at the next version", async () => {
+    const { status, body: placed } = await lab.client.place('es-reader-1', [{ sku: 'KB-001', quantity: 1 }]);
+    expect(status).toBe(202);
+    const order = await lab.client.settled(placed.id);
+    expect(order.status).toBe('confirmed');
+    const { body } = await lab.client.stream(order.id);
+    expect(body.events.map((event) => [event.version, event.type, event.status])).toEqual([
+      [1, 'commlab.order.placed.v1', 'pending'],
+      [2, 'commlab.order.confirmed.v1', 'confirmed'],
+    ]);
+    expect(body.events[1]!.position).toBeGreaterThan(body.events[0]!.position);
+    expect(order.version).toBe(2);
+  });
+
+  it('appends exactly one of 20 concurrent cancellations at one version; the others get 409 or the change already made', async () => {
+    const { body: placed } = await lab.client.place('es-reader-2', [{ sku: 'KB-001', quantity: 1 }]);
+    const order = await lab.client.settled(placed.id);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => lab.client.cancel(order.id, order.version)));
+    const conflicts = answers.filter((answer) => answer.status === 409);
+    // 409: it read the order before the winner appended, and its append's expected version was
+    // gone. 200: the winner, or one that read the order already cancelled — the change it asked
+    // for is in effect, and it appends nothing (RFC 9110 §13.1.1).
+    expect(answers.every((answer) => answer.status === 200 || answer.status === 409)).toBe(true);
+    for (const conflict of conflicts) expect(conflict.body.type).toMatch(/\/problems\/concurrency-conflict$/);
+    const { body } = await lab.client.stream(order.id);
+    expect(body.events.filter((event) => event.type === 'commlab.order.cancelled.v1')).toHaveLength(1);
+    expect(body.events.map((event) => event.version)).toEqual([1, 2, 3]);
+    console.log(`20 concurrent cancellations: 1 appended, ${conflicts.length} × 409 concurrency-conflict`);
+  });
+
+  it('answers the read models with how far behind the log they are, and catches up', async () => {
+    const { body: placed } = await lab.client.place('es-reader-3', [{ sku: 'MS-002', quantity: 2 }]);
+    await lab.client.settled(placed.id);
+    const consistency = await lab.client.caughtUp();
+    expect(consistency.position).toBe(consistency.head);
+    const { body: summaries } = await lab.client.summaries('es-reader-3');
+    expect(summaries.orders).toMatchObject([{ orderId: placed.id, status: 'confirmed', itemCount: 2, version: 2 }]);
+    const { body: history } = await lab.client.history('es-reader-3');
+    expect(history.entries.map((entry) => [entry.event, entry.status])).toEqual([
+      ['placed', 'pending'],
+      ['confirmed', 'confirmed'],
+    ]);
+    expect(history.consistency.behind).toBe(0);
+  });
+
+  it('rebuilds each read model by replaying the log, row for row the same as the live one', async () => {
+    await lab.client.caughtUp();
+    for (const [name, read] of [
+      ['order-summary', async () => (await lab.client.summaries()).body.orders],
+      ['customer-history', async () => (await lab.client.history('es-reader-1')).body.entries],
+    ] as const) {
+      const live = await read();
+      expect(live.length).toBeGreaterThan(0);
+      const { status, body } = await lab.client.rebuild(name);
+      expect(status).toBe(200);
+      expect(body.consistency.behind).toBe(0);
+      expect(await read()).toEqual(live);
+    }
+  });
+
+  it('refuses a change of an order that does not exist with 404, writing nothing', async () => {
+    const { status } = await lab.client.stream('00000000-0000-4000-8000-000000000000');
+    expect(status).toBe(404);
+  });
+});
