@@ -55,6 +55,20 @@ export function labClient(lab: LabUnderTest) {
     rebuild: (name: 'order-summary' | 'customer-history') =>
       json<{ consistency: Consistency }>(`/v2/read-models/${name}/rebuild`, { method: 'POST' }),
 
+    /** Every order of a customer, page by page (the list reads the order summary read model). */
+    allOrderIds: async (customerId: string) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const { body } = await json<{ items: Order[]; next?: string }>(
+          `/v2/orders?limit=100&customerId=${customerId}${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        ids.push(...body.items.map((order) => order.id));
+        cursor = body.next;
+      } while (cursor);
+      return ids;
+    },
+
     /** Polls until the order leaves `pending`. */
     settled: async (id: string, timeoutMs = 20_000) => {
       for (const until = Date.now() + timeoutMs; ;) {
