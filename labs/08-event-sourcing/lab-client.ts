@@ -31,7 +31,11 @@ export function labClient(lab: LabUnderTest) {
     const response = await fetch(`${order()}${path}`, init);
     return { status: response.status, body: (await response.json()) as T };
   };
+  /** The service's PostgreSQL schema: each run its own (services/order: es_ + EVENT_NAMESPACE). */
+  const schema = () =>
+    `es_${(lab.env('order').EVENT_NAMESPACE ?? '').toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
   return {
+    schema,
     place: (customerId: string, lines: Order['lines']) =>
       json<Order>('/v2/orders', {
         method: 'POST',
@@ -93,13 +97,11 @@ export function labClient(lab: LabUnderTest) {
     close: async () => {
       // The database as this machine reaches it (in containers the service may name it otherwise).
       const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-      const namespace = lab.env('order').EVENT_NAMESPACE;
-      if (!namespace) return;
-      const schema = `es_${namespace.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
+      if (!lab.env('order').EVENT_NAMESPACE) return;
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await client.query(`DROP SCHEMA IF EXISTS ${schema()} CASCADE`);
       } finally {
         await client.end();
       }
