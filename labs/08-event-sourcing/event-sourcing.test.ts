@@ -17,6 +17,11 @@ describe('lab 08: orders as event streams', () => {
     ]);
     expect(body.events[1]!.position).toBeGreaterThan(body.events[0]!.position);
     expect(order.version).toBe(2);
+    expect((await lab.client.snapshot(order.id)).body).toEqual({
+      snapshotVersion: null,
+      streamVersion: 2,
+      equal: true,
+    });
   });
 
   it('appends exactly one of 20 concurrent cancellations at one version; the others get 409 or the change already made', async () => {
@@ -32,6 +37,8 @@ describe('lab 08: orders as event streams', () => {
     const { body } = await lab.client.stream(order.id);
     expect(body.events.filter((event) => event.type === 'commlab.order.cancelled.v1')).toHaveLength(1);
     expect(body.events.map((event) => event.version)).toEqual([1, 2, 3]);
+    // ORDER_SNAPSHOT_EVERY=3: the cancellation's append took a snapshot, and it folds to what the events say.
+    expect((await lab.client.snapshot(order.id)).body).toEqual({ snapshotVersion: 3, streamVersion: 3, equal: true });
     console.log(`20 concurrent cancellations: 1 appended, ${conflicts.length} × 409 concurrency-conflict`);
   });
 

@@ -50,6 +50,8 @@ export function labClient(lab: LabUnderTest) {
         body: JSON.stringify({ status: 'cancelled' }),
       }),
     stream: (id: string) => json<{ events: StreamEvent[] }>(`/v2/orders/${id}/events`),
+    snapshot: (id: string) =>
+      json<{ snapshotVersion: number | null; streamVersion: number; equal: boolean }>(`/v2/orders/${id}/snapshot`),
     summaries: (customerId?: string) =>
       json<{ orders: Record<string, unknown>[]; consistency: Consistency }>(
         `/v2/order-summaries?limit=100${customerId ? `&customerId=${customerId}` : ''}`,

@@ -131,6 +131,13 @@ export interface OrderReadModels {
     entries: CustomerHistoryView[];
     consistency: Consistency;
   }>;
+  /**
+   * The order's latest snapshot against a fold of its events up to the snapshot's version
+   * (undefined when the stream does not exist). A snapshot is a cache: `equal` must hold.
+   */
+  snapshot(
+    orderId: string,
+  ): Promise<{ snapshotVersion: number | null; streamVersion: number; equal: boolean } | undefined>;
   /** Drops a read model and replays the log into it; resolves once it caught up again. */
   rebuild(readModel: 'order-summary' | 'customer-history'): Promise<Consistency>;
 }

@@ -78,6 +78,39 @@ export const readModelRoutes: FastifyPluginAsyncTypebox<{ readModels: OrderReadM
   );
 
   app.get(
+    '/v2/orders/:id/snapshot',
+    {
+      schema: {
+        summary: "An order's latest snapshot, checked against a fold of its events up to the snapshot's version",
+        tags,
+        params: OrderParams,
+        response: {
+          200: ok(
+            Type.Object({
+              snapshotVersion: Type.Union([Type.Integer(), Type.Null()], {
+                description: 'the version the snapshot folds up to; null: none taken yet',
+              }),
+              streamVersion: Type.Integer(),
+              equal: Type.Boolean({ description: 'the snapshot holds exactly what replaying the events gives' }),
+            }),
+            'the check',
+          ),
+          ...problems(404, 429),
+        },
+      },
+    },
+    async (request) => {
+      const check = await readModels.snapshot(request.params.id);
+      if (!check) {
+        throw new OrderError('ORDER_NOT_FOUND', `order ${request.params.id} does not exist`, {
+          subject: request.params.id,
+        });
+      }
+      return check;
+    },
+  );
+
+  app.get(
     '/v2/order-summaries',
     {
       schema: {

@@ -238,6 +238,13 @@ export async function eventSourcedOrderStore(options: EventSourcedStoreOptions):
           consistency,
         };
       },
+      snapshot: async (orderId) => {
+        const stream = orderStreamId(orderId);
+        const streamVersion = await store.version(stream);
+        if (streamVersion === 0) return undefined;
+        const check = await orders.checkSnapshot(stream);
+        return { snapshotVersion: check.snapshot?.version ?? null, streamVersion, equal: check.equal };
+      },
       rebuild: (name) => rebuild(db, projections[name]),
     },
   };
