@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openEventStore, pgDatabase } from '@commlab/event-store';
 import { newOrderEvent, orderStreamId } from '@commlab/event-store/orders';
 import { fromAmqpMessage } from '@commlab/events';
@@ -16,6 +16,9 @@ import { labClient } from './lab-client.ts';
 // that vhost's permissions taken away and its connections closed. Meanwhile orders keep being
 // placed (202: the log does not need the broker) and 100 transactions append order events and
 // roll back. When the broker is back, every stored event arrives and no rolled-back one does.
+
+// Started in containers on a busy machine, the lab can take longer than the default 90 s to be healthy.
+vi.setConfig({ hookTimeout: 240_000 });
 
 const run = randomUUID().slice(0, 8);
 const vhost = `lab08-outage-${run}`;
