@@ -38,7 +38,7 @@ export async function compareRelays({
   databaseUrl,
   amqpUrl,
   writers = 50,
-  eventsPerWriter = 6,
+  eventsPerWriter = 4,
 }: {
   databaseUrl: string;
   amqpUrl: string;
