@@ -18,9 +18,11 @@ import {
 import type { TokenVerifier } from '@commlab/security';
 import type { OrderLifecycle } from './domain/order-lifecycle.ts';
 import type { Orders } from './domain/orders.ts';
+import type { OrderReadModels } from './domain/ports.ts';
 import { ordersV1Routes } from './http/orders-v1-routes.ts';
 import { ordersV2Routes } from './http/orders-v2-routes.ts';
 import { requireAccessTokens } from './http/access.ts';
+import { readModelRoutes } from './http/read-model-routes.ts';
 import { installRequestScope } from './http/request-scope-hook.ts';
 import { orderErrorProblem, orderProblems } from './http/problems.ts';
 import { validatorCompiler } from './http/validation.ts';
@@ -43,10 +45,15 @@ export interface AppDeps {
   edges: EdgeReporter;
   /** Checks the access token of every orders API request (lab 09); none: the API is open. */
   verifier?: TokenVerifier | undefined;
+  /** An event-sourced store's streams and read models (ORDER_STORE=event-store). */
+  readModels?: OrderReadModels;
 }
 
 /** The order service's HTTP API. Builds the app; never listens (service.ts's start() does). */
-export async function createApp(config: AppConfig, { orders, lifecycle, readiness, logger, edges, verifier }: AppDeps) {
+export async function createApp(
+  config: AppConfig,
+  { orders, lifecycle, readiness, logger, edges, verifier, readModels }: AppDeps,
+) {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -89,6 +96,7 @@ export async function createApp(config: AppConfig, { orders, lifecycle, readines
     const owned = verifier ? ownOrdersOnly(orders, lifecycle) : { orders, lifecycle };
     await api.register(ordersV1Routes, owned);
     await api.register(ordersV2Routes, owned);
+    if (readModels) await api.register(readModelRoutes, { readModels });
   });
   return app;
 }

@@ -38,6 +38,23 @@ export const OrderConfig = Type.Object({
   ORDER_DB_FILE: Type.Optional(
     Type.String({ description: 'SQLite file when DATABASE_URL is unset; default DATA_DIR/orders.sqlite' }),
   ),
+  // Event sourcing (lab 08): the order as its stream of events instead of a row.
+  ORDER_STORE: Type.Union([Type.Literal('tables'), Type.Literal('event-store')], {
+    default: 'tables',
+    description:
+      'tables: an orders row plus an outbox table; event-store: each order is a stream in @commlab/event-store (needs DATABASE_URL, CHECKOUT_MODE=async)',
+  }),
+  ORDER_STORE_SCHEMA: Type.Optional(
+    Type.String({
+      pattern: '^[a-z_][a-z0-9_]{0,62}$',
+      description: 'PostgreSQL schema of the event store; default: EVENT_NAMESPACE made a name (each lab run its own)',
+    }),
+  ),
+  ORDER_SNAPSHOT_EVERY: Type.Integer({
+    default: 50,
+    minimum: 0,
+    description: 'event-store: snapshot an order stream each time its version crosses a multiple of this; 0 = never',
+  }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'largest accepted request body' }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({
     default: 0,
@@ -64,8 +81,25 @@ export const OrderConfig = Type.Object({
 export type OrderSettings = Static<typeof OrderConfig>;
 
 /** Settings that only make sense together; checked at start-up like the schema. */
-export function checkOrderConfig(config: { CHECKOUT_MODE: string; EVENT_BUS: string }): void {
+export function checkOrderConfig(config: {
+  CHECKOUT_MODE: string;
+  EVENT_BUS: string;
+  ORDER_STORE?: string;
+  DATABASE_URL?: string | undefined;
+}): void {
   if (config.CHECKOUT_MODE === 'async' && config.EVENT_BUS === 'none') {
     throw new ConfigError(['CHECKOUT_MODE: async checkout needs an event bus (got EVENT_BUS=none); set EVENT_BUS']);
+  }
+  if (config.ORDER_STORE === 'event-store') {
+    const problems = [
+      ...(config.DATABASE_URL
+        ? []
+        : ['DATABASE_URL: ORDER_STORE=event-store keeps its streams in PostgreSQL; set DATABASE_URL']),
+      // A synchronous checkout stores placed and confirmed as one change (version 1); a stream counts two events.
+      ...(config.CHECKOUT_MODE === 'async'
+        ? []
+        : ['CHECKOUT_MODE: ORDER_STORE=event-store needs CHECKOUT_MODE=async (one event per change of the order)']),
+    ];
+    if (problems.length > 0) throw new ConfigError(problems);
   }
 }

@@ -11,12 +11,13 @@ import type { OrderStoreWithEvents } from './domain/ports.ts';
 import { stockResultHandler, stockResultTypes } from './events/stock-results.ts';
 import { connectInventory } from './inventory/edge.ts';
 import { withinRequestBudget } from './inventory/request-budget.ts';
+import { eventSourcedOrderStore, type EventSourcedOrderStore } from './store/event-sourced.ts';
 import { postgresOrderStore } from './store/postgres.ts';
 import { sqliteOrderStore } from './store/sqlite.ts';
 
 /**
  * The order service, wired as configured — the one place its parts meet: the store
- * (PostgreSQL with DATABASE_URL, else SQLite), inventory over INVENTORY_TRANSPORT, the use
+ * (PostgreSQL with DATABASE_URL, else SQLite; or event streams, ORDER_STORE=event-store), inventory over INVENTORY_TRANSPORT, the use
  * cases, the outbox relay and the subscription to inventory's answers (EVENT_BUS,
  * CHECKOUT_MODE), the HTTP API and its readiness checks. Nothing runs until `start()`;
  * `parts` are what to close on shutdown, in order. Tests build it the same way (`app.inject`).
@@ -65,12 +66,14 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     // Without a bus, no one hears order.cancelled: a cancellation releases the stock itself.
     ...(!bus && { directRelease: { stock: inventory, timeoutMs: config.INVENTORY_DEADLINE_MS } }),
   });
+  const readModels = 'readModels' in store ? (store as EventSourcedOrderStore).readModels : undefined;
   const app = await createApp(config, {
     orders,
     lifecycle,
     logger,
     edges,
     verifier: verifierFrom(config),
+    ...(readModels && { readModels }),
     readiness: [
       { name: 'order store', check: store.ping },
       // Async checkout does not call inventory; its readiness does not depend on it.
@@ -103,6 +106,7 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
           reports.handler(stockResultHandler(lifecycle, logger)),
         );
       }
+      if ('startProjections' in store) await (store as EventSourcedOrderStore).startProjections();
       relay?.start();
       await app.listen({ host: config.HOST, port: config.PORT });
     },
@@ -131,8 +135,22 @@ function inventorySecurity(config: OrderSettings) {
   };
 }
 
-/** PostgreSQL when a DATABASE_URL is given, otherwise the embedded SQLite file. */
-function openStore(config: OrderSettings): Promise<OrderStoreWithEvents> {
+/** PostgreSQL when a DATABASE_URL is given (as tables or as event streams), otherwise the embedded SQLite file. */
+function openStore(config: OrderSettings): Promise<OrderStoreWithEvents | EventSourcedOrderStore> {
+  if (config.ORDER_STORE === 'event-store') {
+    return eventSourcedOrderStore({
+      url: config.DATABASE_URL!,
+      // Each lab run (and each test's) keeps its streams apart, as its broker names are.
+      schema: config.ORDER_STORE_SCHEMA ?? schemaFor(config.EVENT_NAMESPACE),
+      snapshotEvery: config.ORDER_SNAPSHOT_EVERY,
+    });
+  }
   if (config.DATABASE_URL) return postgresOrderStore(config.DATABASE_URL);
   return Promise.resolve(sqliteOrderStore(config.ORDER_DB_FILE ?? join(config.DATA_DIR, 'orders.sqlite')));
+}
+
+/** EVENT_NAMESPACE (`lab08`, `commlab-test-…`) as a PostgreSQL schema name. */
+function schemaFor(namespace: string | undefined): string | undefined {
+  if (!namespace) return undefined;
+  return `es_${namespace.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
 }

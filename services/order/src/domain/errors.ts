@@ -10,6 +10,8 @@ export type OrderErrorReason =
   | 'ORDER_NOT_CANCELLABLE'
   /** The caller's version of the order is not the current one (HTTP: a stale If-Match). */
   | 'VERSION_MISMATCH'
+  /** Someone else changed the order between this change's read and its write (event store: wrong expected version). */
+  | 'CONCURRENT_CHANGE'
   /** An idempotency key already used for a different request. */
   | 'IDEMPOTENCY_KEY_REUSED'
   /** A customer's access token used for another customer's orders. */

@@ -76,3 +76,68 @@ export interface StockReservations {
   reserve(orderId: string, lines: readonly OrderLine[], deadline: Date): Promise<void>;
   release(orderId: string, deadline: Date): Promise<void>;
 }
+
+/** How far a read model has followed the log: `behind` events are stored but not in it yet. */
+export interface Consistency {
+  position: number;
+  head: number;
+  behind: number;
+}
+
+/** One event of an order's stream, as stored (the event store's write side). */
+export interface StoredOrderEvent {
+  version: number;
+  position: number;
+  id: string;
+  type: string;
+  status: OrderStatus;
+  recordedAt: string;
+}
+
+export interface OrderSummaryView {
+  orderId: string;
+  customerId: string;
+  status: OrderStatus;
+  itemCount: number;
+  version: number;
+  position: number;
+  updatedAt: string;
+}
+
+export interface CustomerHistoryView {
+  position: number;
+  orderId: string;
+  event: string;
+  status: OrderStatus;
+  itemCount: number;
+  recordedAt: string;
+}
+
+/**
+ * What an event-sourced store adds (ORDER_STORE=event-store): an order's stream, and the read
+ * models that follow the log — each answer says how far behind the log it is.
+ */
+export interface OrderReadModels {
+  /** The order's events in version order; undefined when the stream does not exist. */
+  stream(orderId: string): Promise<StoredOrderEvent[] | undefined>;
+  summaries(query: { customerId?: string | undefined; limit: number }): Promise<{
+    orders: OrderSummaryView[];
+    consistency: Consistency;
+  }>;
+  history(
+    customerId: string,
+    query: { after: number; limit: number },
+  ): Promise<{
+    entries: CustomerHistoryView[];
+    consistency: Consistency;
+  }>;
+  /**
+   * The order's latest snapshot against a fold of its events up to the snapshot's version
+   * (undefined when the stream does not exist). A snapshot is a cache: `equal` must hold.
+   */
+  snapshot(
+    orderId: string,
+  ): Promise<{ snapshotVersion: number | null; streamVersion: number; equal: boolean } | undefined>;
+  /** Drops a read model and replays the log into it; resolves once it caught up again. */
+  rebuild(readModel: 'order-summary' | 'customer-history'): Promise<Consistency>;
+}

@@ -25,6 +25,12 @@ export const orderProblems = defineProblems({
     title: 'Precondition failed',
     description: 'If-Match names a version the order is no longer at; read it again (GET) and decide again.',
   },
+  'concurrency-conflict': {
+    status: 409,
+    title: 'Concurrency conflict',
+    description:
+      'Another change to this order was stored between this one reading the order and writing to it; nothing was written. Read it again and retry.',
+  },
   'precondition-required': {
     status: 428,
     title: 'Precondition required',
@@ -68,6 +74,7 @@ const slugFor: Record<OrderErrorReason, Parameters<typeof orderProblems.problem>
   INVENTORY_TIMEOUT: 'inventory-timeout',
   ORDER_NOT_CANCELLABLE: 'order-not-cancellable',
   VERSION_MISMATCH: 'precondition-failed',
+  CONCURRENT_CHANGE: 'concurrency-conflict',
   IDEMPOTENCY_KEY_REUSED: 'idempotency-key-reused',
   OTHER_CUSTOMER: 'other-customer',
 };

@@ -1,0 +1,158 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import amqp from 'amqplib';
+import { describe, expect, it, vi } from 'vitest';
+import { fromAmqpMessage } from '@commlab/events';
+import { labForThisFile } from '@commlab/lab/testing';
+import { History } from '@commlab/testkit';
+import { labClient } from './lab-client.ts';
+
+// Started in containers on a busy machine, the lab can take longer than the default 90 s to be healthy.
+vi.setConfig({ hookTimeout: 240_000 });
+
+// The order service is killed (SIGKILL, no clean-up) while its relay publishes from the log,
+// as often as it takes for one kill to land between a broker's confirm and the checkpoint's
+// move. Every event the log holds must then reach the broker, and a consumer that
+// deduplicates by event id applies each exactly once. (Last in this file: it kills the service.)
+const crashCustomer = 'es-crash';
+const crashOrders = 100;
+const maxKills = 5;
+
+describe('lab 08: orders as event streams', () => {
+  const lab = labForThisFile('08-event-sourcing', { connect: labClient });
+
+  it("stores an order as its stream: placed, then inventory's answer, each at the next version", async () => {
+    const { status, body: placed } = await lab.client.place('es-reader-1', [{ sku: 'KB-001', quantity: 1 }]);
+    expect(status).toBe(202);
+    const order = await lab.client.settled(placed.id);
+    expect(order.status).toBe('confirmed');
+    const { body } = await lab.client.stream(order.id);
+    expect(body.events.map((event) => [event.version, event.type, event.status])).toEqual([
+      [1, 'commlab.order.placed.v1', 'pending'],
+      [2, 'commlab.order.confirmed.v1', 'confirmed'],
+    ]);
+    expect(body.events[1]!.position).toBeGreaterThan(body.events[0]!.position);
+    expect(order.version).toBe(2);
+    expect((await lab.client.snapshot(order.id)).body).toEqual({
+      snapshotVersion: null,
+      streamVersion: 2,
+      equal: true,
+    });
+  });
+
+  it('appends exactly one of 20 concurrent cancellations at one version; the others get 409 or the change already made', async () => {
+    const { body: placed } = await lab.client.place('es-reader-2', [{ sku: 'KB-001', quantity: 1 }]);
+    const order = await lab.client.settled(placed.id);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => lab.client.cancel(order.id, order.version)));
+    const conflicts = answers.filter((answer) => answer.status === 409);
+    // 409: it read the order before the winner appended, and its append's expected version was
+    // gone. 200: the winner, or one that read the order already cancelled — the change it asked
+    // for is in effect, and it appends nothing (RFC 9110 §13.1.1).
+    expect(answers.every((answer) => answer.status === 200 || answer.status === 409)).toBe(true);
+    for (const conflict of conflicts) expect(conflict.body.type).toMatch(/\/problems\/concurrency-conflict$/);
+    const { body } = await lab.client.stream(order.id);
+    expect(body.events.filter((event) => event.type === 'commlab.order.cancelled.v1')).toHaveLength(1);
+    expect(body.events.map((event) => event.version)).toEqual([1, 2, 3]);
+    // ORDER_SNAPSHOT_EVERY=3: the cancellation's append took a snapshot, and it folds to what the events say.
+    expect((await lab.client.snapshot(order.id)).body).toEqual({ snapshotVersion: 3, streamVersion: 3, equal: true });
+    console.log(`20 concurrent cancellations: 1 appended, ${conflicts.length} × 409 concurrency-conflict`);
+  });
+
+  it('answers the read models with how far behind the log they are, and catches up', async () => {
+    const { body: placed } = await lab.client.place('es-reader-3', [{ sku: 'MS-002', quantity: 2 }]);
+    await lab.client.settled(placed.id);
+    const consistency = await lab.client.caughtUp();
+    expect(consistency.position).toBe(consistency.head);
+    const { body: summaries } = await lab.client.summaries('es-reader-3');
+    expect(summaries.orders).toMatchObject([{ orderId: placed.id, status: 'confirmed', itemCount: 2, version: 2 }]);
+    const { body: history } = await lab.client.history('es-reader-3');
+    expect(history.entries.map((entry) => [entry.event, entry.status])).toEqual([
+      ['placed', 'pending'],
+      ['confirmed', 'confirmed'],
+    ]);
+    expect(history.consistency.behind).toBe(0);
+  });
+
+  it('rebuilds each read model by replaying the log, row for row the same as the live one', async () => {
+    await lab.client.caughtUp();
+    for (const [name, read] of [
+      ['order-summary', async () => (await lab.client.summaries()).body.orders],
+      ['customer-history', async () => (await lab.client.history('es-reader-1')).body.entries],
+    ] as const) {
+      const live = await read();
+      expect(live.length).toBeGreaterThan(0);
+      const { status, body } = await lab.client.rebuild(name);
+      expect(status).toBe(200);
+      expect(body.consistency.behind).toBe(0);
+      expect(await read()).toEqual(live);
+    }
+  });
+
+  it('refuses a change of an order that does not exist with 404, writing nothing', async () => {
+    const { status } = await lab.client.stream('00000000-0000-4000-8000-000000000000');
+    expect(status).toBe(404);
+  });
+
+  it('publishes every stored event after a restart, none lost, none applied twice (history checker)', async () => {
+    const history = new History();
+    const connection = await amqp.connect(process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
+    const channel = await connection.createChannel();
+    const exchange = `${lab.env('order').EVENT_NAMESPACE}.events`;
+    await channel.assertExchange(exchange, 'topic', { durable: true });
+    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+    await channel.bindQueue(queue, exchange, 'commlab.order.#');
+    const seen = new Set<string>();
+    await channel.consume(queue, (message) => {
+      if (!message) return;
+      const event = fromAmqpMessage(message);
+      if (seen.has(event.id)) history.redelivered(event.id);
+      else {
+        seen.add(event.id);
+        history.applied(event.id);
+      }
+      channel.ack(message);
+    });
+
+    // Orders keep coming, a few at a time; a request that meets the dead service is tried again.
+    let placed = 0;
+    const place = async () => {
+      while (placed < crashOrders) {
+        placed++;
+        for (;;) {
+          const answer = await lab.client.place(crashCustomer, [{ sku: 'KB-001', quantity: 1 }]).catch(() => undefined);
+          if (answer?.status === 202) break;
+          await sleep(100);
+        }
+      }
+    };
+    const placing = Promise.all([place(), place(), place(), place()]);
+
+    let kills = 0;
+    while (kills < maxKills && history.check().counts.redeliveries === 0) {
+      await sleep(400 + Math.random() * 400);
+      await lab.killService('order');
+      kills++;
+      await lab.startService('order');
+      await sleep(1_500); // the restarted relay publishes what the dead one had not marked
+    }
+    await placing;
+
+    // What must arrive: every event of every stream the log holds for this crashCustomer's orders.
+    await lab.client.caughtUp(20_000);
+    const ids = await lab.client.allOrderIds(crashCustomer);
+    expect(new Set(ids).size).toBeGreaterThanOrEqual(crashOrders);
+    for (const id of ids) {
+      await lab.client.settled(id); // inventory's answer is part of the stream too
+      const { body: stream } = await lab.client.stream(id);
+      for (const event of stream.events) history.produced(event.id, 'confirmed');
+    }
+    const expected = history.check().counts.confirmed;
+    for (const until = Date.now() + 30_000; seen.size < expected && Date.now() < until;) await sleep(100);
+    await sleep(300);
+
+    const report = history.check();
+    await connection.close();
+    console.log(`order killed ${kills}× while publishing: ${report.summary}`);
+    expect(report.problems, report.summary).toEqual([]);
+    expect(report.ok).toBe(true);
+  }, 240_000);
+});
