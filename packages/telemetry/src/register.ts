@@ -1,0 +1,22 @@
+/**
+ * The preload that switches telemetry on for one service process:
+ *
+ *   NODE_OPTIONS='--import ./packages/telemetry/src/register.ts' node services/order/src/main.ts
+ *
+ * It starts the OpenTelemetry SDK before the service's own modules load, so the HTTP and gRPC
+ * modules the service imports are the instrumented ones. Without it nothing here is loaded, and
+ * the seams that speak @opentelemetry/api directly (events, logs, pushes) cost one no-op call.
+ */
+import { register } from 'node:module';
+import { telemetrySettings } from './settings.ts';
+import { startTelemetry } from './sdk.ts';
+
+// NODE_OPTIONS reaches every Node process started with the service's environment, such as a
+// container's healthcheck probe: only the service itself is worth tracing.
+const settings = telemetrySettings(process.env, process.argv[1]);
+if (settings) {
+  // Services import @grpc/grpc-js as an ES module, which the instrumentation's require hook never
+  // sees: its ESM loader hook patches it, and only it (every other module loads unhooked).
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include: ['@grpc/grpc-js'] } });
+  startTelemetry(settings);
+}
