@@ -29,8 +29,14 @@ describe('lab 14-observability: RED metrics in a real Prometheus', () => {
     const eventually = (query: string, expected: number) =>
       expect.poll(() => prometheus.value(query), { timeout: 20_000, interval: 500 }).toBe(expected);
     // REST: five orders placed, one refused (the status code is a label).
-    await eventually('sum(http_server_request_duration_count{job="order",http_request_method="POST",http_response_status_code="201"})', 5);
-    await eventually('sum(http_server_request_duration_count{job="order",http_request_method="POST",http_response_status_code="409"})', 1);
+    await eventually(
+      'sum(http_server_request_duration_count{job="order",http_request_method="POST",http_response_status_code="201"})',
+      5,
+    );
+    await eventually(
+      'sum(http_server_request_duration_count{job="order",http_request_method="POST",http_response_status_code="409"})',
+      1,
+    );
     // gRPC: six reservations, as inventory (the server) and order (the client) see them.
     await eventually('sum(rpc_server_call_duration_count{job="inventory",rpc_method="Reserve"})', 6);
     await eventually('sum(rpc_client_call_duration_count{job="order",rpc_method="Reserve"})', 6);

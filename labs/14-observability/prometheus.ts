@@ -42,8 +42,8 @@ export async function startPrometheus(targets: Record<string, string>): Promise<
     },
     alerts: async () => {
       const response = await fetch(`${url}/api/v1/alerts`);
-      return ((await response.json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } })
-        .data.alerts;
+      return ((await response.json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } }).data
+        .alerts;
     },
     stop: async () => {
       await run(script, ['stop', '--port', String(port)]);

@@ -11,6 +11,7 @@ import {
   TraceIdRatioBasedSampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
+import { nameSpansByFastifyRoute } from './fastify-routes.ts';
 import { spanMetrics } from './span-metrics.ts';
 import type { TelemetrySettings } from './settings.ts';
 
@@ -53,6 +54,7 @@ export function startTelemetry(settings: TelemetrySettings): NodeSDK {
       new GrpcInstrumentation({ ignoreGrpcMethods: ['Check'] }),
     ],
   });
+  nameSpansByFastifyRoute();
   sdk.start();
   return sdk;
 }
