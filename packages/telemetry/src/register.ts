@@ -8,12 +8,20 @@
  * the seams that speak @opentelemetry/api directly (events, logs, pushes) cost one no-op call.
  */
 import { register } from 'node:module';
-import { telemetrySettings } from './settings.ts';
+import { TelemetrySettingsError, telemetrySettings, type TelemetrySettings } from './settings.ts';
 import { startTelemetry } from './sdk.ts';
 
 // NODE_OPTIONS reaches every Node process started with the service's environment, such as a
 // container's healthcheck probe: only the service itself is worth tracing.
-const settings = telemetrySettings(process.env, process.argv[1]);
+let settings: TelemetrySettings | undefined;
+try {
+  settings = telemetrySettings(process.env, process.argv[1]);
+} catch (err) {
+  if (!(err instanceof TelemetrySettingsError)) throw err;
+  // As a service refuses any bad setting: exit 2, naming the variable.
+  console.error(`${process.env.SERVICE_NAME ?? 'service'}: cannot start, ${err.message}`);
+  process.exit(2);
+}
 if (settings) {
   // Services import @grpc/grpc-js as an ES module, which the instrumentation's require hook never
   // sees: its ESM loader hook patches it, and only it (every other module loads unhooked).

@@ -56,10 +56,12 @@ function number(name: string, text: string | undefined, fallback: number, min: n
 
 function checkedUrl(text: string): string {
   try {
-    return new URL(text).href;
+    const url = new URL(text);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
   } catch {
-    throw new TelemetrySettingsError(
-      `OTEL_EXPORTER_ZIPKIN_ENDPOINT is "${text}"; use a URL such as http://127.0.0.1:9411/api/v2/spans`,
-    );
+    // not a URL at all: refused below, as one that is no HTTP URL
   }
+  throw new TelemetrySettingsError(
+    `OTEL_EXPORTER_ZIPKIN_ENDPOINT is "${text}"; use a URL such as http://127.0.0.1:9411/api/v2/spans`,
+  );
 }
