@@ -39,14 +39,21 @@ describe('lab 14-observability drill: a slow dependency', () => {
 
     const caller = newTraceparent();
     expect((await place({ traceparent: caller.traceparent })).status).toBe(201);
+    // Each service sends its spans in its own batches: wait for both ends of the request.
     let spans: ZipkinSpan[] = [];
+    const server = (service: string) =>
+      spans.find((s) => s.localEndpoint.serviceName === service && s.kind === 'SERVER');
     await expect
-      .poll(async () => (spans = await traceOf(lab.resolve('${zipkin.url}'), caller.traceId)).length, {
-        timeout: 15_000,
-      })
-      .toBeGreaterThan(3);
-    const post = spans.find((s) => s.localEndpoint.serviceName === 'order' && s.kind === 'SERVER')!;
-    const reserve = spans.find((s) => s.localEndpoint.serviceName === 'inventory' && s.kind === 'SERVER')!;
+      .poll(
+        async () => {
+          spans = await traceOf(lab.resolve('${zipkin.url}'), caller.traceId);
+          return Boolean(server('order') && server('inventory'));
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    const post = server('order')!;
+    const reserve = server('inventory')!;
     // Zipkin durations are in microseconds: inventory's own span holds most of the request.
     expect(reserve.duration!).toBeGreaterThanOrEqual(600_000);
     expect(reserve.duration! / post.duration!).toBeGreaterThan(0.5);

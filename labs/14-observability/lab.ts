@@ -23,8 +23,7 @@ export default defineLab({
   brokers: ['prometheus'],
   links: [
     { label: 'Orders API', url: '${order.url}/orders' },
-    { label: 'Traces (Zipkin)', url: '${zipkin.url}/zipkin/?serviceName=order' },
-    { label: 'Metrics (Prometheus)', url: '${prometheus.url}/graph' },
+    { label: 'Order traces (Zipkin)', url: '${zipkin.url}/zipkin/?serviceName=order' },
     { label: 'Order metrics', url: 'http://${order.metrics.addr}/metrics' },
   ],
 });
