@@ -43,6 +43,8 @@ export function startTelemetry(settings: TelemetrySettings): NodeSDK {
       new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRatio) }),
     ),
     spanProcessors: processors,
+    // Logs stay in pino's lines (with trace ids); without this NodeSDK sets up an OTLP log exporter.
+    logRecordProcessors: [],
     ...(settings.metrics && {
       metricReaders: [new PrometheusExporter({ host: settings.metrics.host, port: settings.metrics.port })],
     }),
