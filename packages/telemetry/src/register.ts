@@ -7,12 +7,11 @@
  * modules the service imports are the instrumented ones. Without it nothing here is loaded, and
  * the seams that speak @opentelemetry/api directly (events, logs, pushes) cost one no-op call.
  */
-import { register } from 'import-in-the-middle/register-hooks.mjs';
 import { TelemetrySettingsError, telemetrySettings, type TelemetrySettings } from './settings.ts';
-import { startTelemetry } from './sdk.ts';
 
 // NODE_OPTIONS reaches every Node process started with the service's environment, such as a
-// container's healthcheck probe: only the service itself is worth tracing.
+// container's healthcheck probe: only the service itself is worth tracing, and only then is the
+// SDK loaded (a probe that loaded it would take seconds on a busy machine, past its timeout).
 let settings: TelemetrySettings | undefined;
 try {
   settings = telemetrySettings(process.env, process.argv[1]);
@@ -27,6 +26,8 @@ if (settings) {
   // sees: an ESM loader hook patches it, and only it (every other module loads unhooked). The
   // synchronous hooks run on the service's own thread; module.register()'s loader thread cost
   // each service about 40 MiB.
+  const { register } = await import('import-in-the-middle/register-hooks.mjs');
   register({ include: ['@grpc/grpc-js'] });
+  const { startTelemetry } = await import('./sdk.ts');
   startTelemetry(settings);
 }
