@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { activeTraceparent } from './tracing.ts';
 
 /**
  * A CloudEvents 1.0 event (structured in memory; on the wire each adapter uses its protocol
@@ -34,5 +35,13 @@ export function newEvent<T>(fields: {
     time: new Date().toISOString(),
     datacontenttype: 'application/json',
     ...fields,
+    // Created inside a traced request or message: the event remembers it (stored with it in an
+    // outbox), so its publish and every consumer join that trace.
+    ...(!fields.traceparent && withTraceparent()),
   };
+}
+
+function withTraceparent(): { traceparent?: string } {
+  const traceparent = activeTraceparent();
+  return traceparent ? { traceparent } : {};
 }

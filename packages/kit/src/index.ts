@@ -26,3 +26,4 @@ export { edgeReporter, noEdgeReporter, type EdgeCrossing, type EdgeReporter } fr
 export { callerHeader, reportingInterceptor } from './grpc-edges.ts';
 export { reportRequests } from './http-edges.ts';
 export { busEdges, type BusEdges, type ReportedEvent } from './bus-edges.ts';
+export { pushTraced } from './tracing.ts';

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { pino, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -29,7 +30,19 @@ export function createLogger({ name, level, format }: LoggerOptions): Logger {
   return pino({
     name,
     level,
+    mixin: traceFields,
     // Colour follows the terminal (FORCE_COLOR / NO_COLOR), so piped logs stay plain.
     ...(pretty && { transport: { target: 'pino-pretty', options: prettyLogOptions } }),
   });
+}
+
+/**
+ * The trace and span a line was written in, when telemetry is on (packages/telemetry) and a
+ * request or message is being traced: the key from a log line to its trace in Zipkin, and
+ * back. Field names as the OpenTelemetry log data model and pino's own instrumentation use.
+ */
+export function traceFields(): { trace_id?: string; span_id?: string; trace_flags?: string } {
+  const span = trace.getActiveSpan()?.spanContext();
+  if (!span) return {};
+  return { trace_id: span.traceId, span_id: span.spanId, trace_flags: `0${span.traceFlags.toString(16)}` };
 }

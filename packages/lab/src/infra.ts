@@ -14,6 +14,8 @@ export function nativeInfra(env: NodeJS.ProcessEnv = process.env): InfraEndpoint
     'rabbitmq.url': env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     'postgres.url': env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     'redis.url': env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    'zipkin.url': env.ZIPKIN_URL ?? 'http://127.0.0.1:9411',
+    'prometheus.url': env.PROMETHEUS_URL ?? 'http://127.0.0.1:9090',
   };
 }
 
@@ -61,6 +63,26 @@ const parts: Record<Infra, InfraPart> = {
     overriddenBy: 'REDIS_URL',
     start: () => (onPath('redis-server') ? ['redis-server', '--daemonize', 'yes'] : undefined),
     fix: 'install and start Redis (Debian: apt-get install redis-server), run it with Docker, or set REDIS_URL',
+  },
+  zipkin: {
+    label: 'Zipkin',
+    address: (e) => new URL(e['zipkin.url']!).host || '127.0.0.1:9411',
+    overriddenBy: 'ZIPKIN_URL',
+    start: () => [join(repoRoot, 'infra/zipkin/zipkin.sh'), 'start'],
+    fix: 'run infra/zipkin/zipkin.sh start (needs Java 17 and Maven), or set ZIPKIN_URL',
+  },
+  prometheus: {
+    label: 'Prometheus',
+    address: (e) => new URL(e['prometheus.url']!).host || '127.0.0.1:9090',
+    overriddenBy: 'PROMETHEUS_URL',
+    // Scrapes every lab at its default ports, with each lab's own rules (labs/*/prometheus).
+    start: () => [
+      join(repoRoot, 'infra/prometheus/prometheus.sh'),
+      'start',
+      '--config',
+      join(repoRoot, 'infra/prometheus/labs.yml'),
+    ],
+    fix: 'run infra/prometheus/prometheus.sh start --config infra/prometheus/labs.yml (Debian: apt-get install prometheus), or set PROMETHEUS_URL',
   },
 };
 

@@ -94,6 +94,8 @@ const infraLinks: Record<Infra, { label: string; url: string }> = {
   kafka: { label: 'Kafka (bootstrap)', url: '${kafka.brokers}' },
   postgres: { label: 'PostgreSQL', url: '${postgres.url}' },
   redis: { label: 'Redis', url: '${redis.url}' },
+  zipkin: { label: 'Zipkin (traces)', url: '${zipkin.url}/zipkin/' },
+  prometheus: { label: 'Prometheus (metrics)', url: '${prometheus.url}' },
 };
 
 /** The brokers a service's settings name (`${rabbitmq.url}` names rabbitmq). */

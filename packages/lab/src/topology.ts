@@ -12,6 +12,8 @@ export const composeInfra: InfraEndpoints = {
   'rabbitmq.url': 'amqp://guest:guest@rabbitmq:5672',
   'postgres.url': 'postgres://postgres:postgres@postgres:5432/commlab',
   'redis.url': 'redis://redis:6379',
+  'zipkin.url': 'http://zipkin:9411',
+  'prometheus.url': 'http://prometheus:9090',
 };
 
 export interface Placement {

@@ -6,6 +6,7 @@ import { silentLog, type BusLog } from '../log.ts';
 import { openSubscriptions } from '../subscriptions.ts';
 import { defaultTopicOf } from '../types.ts';
 import { toKafkaMessage } from '../wire/kafka-binding.ts';
+import { sendTraced } from '../tracing.ts';
 import { roundTrip } from '../within.ts';
 import { kafkaClient } from './client.ts';
 import { coalescingSender } from './coalescing.ts';
@@ -91,7 +92,11 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
     publish: async (event: CloudEvent) => {
       const topic = topicOf(event.type);
       await ensure([topic]);
-      await send(topic, toKafkaMessage(event));
+      await sendTraced(
+        event,
+        { system: 'kafka', destination: topic, attributes: { 'messaging.kafka.message.key': event.subject } },
+        (traced) => send(topic, toKafkaMessage(traced)),
+      );
     },
 
     subscribe: async ({ group, types }, handler) => {

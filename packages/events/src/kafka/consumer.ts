@@ -1,6 +1,7 @@
 import type { Consumer, ConsumerConfig, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { PoisonEventError, type EventHandler, type Subscription } from '../bus.ts';
 import type { BusLog } from '../log.ts';
+import { processTraced } from '../tracing.ts';
 import { classifyType, unknownTypeReason } from '../types.ts';
 import { fromKafkaMessage } from '../wire/kafka-binding.ts';
 import { park } from './dead-letter.ts';
@@ -54,10 +55,10 @@ export async function consumeKafka(
     ...options.consumerTiming,
   });
 
-  const outcomeOf = async ({ message }: EachMessagePayload, heartbeat: () => Promise<void>): Promise<Outcome> => {
+  const outcomeOf = async (payload: EachMessagePayload, heartbeat: () => Promise<void>): Promise<Outcome> => {
     let event;
     try {
-      event = fromKafkaMessage(message);
+      event = fromKafkaMessage(payload.message);
     } catch (err) {
       return { park: (err as Error).message };
     }
@@ -66,7 +67,16 @@ export async function consumeKafka(
     if (verdict === 'unknown') return { park: unknownTypeReason(options.types, event.type) };
     for (let attempt = 1; ; attempt++) {
       try {
-        await handler(event);
+        await processTraced(
+          event,
+          {
+            system: 'kafka',
+            destination: payload.topic,
+            group: options.group,
+            attributes: { 'messaging.kafka.message.key': event.subject },
+          },
+          () => handler(event),
+        );
         return { done: true };
       } catch (err) {
         const reason = (err as Error).message;

@@ -4,6 +4,7 @@ import type { EventBus } from '../bus.ts';
 import type { CloudEvent } from '../envelope.ts';
 import { silentLog, type BusLog } from '../log.ts';
 import { openSubscriptions } from '../subscriptions.ts';
+import { sendTraced } from '../tracing.ts';
 import { roundTrip } from '../within.ts';
 import { toAmqpMessage } from '../wire/amqp-binding.ts';
 import { publishConfirmed } from './confirmed.ts';
@@ -84,16 +85,25 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Ra
 
     connectedTo: () => link.node,
 
-    publish: (event: CloudEvent) => {
-      const { content, options: properties } = toAmqpMessage(event);
-      return publishConfirmed(publishing, policy, {
-        exchange: settings.exchange,
-        routingKey: event.type,
-        content,
-        options: properties,
-        what: `event ${event.id} (${event.type})`,
-      });
-    },
+    publish: (event: CloudEvent) =>
+      sendTraced(
+        event,
+        {
+          system: 'rabbitmq',
+          destination: settings.exchange,
+          attributes: { 'messaging.rabbitmq.destination.routing_key': event.type },
+        },
+        (traced) => {
+          const { content, options: properties } = toAmqpMessage(traced);
+          return publishConfirmed(publishing, policy, {
+            exchange: settings.exchange,
+            routingKey: traced.type,
+            content,
+            options: properties,
+            what: `event ${traced.id} (${traced.type})`,
+          });
+        },
+      ),
 
     subscribe: async ({ group, types }, handler) => {
       const names = namesFor(settings.exchange, group);

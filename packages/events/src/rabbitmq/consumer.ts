@@ -2,6 +2,7 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import { PoisonEventError, type EventHandler, type Subscription } from '../bus.ts';
 import { deadLetterReasonHeader } from '../dead-letters.ts';
 import type { BusLog } from '../log.ts';
+import { processTraced } from '../tracing.ts';
 import { classifyType, unknownTypeReason } from '../types.ts';
 import { fromAmqpMessage } from '../wire/amqp-binding.ts';
 import { KeptChannel, type AmqpLink } from './link.ts';
@@ -41,7 +42,9 @@ export async function consume(link: AmqpLink, options: ConsumerOptions, handler:
       if (classifyType(options.types, event.type) !== 'handle') {
         throw new PoisonEventError(unknownTypeReason(options.types, event.type));
       }
-      await handler(event);
+      await processTraced(event, { system: 'rabbitmq', destination: names.exchange, group: names.queue }, () =>
+        handler(event),
+      );
       return { ack: true };
     } catch (err) {
       const reason = (err as Error).message;

@@ -71,6 +71,42 @@ const infraServices: Record<Infra, object> = {
     healthcheck: { test: 'redis-cli ping', interval: '2s', timeout: '3s', retries: 30 },
     mem_limit: '64m',
   },
+  // infra/zipkin/compose.fragment.yaml: same version and heap as natively.
+  zipkin: {
+    image: 'openzipkin/zipkin:3.5.1',
+    environment: {
+      STORAGE_TYPE: 'mem',
+      MEM_MAX_SPANS: '100000',
+      SELF_TRACING_ENABLED: 'false',
+      JAVA_OPTS: '-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:+ExitOnOutOfMemoryError',
+    },
+    ports: ['127.0.0.1:9411:9411'],
+    healthcheck: {
+      test: 'wget -q -O /dev/null http://127.0.0.1:9411/health',
+      interval: '3s',
+      timeout: '3s',
+      retries: 30,
+      start_period: '10s',
+    },
+    mem_limit: '384m',
+  },
+  // infra/prometheus/compose.fragment.yaml: the lab's own prometheus/ folder (its Compose
+  // targets in prometheus.yml, its rules beside it).
+  prometheus: {
+    image: 'prom/prometheus:v2.53.3',
+    command:
+      '--config.file=/etc/prometheus/lab/prometheus.yml --storage.tsdb.path=/prometheus --storage.tsdb.retention.time=1d --web.enable-lifecycle --web.enable-admin-api',
+    volumes: ['./prometheus:/etc/prometheus/lab:ro'],
+    ports: ['127.0.0.1:9090:9090'],
+    healthcheck: {
+      test: 'wget -q -O /dev/null http://127.0.0.1:9090/-/ready',
+      interval: '3s',
+      timeout: '3s',
+      retries: 20,
+      start_period: '5s',
+    },
+    mem_limit: '256m',
+  },
 };
 
 /** The lab whose services make up the root docker-compose.yml (the whole system so far). */

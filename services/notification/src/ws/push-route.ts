@@ -1,7 +1,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { EdgeReporter } from '@commlab/kit';
+import { pushTraced, type EdgeReporter } from '@commlab/kit';
 import { closeCodes, subprotocol, type ServerMessage } from '@commlab/push';
 import type { Fanout, Stream } from '../domain/fanout.ts';
 import type { LogEntry } from '../domain/event-log.ts';
@@ -120,7 +120,9 @@ export async function pushRoute(
           {
             started: (from) => send({ type: 'subscribed', after: from, orders: orders ?? null }),
             push: (entry: LogEntry) => {
-              send({ type: 'event', event: toPushEvent(entry) });
+              pushTraced('WebSocket', { 'commlab.order_id': entry.orderId, 'commlab.push.id': entry.id }, () =>
+                send({ type: 'event', event: toPushEvent(entry) }),
+              );
               reportPush(edges, 'WebSocket', entry);
               return socket.bufferedAmount > config.PUSH_MAX_BUFFERED_BYTES;
             },

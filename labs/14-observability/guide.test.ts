@@ -1,0 +1,3 @@
+import { testGuide } from '@commlab/lab/guide-suite';
+
+testGuide('14-observability');

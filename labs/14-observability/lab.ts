@@ -1,0 +1,33 @@
+import { defineLab } from '@commlab/lab';
+
+// Chapter 14: lab 01's order flow — REST → gRPC → outbox → RabbitMQ → notification → WebSocket —
+// observed. The services are unchanged: a preload (NODE_OPTIONS --import) starts OpenTelemetry in
+// each process before its own code, sends the spans to Zipkin and serves RED metrics on a port
+// of its own that Prometheus scrapes (prometheus/). Leave NODE_OPTIONS out, and no service
+// loads any of it.
+// The SDK and its instrumentations add about 30 MiB to a service (inventory: 136 → 166 MiB RSS
+// here), so each traced service gets 64 MiB more than its own Compose limit.
+const traced = (metricsPort: number, memory: string, env: Record<string, string> = {}) => ({
+  memory,
+  extraPorts: { metrics: { port: metricsPort, env: 'OTEL_EXPORTER_PROMETHEUS_PORT' } },
+  env: {
+    NODE_OPTIONS: '--import ./packages/telemetry/src/register.ts',
+    OTEL_EXPORTER_ZIPKIN_ENDPOINT: '${zipkin.url}/api/v2/spans',
+    ...env,
+  },
+});
+
+export default defineLab({
+  eventBus: 'rabbitmq',
+  services: {
+    inventory: traced(9465, '224m'),
+    order: traced(9464, '256m', { INVENTORY_ADDR: '${inventory.addr}' }),
+    notification: traced(9466, '192m'),
+  },
+  brokers: ['prometheus'],
+  links: [
+    { label: 'Orders API', url: '${order.url}/orders' },
+    { label: 'Order traces (Zipkin)', url: '${zipkin.url}/zipkin/?serviceName=order' },
+    { label: 'Order metrics', url: 'http://${order.metrics.addr}/metrics' },
+  ],
+});

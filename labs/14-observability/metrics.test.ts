@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labForThisFile } from '@commlab/lab/testing';
+import { startPrometheus, type RunPrometheus } from './prometheus.ts';
+
+describe('lab 14-observability: RED metrics in a real Prometheus', () => {
+  const lab = labForThisFile('14-observability', { connect: () => undefined });
+  let prometheus: RunPrometheus;
+
+  beforeAll(async () => {
+    prometheus = await startPrometheus({
+      order: lab.addr('order.metrics'),
+      inventory: lab.addr('inventory.metrics'),
+      notification: lab.addr('notification.metrics'),
+    });
+  });
+  afterAll(() => prometheus?.stop());
+
+  const place = (sku: string, quantity: number) =>
+    fetch(`${lab.url('order')}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: 'metrics-reader', lines: [{ sku, quantity }] }),
+    });
+
+  it('counts requests, gRPC calls and messages under their semantic-convention names, per edge', async () => {
+    for (let i = 0; i < 5; i++) expect((await place('KB-001', 1)).status).toBe(201);
+    expect((await place('SP-010', 999)).status).toBe(409);
+
+    const eventually = (query: string, expected: number) =>
+      expect.poll(() => prometheus.value(query), { timeout: 20_000, interval: 500 }).toBe(expected);
+    // REST: five orders placed, one refused (the status code is a label).
+    await eventually(
+      'sum(http_server_request_duration_count{job="order",http_request_method="POST",http_response_status_code="201"})',
+      5,
+    );
+    await eventually(
+      'sum(http_server_request_duration_count{job="order",http_request_method="POST",http_response_status_code="409"})',
+      1,
+    );
+    // gRPC: six reservations, as inventory (the server) and order (the client) see them.
+    await eventually('sum(rpc_server_call_duration_count{job="inventory",rpc_method="Reserve"})', 6);
+    await eventually('sum(rpc_client_call_duration_count{job="order",rpc_method="Reserve"})', 6);
+    // Messages: placed + confirmed for each stored order, sent by order and processed by notification.
+    await eventually('sum(messaging_client_operation_duration_count{job="order",messaging_system="rabbitmq"})', 10);
+    await eventually('sum(messaging_process_duration_count{job="notification",messaging_system="rabbitmq"})', 10);
+  });
+
+  it("evaluates the lab's recording rules over the scraped series", async () => {
+    // A rate needs an increase between two scrapes of a series Prometheus already knows.
+    expect((await place('KB-001', 1)).status).toBe(201);
+    await expect
+      .poll(() => prometheus.value('sum(service:http_server_requests:rate1m{job="order"})'), { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    await expect
+      .poll(() => prometheus.value('sum(service:messaging_processed:rate1m{job="notification"})'), { timeout: 20_000 })
+      .toBeGreaterThan(0);
+  });
+});
