@@ -41,11 +41,20 @@ describe('lab 14-observability: one order is one trace', () => {
       .poll(
         async () => {
           spans = await traceOf(zipkin(), traceId);
-          return spans.filter((s) => s.name === 'websocket push').length;
+          const count = (service: string, kind: ZipkinSpan['kind']) =>
+            spans.filter((s) => s.localEndpoint.serviceName === service && s.kind === kind).length;
+          // Each service exports its own batches: wait until every side has arrived.
+          return [
+            count('order', 'SERVER'),
+            count('order', 'CLIENT'),
+            count('order', 'PRODUCER'),
+            count('inventory', 'SERVER'),
+            count('notification', 'PRODUCER'),
+          ].join();
         },
         { timeout: 15_000, interval: 300 },
       )
-      .toBe(2);
+      .toBe('1,1,2,1,2');
     return spans;
   }
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from './define.ts';
 import { repoRoot, runDir } from './paths.ts';
@@ -42,11 +42,17 @@ export async function prepareCertificates(lab: Lab): Promise<void> {
   }
   try {
     const stale = names.filter((name) => !validForAnHour(join(nativeCertsDir, `${name}.crt`)));
-    if (stale.length === 0 && existsSync(join(nativeCertsDir, 'ca.crt'))) return;
-    execFileSync(certsScript, ['issue', ...stale], {
-      env: { ...process.env, CERTS_DIR: nativeCertsDir, CERTS_KEY_MODE: '644' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    if (stale.length > 0 || !existsSync(join(nativeCertsDir, 'ca.crt'))) {
+      execFileSync(certsScript, ['issue', ...stale], {
+        env: { ...process.env, CERTS_DIR: nativeCertsDir, CERTS_KEY_MODE: '644' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+    }
+    // A certificate re-issued by hand (certs.sh's default mode, 600) would be unreadable to the
+    // containers' user, and the service would never start: the lab's keys are readable.
+    for (const name of names) {
+      for (const file of [`${name}.key`, `${name}.pem`]) chmodSync(join(nativeCertsDir, file), 0o644);
+    }
   } finally {
     rmdirSync(lock);
   }

@@ -66,14 +66,14 @@ const parts: Record<Infra, InfraPart> = {
   },
   zipkin: {
     label: 'Zipkin',
-    address: (e) => new URL(e['zipkin.url']!).host || '127.0.0.1:9411',
+    address: (e) => hostOf(e['zipkin.url']) || '127.0.0.1:9411',
     overriddenBy: 'ZIPKIN_URL',
     start: () => [join(repoRoot, 'infra/zipkin/zipkin.sh'), 'start'],
     fix: 'run infra/zipkin/zipkin.sh start (needs Java 17 and Maven), or set ZIPKIN_URL',
   },
   prometheus: {
     label: 'Prometheus',
-    address: (e) => new URL(e['prometheus.url']!).host || '127.0.0.1:9090',
+    address: (e) => hostOf(e['prometheus.url']) || '127.0.0.1:9090',
     overriddenBy: 'PROMETHEUS_URL',
     // Scrapes every lab at its default ports, with each lab's own rules (labs/*/prometheus).
     start: () => [
@@ -153,6 +153,11 @@ async function waitReachable(address: string, timeoutMs: number): Promise<boolea
 export function splitHostPort(address: string): [string, number] {
   const i = address.lastIndexOf(':');
   return [address.slice(0, i).replace(/^\[|\]$/g, ''), Number(address.slice(i + 1))];
+}
+
+/** host:port of a URL; empty for none (endpoints written before the trace and metrics servers existed). */
+function hostOf(url: string | undefined): string {
+  return url ? new URL(url).host : '';
 }
 
 function onPath(command: string): boolean {
