@@ -1,4 +1,4 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerInterceptor } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { inventoryPackageDefinition, loadInventoryProto } from '@commlab/contracts';
@@ -11,6 +11,8 @@ export interface InventoryDeps {
   logger: Logger;
   /** Where edge crossings are reported (the lab console); none by default. */
   edges?: EdgeReporter;
+  /** Run before every call's handler (lab 11's fault dials). */
+  interceptors?: ServerInterceptor[];
 }
 
 export interface InventoryServer {
@@ -26,8 +28,8 @@ export interface InventoryServer {
 export const maxMessageBytes = 64 * 1024;
 
 /** The inventory gRPC server with the standard health service and server reflection. */
-export function createInventoryServer({ inventory, logger, edges }: InventoryDeps): InventoryServer {
-  const server = new Server({ 'grpc.max_receive_message_length': maxMessageBytes });
+export function createInventoryServer({ inventory, logger, edges, interceptors }: InventoryDeps): InventoryServer {
+  const server = new Server({ 'grpc.max_receive_message_length': maxMessageBytes, interceptors: interceptors ?? [] });
   const proto = loadInventoryProto();
   server.addService(proto.commlab.inventory.v1.InventoryService.service, inventoryHandlers(inventory, logger, edges));
 

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { CommonConfig, ConfigError } from '@commlab/kit';
 import { BusConfig } from '@commlab/events';
+import { ResilienceConfig } from '@commlab/resilience';
 
 export const OrderConfig = Type.Object({
   ...CommonConfig,
@@ -49,6 +50,8 @@ export const OrderConfig = Type.Object({
     description: 'sync: reserve stock over gRPC before answering 201; async: answer 202 pending, finish by events',
   }),
   ...BusConfig,
+  // Resilience at the order → inventory seam (lab 11): timeouts, retries, circuit breaker.
+  ...ResilienceConfig,
   EVENT_RELAY_INTERVAL_MS: Type.Integer({
     default: 1000,
     minimum: 50,

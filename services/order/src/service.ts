@@ -9,6 +9,7 @@ import type { OrderStoreWithEvents } from './domain/ports.ts';
 import { stockResultHandler, stockResultTypes } from './events/stock-results.ts';
 import { connectInventory } from './inventory/edge.ts';
 import { withinRequestBudget } from './inventory/request-budget.ts';
+import { resilientStock } from './inventory/resilient-stock.ts';
 import { postgresOrderStore } from './store/postgres.ts';
 import { sqliteOrderStore } from './store/sqlite.ts';
 
@@ -32,6 +33,8 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
       subjectOf: (request) => (request as { reservationId?: string }).reservationId,
     }),
   ]);
+  // Timeouts, retries and the breaker wrap the edge; the request's budget is applied before them.
+  const resilient = resilientStock(inventory, config, logger);
   const bus = await openEventBus(config, logger);
   const reports = busEdges(edges, { service, bus: config.EVENT_BUS });
   const relay =
@@ -47,7 +50,7 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
 
   const orders = new Orders({
     store,
-    stock: withinRequestBudget(inventory),
+    stock: withinRequestBudget(resilient.stock),
     reserveTimeoutMs: config.INVENTORY_DEADLINE_MS,
     checkout: config.CHECKOUT_MODE,
     onEventsStored,
@@ -74,6 +77,9 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     ],
   });
 
+  // What the resilience policy did so far (breaker state and counts): the lab console shows it.
+  app.get('/resilience', { schema: { hide: true } }, () => resilient.policy.report());
+
   let stockResults: Subscription | undefined;
   const parts: Closeable[] = [
     { name: 'HTTP server', close: () => app.close() },
@@ -81,6 +87,7 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     { name: 'event relay', close: () => relay?.close() },
     { name: 'event bus', close: () => bus?.close() },
     { name: 'inventory client', close: inventory.close },
+    { name: 'resilience policy', close: () => resilient.policy.close() },
     { name: 'edge reporter', close: edges.close },
     { name: 'order store', close: store.close },
   ];

@@ -1,8 +1,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ServiceControls } from '../controls.ts';
 import type { Lab } from '../define.ts';
 import { nativeInfra } from '../infra.ts';
+import { faultsFileOf } from '../faults.ts';
 import { labsDir, runDir } from '../paths.ts';
 import { untilReady } from '../readiness.ts';
 import { healthTarget, portOf, resolve, serviceEnv, type LabAt, type Placement } from '../topology.ts';
@@ -47,11 +48,15 @@ export interface ComposeStart {
  * settings, its event bus. Resolves once every container is healthy.
  */
 export async function startCompose(lab: Lab, options: ComposeStart): Promise<ComposeLab> {
-  const { engine, project, ports, env = {} } = options;
+  const { engine, project, ports } = options;
   const dir = join(labsDir, lab.id);
   mkdirSync(join(runDir, 'compose'), { recursive: true });
+  // Fault dials: this run's file, at the same path inside the containers as here.
+  const faults = lab.faults ? dirname(faultsFileOf(lab.id)) : undefined;
+  if (faults) mkdirSync(faults, { recursive: true });
+  const env = { ...options.env, ...(faults && { FAULTS_FILE: faultsFileOf(lab.id) }) };
   const override = join(runDir, 'compose', `${project}.yaml`);
-  writeFileSync(override, runFile(lab, ports, env));
+  writeFileSync(override, runFile(lab, ports, env, faults ? [`${faults}:${faults}`] : []));
   const files = [join(dir, 'compose.yaml'), join(dir, hostBrokersFileName), override];
   const down = async () => {
     const ran = await engine.down(project, files);

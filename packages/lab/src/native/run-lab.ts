@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Lab } from '../define.ts';
 import type { ServiceControls } from '../controls.ts';
+import { faultsFileOf } from '../faults.ts';
 import { prettyLogs } from './pretty-logs.ts';
 import { spawnService, stopAll, waitReady, type RunningService } from './processes.ts';
 import { healthTarget, portOf, resolve, serviceEnv, startOrder, type Placement } from '../topology.ts';
@@ -45,6 +46,7 @@ export async function startNative(lab: Lab, options: StartOptions): Promise<Nati
   const envOf = (name: string) => ({
     ...serviceEnv(lab, name, placement),
     DATA_DIR: join(options.dataDir, name),
+    ...(lab.faults && { FAULTS_FILE: faultsFileOf(lab.id) }),
     LOG_FORMAT: 'json',
     ...options.env,
   });

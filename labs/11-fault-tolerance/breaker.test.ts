@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { labForThisFile } from '@commlab/lab/testing';
+import { labClient, ownFaultsFile, until } from './lab-client.ts';
+
+const faults = ownFaultsFile();
+// lab.ts: the breaker opens once at least 5 calls were made in its window and half or more failed.
+const volume = 5;
+
+describe('lab 11-fault-tolerance: inventory slowed down at runtime', () => {
+  const lab = labForThisFile('11-fault-tolerance', { connect: (lab) => labClient(lab, faults) });
+
+  it('keeps the order API under 1 s at p99 while inventory takes 5 s, opening the breaker after its threshold', async () => {
+    expect((await lab.client.place()).status).toBe(201);
+    await lab.client.dial('order-inventory', ['latency=5s']);
+    const faultedBefore = await lab.client.faultedCalls();
+
+    const answers = [];
+    for (let i = 0; i < 30; i++) answers.push(await lab.client.place());
+
+    const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
+    const p99 = latencies[Math.ceil(latencies.length * 0.99) - 1]!;
+    expect(p99, `latencies: ${latencies.map(Math.round).join(', ')} ms`).toBeLessThan(1000);
+    // Timeouts first (504), then the breaker answers at once (503, inventory unavailable).
+    expect(answers.every((a) => a.status === 504 || a.status === 503)).toBe(true);
+    expect(answers.filter((a) => a.status === 503).length).toBeGreaterThan(20);
+
+    const report = await lab.client.resilience();
+    expect(report.breaker.state).toBe('open');
+    const { fires, failures, successes, rejects } = report.breaker.counts;
+    // It opened on its threshold: enough calls, at least half of them failed.
+    expect(successes + failures).toBeGreaterThanOrEqual(volume);
+    expect(failures / (successes + failures)).toBeGreaterThanOrEqual(0.5);
+    expect(rejects).toBe(fires - successes - failures);
+    expect(rejects).toBeGreaterThan(20);
+    // Inventory saw only the calls that tripped the breaker (and at most one trial call after).
+    const reached = (await lab.client.faultedCalls()) - faultedBefore;
+    expect(reached).toBe(failures);
+    expect(reached).toBeLessThanOrEqual(volume + 1);
+  });
+
+  it('closes the breaker again once inventory recovers: open → half-open → closed', async () => {
+    await lab.client.clear();
+    await until(
+      'the breaker to let a trial call through',
+      async () => (await lab.client.resilience()).breaker.state === 'halfOpen',
+    );
+    expect((await lab.client.place()).status).toBe(201);
+    const report = await lab.client.resilience();
+    expect(report.breaker.state).toBe('closed');
+    expect(report.breaker.transitions.map((t) => t.state).slice(-3)).toEqual(['open', 'halfOpen', 'closed']);
+    expect((await lab.client.place()).status).toBe(201);
+  });
+});

@@ -1,0 +1,15 @@
+import { join } from 'node:path';
+import { runDir } from './paths.ts';
+
+/**
+ * Where a lab's fault dials live (packages/faults reads them; `pnpm lab fault` writes them):
+ * `.run/<lab>/faults/flags.json`, which `pnpm lab reset` deletes with the rest of the lab's data.
+ * COMMLAB_FAULTS_FILE moves it: each test file of a lab sets its own, so test files running side
+ * by side never turn each other's dials (the guide's `pnpm lab fault` steps inherit it).
+ */
+export function faultsFileOf(labId: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.COMMLAB_FAULTS_FILE || join(runDir, labId, 'faults', 'flags.json');
+}
+
+/** In the committed compose.yaml, the lab's faults folder is mounted here in every service. */
+export const composeFaultsDir = '/commlab/faults';

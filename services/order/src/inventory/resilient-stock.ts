@@ -1,0 +1,40 @@
+import { callPolicy, type CallPolicy, type ResilienceSettings } from '@commlab/resilience';
+import type { Logger } from '@commlab/kit';
+import { OrderError } from '../domain/errors.ts';
+import type { StockReservations } from '../domain/ports.ts';
+
+/** Inventory's unwell-ness, as opposed to its answer about this order (unknown SKU, no stock). */
+const unwell = (err: unknown) =>
+  err instanceof OrderError && (err.reason === 'INVENTORY_UNAVAILABLE' || err.reason === 'INVENTORY_TIMEOUT');
+
+/**
+ * The resilience policy at the order → inventory seam (lab 11): timeouts, retries and the
+ * circuit breaker, as configured. Reserve is idempotent (its id is the order's), so it may be
+ * retried; a release is made once, outside the breaker (compensation must not be refused for
+ * inventory's earlier failures), but within the call timeout like every call.
+ */
+export function resilientStock(
+  stock: StockReservations,
+  settings: ResilienceSettings,
+  logger: Logger,
+): { stock: StockReservations; policy: CallPolicy } {
+  const policy = callPolicy({
+    name: 'order→inventory',
+    settings,
+    logger,
+    isFailure: unwell,
+    isRetryable: unwell,
+    openError: () =>
+      new OrderError('INVENTORY_UNAVAILABLE', 'inventory is failing: the circuit breaker is open, calls fail fast'),
+    timeoutError: () =>
+      new OrderError('INVENTORY_TIMEOUT', "the request's time budget ran out while retrying inventory"),
+  });
+  return {
+    policy,
+    stock: {
+      reserve: (orderId, lines, deadline) =>
+        policy.call(deadline, (attemptDeadline) => stock.reserve(orderId, lines, attemptDeadline)),
+      release: (orderId, deadline) => stock.release(orderId, policy.deadlineOf(deadline)),
+    },
+  };
+}
