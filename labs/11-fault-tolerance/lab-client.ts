@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dialEdge, parseDial, writeDials } from '@commlab/faults';
+import { dialEdge, parseDial, writeDials } from '@commlab/faults/file';
 import type { LabUnderTest } from '@commlab/lab/testing';
 
 /**
@@ -11,7 +11,10 @@ import type { LabUnderTest } from '@commlab/lab/testing';
  * `pnpm lab fault` steps inherit it too). In Compose its folder is mounted at the same path.
  */
 export function ownFaultsFile(): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'commlab-lab11-faults-')), 'flags.json');
+  const dir = mkdtempSync(join(tmpdir(), 'commlab-lab11-faults-'));
+  // Readable by the containers' own user (mkdtemp makes it private to us).
+  chmodSync(dir, 0o755);
+  const file = join(dir, 'flags.json');
   process.env.COMMLAB_FAULTS_FILE = file;
   return file;
 }
@@ -26,8 +29,8 @@ export interface PolicyReport {
 }
 
 export function labClient(lab: LabUnderTest, faultsFile: string) {
-  const count = async (service: string, text: string) =>
-    (await lab.logs(service)).filter((line) => line.includes(text)).length;
+  const count = async (service: string, ...texts: string[]) =>
+    (await lab.logs(service)).filter((line) => texts.every((text) => line.includes(text))).length;
 
   const client = {
     /** Places one order; its status, problem type and how long the answer took. */
@@ -47,8 +50,8 @@ export function labClient(lab: LabUnderTest, faultsFile: string) {
       };
     },
     resilience: async () => (await (await fetch(`${lab.url('order')}/resilience`)).json()) as PolicyReport,
-    /** Calls that reached inventory while a dial was on: each logs `fault applied` once. */
-    faultedCalls: () => count('inventory', 'fault applied on order-inventory'),
+    /** Reservations that reached inventory while a dial was on: each logs `fault applied` once. */
+    faultedReservations: () => count('inventory', 'fault applied on order-inventory', 'InventoryService/Reserve'),
     /** Turns a dial (as `pnpm lab fault` does) and resolves once inventory logged that it took it. */
     dial: async (edge: string, words: string[]) => {
       const before = await count('inventory', 'fault dials now');

@@ -1,4 +1,4 @@
-import { watchFile } from 'node:fs';
+import { accessSync, constants, watchFile } from 'node:fs';
 import { FlagdProvider } from '@openfeature/flagd-provider';
 import { OpenFeature, ProviderEvents, type Client, type JsonValue } from '@openfeature/server-sdk';
 import { describeDial, isActive, type FaultDial } from './dials.ts';
@@ -24,10 +24,20 @@ const pollMs = 200;
 /**
  * Opens the flag file at `file` through OpenFeature with the flagd provider, in-process: each
  * call's dial is one flag evaluation, and a changed file is picked up within `pollMs`. A missing
- * file is created empty (no dials), so a lab starts before anyone has turned one.
+ * file is created empty (no dials); one that cannot be read stops start-up, naming it.
  */
 export async function openFaultDials(file: string, logger: Log): Promise<FaultDials> {
-  writeDials(file, readDials(file));
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    try {
+      writeDials(file, {});
+    } catch (err) {
+      throw new Error(`FAULTS_FILE ${file} does not exist and cannot be created: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
   // The provider watches with fs.watchFile at its 5 s default; Node shares one stat watcher per
   // file and the first caller's interval is kept, so starting ours first makes dials take effect
   // within pollMs. Polling rather than inotify is what sees a file changed through a bind mount.
@@ -41,6 +51,8 @@ export async function openFaultDials(file: string, logger: Log): Promise<FaultDi
     const dials = Object.entries(readDials(file)).map(([edge, dial]) => `${edge}: ${describeDial(dial)}`);
     logger.info({ file, dials }, dials.length ? `fault dials now ${dials.join('; ')}` : 'fault dials cleared');
   });
+  // The first evaluation sets up the provider's evaluator; do it now, not on a caller's time.
+  await client.getObjectValue(flagKey('warm-up'), {} as JsonValue);
   logger.info({ file }, 'fault dials read from the flag file');
   return {
     dial: async (edge) => {

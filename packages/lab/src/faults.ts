@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { runDir } from './paths.ts';
 
 /**
@@ -13,3 +14,14 @@ export function faultsFileOf(labId: string, env: NodeJS.ProcessEnv = process.env
 
 /** In the committed compose.yaml, the lab's faults folder is mounted here in every service. */
 export const composeFaultsDir = '/commlab/faults';
+
+/**
+ * Creates the lab's flag file with no dials when there is none yet: its services only read it
+ * (in a container they run as another user), and flagd's provider wants a file to watch.
+ */
+export function ensureFaultsFile(labId: string): string {
+  const file = faultsFileOf(labId);
+  mkdirSync(dirname(file), { recursive: true });
+  if (!existsSync(file)) writeFileSync(file, '{ "flags": {} }\n', { mode: 0o644 });
+  return file;
+}

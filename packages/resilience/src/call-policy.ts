@@ -63,7 +63,7 @@ export interface CallPolicy {
 export function callPolicy(options: CallPolicyOptions): CallPolicy {
   const { settings, logger, name } = options;
   const budget = new RetryBudget(settings.RETRY_BUDGET_PERCENT);
-  const breaker = settings.BREAKER === 'on' ? openBreaker(options) : undefined;
+  const breaker = settings.BREAKER === 'opossum' ? openBreaker(options) : undefined;
   // An open breaker's refusal is final for this call: retrying it would only spend the budget.
   const refusals = new WeakSet<object>();
   const refused = () => {
@@ -72,27 +72,32 @@ export function callPolicy(options: CallPolicyOptions): CallPolicy {
     return err;
   };
 
-  const retries: RetryPolicy | undefined =
-    settings.RETRY_MAX_ATTEMPTS > 1
-      ? retry(
-          handleWhen((err) => !refusals.has(err as object) && options.isRetryable(err) && budget.tryRetry()),
-          {
-            // cockatiel counts retries, not attempts.
-            maxAttempts: settings.RETRY_MAX_ATTEMPTS - 1,
-            backoff: new ExponentialBackoff({
-              generator: fullJitterGenerator,
-              initialDelay: settings.RETRY_BASE_MS,
-              maxDelay: settings.RETRY_MAX_DELAY_MS,
-            }),
-          },
-        )
-      : undefined;
-  retries?.onRetry(({ delay, attempt }) =>
-    logger.info(
-      { seam: name, attempt, delayMs: Math.round(delay) },
-      `${name}: retry ${attempt} in ${Math.round(delay)}ms`,
-    ),
-  );
+  const backoff = new ExponentialBackoff({
+    generator: fullJitterGenerator,
+    initialDelay: settings.RETRY_BASE_MS,
+    maxDelay: settings.RETRY_MAX_DELAY_MS,
+  });
+  // One retry policy per call: cockatiel asks its predicate about every failed attempt, the last
+  // one too, and only this call knows whether a retry would follow (and so may spend a token).
+  const retriesFor = (): RetryPolicy => {
+    let attempts = 0;
+    const policy = retry(
+      handleWhen((err) => {
+        attempts++;
+        if (refusals.has(err as object) || !options.isRetryable(err)) return false;
+        return attempts < settings.RETRY_MAX_ATTEMPTS && budget.tryRetry();
+      }),
+      // cockatiel counts retries, not attempts.
+      { maxAttempts: settings.RETRY_MAX_ATTEMPTS - 1, backoff },
+    );
+    policy.onRetry(({ delay, attempt }) =>
+      logger.info(
+        { seam: name, attempt, delayMs: Math.round(delay) },
+        `${name}: retry ${attempt} in ${Math.round(delay)}ms`,
+      ),
+    );
+    return policy;
+  };
 
   const deadlineOf = (deadline: Date) => {
     const own = settings.CALL_TIMEOUT_MS > 0 ? new Date(Date.now() + settings.CALL_TIMEOUT_MS) : deadline;
@@ -110,11 +115,11 @@ export function callPolicy(options: CallPolicyOptions): CallPolicy {
   return {
     call: async (deadline, attempt) => {
       budget.called();
-      if (!retries) return once(deadline, attempt);
+      if (settings.RETRY_MAX_ATTEMPTS === 1) return once(deadline, attempt);
       // Between attempts the caller's deadline still holds: a backoff that outlasts it ends the call.
       const signal = AbortSignal.timeout(Math.max(0, deadline.getTime() - Date.now()));
       try {
-        return await retries.execute(() => once(deadline, attempt), signal);
+        return await retriesFor().execute(() => once(deadline, attempt), signal);
       } catch (err) {
         if (signal.aborted && (err as Error).name === 'TaskCancelledError') throw options.timeoutError();
         throw err;

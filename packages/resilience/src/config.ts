@@ -37,9 +37,10 @@ export const ResilienceConfig = {
     maximum: 100,
     description: 'retries allowed, as a share of calls (a token bucket, as gRPC retry throttling); past it, no retries',
   }),
-  BREAKER: Type.Union([Type.Literal('off'), Type.Literal('on')], {
-    default: 'off',
-    description: 'circuit breaker (opossum) on the outbound call: on or off',
+  // Not on/off: YAML 1.1 readers of a Compose file (podman-compose) would make those booleans.
+  BREAKER: Type.Union([Type.Literal('none'), Type.Literal('opossum')], {
+    default: 'none',
+    description: 'circuit breaker on the outbound call: opossum, or none',
   }),
   BREAKER_ERROR_PERCENT: Type.Number({
     default: 50,

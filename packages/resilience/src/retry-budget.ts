@@ -19,7 +19,8 @@ export class RetryBudget {
 
   /** One call made (first attempts only). */
   called(): void {
-    this.tokens = Math.min(this.max, this.tokens + this.ratio);
+    // Rounded so that ten calls at 10 % make one whole token, not 0.9999….
+    this.tokens = Math.min(this.max, Math.round((this.tokens + this.ratio) * 1e9) / 1e9);
   }
 
   /** Whether a retry may go; spends a token when it may. */

@@ -192,7 +192,8 @@ export function runFile(
     services[name] = {
       environment: { ...serviceEnv(lab, name, placement), ...noConsole, LOG_FORMAT: 'json', ...env },
       healthcheck: { test: probeCommand(spec, portOf(lab, name, placement)) },
-      ...(volumes.length > 0 && { volumes }),
+      // A list of its own per service: a shared one would be written as a YAML alias.
+      ...(volumes.length > 0 && { volumes: [...volumes] }),
     };
   }
   return stringify({ services }, { lineWidth: 0 });

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { ServiceControls } from '../controls.ts';
 import type { Lab } from '../define.ts';
 import { nativeInfra } from '../infra.ts';
-import { faultsFileOf } from '../faults.ts';
+import { ensureFaultsFile } from '../faults.ts';
 import { labsDir, runDir } from '../paths.ts';
 import { untilReady } from '../readiness.ts';
 import { healthTarget, portOf, resolve, serviceEnv, type LabAt, type Placement } from '../topology.ts';
@@ -51,10 +51,12 @@ export async function startCompose(lab: Lab, options: ComposeStart): Promise<Com
   const { engine, project, ports } = options;
   const dir = join(labsDir, lab.id);
   mkdirSync(join(runDir, 'compose'), { recursive: true });
-  // Fault dials: this run's file, at the same path inside the containers as here.
-  const faults = lab.faults ? dirname(faultsFileOf(lab.id)) : undefined;
-  if (faults) mkdirSync(faults, { recursive: true });
-  const env = { ...options.env, ...(faults && { FAULTS_FILE: faultsFileOf(lab.id) }) };
+  // Fault dials: this run's file, at the same path inside the containers as here (the
+  // committed file's mount of .run/<lab>/faults must exist too: Podman will not create it).
+  const faultsFile = lab.faults ? ensureFaultsFile(lab.id) : undefined;
+  if (faultsFile) mkdirSync(join(runDir, lab.id, 'faults'), { recursive: true });
+  const faults = faultsFile && dirname(faultsFile);
+  const env = { ...options.env, ...(faultsFile && { FAULTS_FILE: faultsFile }) };
   const override = join(runDir, 'compose', `${project}.yaml`);
   writeFileSync(override, runFile(lab, ports, env, faults ? [`${faults}:${faults}`] : []));
   const files = [join(dir, 'compose.yaml'), join(dir, hostBrokersFileName), override];

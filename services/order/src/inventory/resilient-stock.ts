@@ -10,8 +10,10 @@ const unwell = (err: unknown) =>
 /**
  * The resilience policy at the order → inventory seam (lab 11): timeouts, retries and the
  * circuit breaker, as configured. Reserve is idempotent (its id is the order's), so it may be
- * retried; a release is made once, outside the breaker (compensation must not be refused for
- * inventory's earlier failures), but within the call timeout like every call.
+ * retried. A release (compensation after a reservation timed out) goes outside the breaker:
+ * it must not be refused for inventory's earlier failures. With a call timeout set it runs in
+ * the background, bounded by that timeout: the reservation's outcome is unknown either way, and
+ * waiting for it would double the time to a 504 while inventory is slow. Its failure is logged.
  */
 export function resilientStock(
   stock: StockReservations,
@@ -34,7 +36,13 @@ export function resilientStock(
     stock: {
       reserve: (orderId, lines, deadline) =>
         policy.call(deadline, (attemptDeadline) => stock.reserve(orderId, lines, attemptDeadline)),
-      release: (orderId, deadline) => stock.release(orderId, policy.deadlineOf(deadline)),
+      release: (orderId, deadline) => {
+        if (settings.CALL_TIMEOUT_MS === 0) return stock.release(orderId, deadline);
+        stock
+          .release(orderId, policy.deadlineOf(deadline))
+          .catch((err: unknown) => logger.warn({ err, orderId }, 'could not release a reservation'));
+        return Promise.resolve();
+      },
     },
   };
 }

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { DialError, describeDial, dialEdge, parseDial, readDials, writeDials } from '@commlab/faults';
+import { DialError, describeDial, dialEdge, parseDial, readDials, writeDials } from '@commlab/faults/file';
 import { consoleName, faultsFileOf, loadLab, repoRoot, say, type Lab } from '@commlab/lab/runner';
 
 const usage =
