@@ -9,20 +9,21 @@ const volume = 5;
 describe('lab 11-fault-tolerance: inventory slowed down at runtime', () => {
   const lab = labForThisFile('11-fault-tolerance', { connect: (lab) => labClient(lab, faults) });
 
-  it('keeps the order API under 1 s at p99 while inventory takes 5 s, opening the breaker after its threshold', async () => {
-    expect((await lab.client.place()).status).toBe(201);
+  it('keeps 100 orders under 1 s at p99 while inventory takes 5 s, opening the breaker after its threshold', async () => {
+    // A cold start (first connection, first SQL statement) is not what this test is about.
+    await until('a first order to be confirmed', async () => (await lab.client.place()).status === 201);
     await lab.client.dial('order-inventory', ['latency=5s']);
     const faultedBefore = await lab.client.faultedReservations();
 
     const answers = [];
-    for (let i = 0; i < 30; i++) answers.push(await lab.client.place());
+    for (let i = 0; i < 100; i++) answers.push(await lab.client.place());
 
     const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
     const p99 = latencies[Math.ceil(latencies.length * 0.99) - 1]!;
     expect(p99, `latencies: ${latencies.map(Math.round).join(', ')} ms`).toBeLessThan(1000);
     // Timeouts first (504), then the breaker answers at once (503, inventory unavailable).
     expect(answers.every((a) => a.status === 504 || a.status === 503)).toBe(true);
-    expect(answers.filter((a) => a.status === 503).length).toBeGreaterThan(20);
+    expect(answers.filter((a) => a.status === 503).length).toBeGreaterThan(90);
 
     const report = await lab.client.resilience();
     expect(report.breaker.state).toBe('open');
@@ -31,7 +32,7 @@ describe('lab 11-fault-tolerance: inventory slowed down at runtime', () => {
     expect(successes + failures).toBeGreaterThanOrEqual(volume);
     expect(failures / (successes + failures)).toBeGreaterThanOrEqual(0.5);
     expect(rejects).toBe(fires - successes - failures);
-    expect(rejects).toBeGreaterThan(20);
+    expect(rejects).toBeGreaterThan(90);
     // Inventory saw only the calls that tripped the breaker (and at most one trial call after);
     // an attempt may also have timed out before it even reached inventory.
     const reached = (await lab.client.faultedReservations()) - faultedBefore;

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dialEdge, parseDial, writeDials } from '@commlab/faults/file';
+import { dialEdge, parseDial, readDials, writeDials } from '@commlab/faults/file';
 import type { LabUnderTest } from '@commlab/lab/testing';
 
 /**
@@ -62,6 +62,7 @@ export function labClient(lab: LabUnderTest, faultsFile: string) {
       );
     },
     clear: async () => {
+      if (Object.keys(readDials(faultsFile)).length === 0) return;
       const before = await count('inventory', 'fault dials cleared');
       writeDials(faultsFile, {});
       await until(
