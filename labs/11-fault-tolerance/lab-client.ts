@@ -21,6 +21,7 @@ export function ownFaultsFile(): string {
 
 export interface PolicyReport {
   retry: { retried: number; refusedByBudget: number };
+  bulkhead: { inFlight: number; peakInFlight: number; refused: number };
   breaker: {
     state: 'closed' | 'open' | 'halfOpen';
     transitions: { state: string; at: string }[];
@@ -48,6 +49,13 @@ export function labClient(lab: LabUnderTest, faultsFile: string) {
         ms: performance.now() - started,
         retryAfter: response.headers.get('retry-after'),
       };
+    },
+    /** An endpoint that never calls inventory: the first page of orders. */
+    listOrders: async () => {
+      const started = performance.now();
+      const response = await fetch(`${lab.url('order')}/orders?limit=1`);
+      await response.arrayBuffer();
+      return { status: response.status, ms: performance.now() - started };
     },
     resilience: async () => (await (await fetch(`${lab.url('order')}/resilience`)).json()) as PolicyReport,
     /** Reservations that reached inventory while a dial was on: each logs `fault applied` once. */

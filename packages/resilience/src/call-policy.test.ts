@@ -82,3 +82,26 @@ describe('retry budget at the seam', () => {
     expect(seam.report().retry).toMatchObject({ retried: 3, refusedByBudget: 0 });
   });
 });
+
+describe('bulkhead', () => {
+  it('lets its cap of calls in, queues its queue, and refuses the rest at once', async () => {
+    const seam = policy({ BULKHEAD_MAX_CONCURRENT: '2', BULKHEAD_QUEUE: '1' });
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    let started = 0;
+    const calls = Array.from({ length: 6 }, () =>
+      seam
+        .call(inOneSecond(), () => (started++, hung))
+        .then(
+          () => 'done',
+          (err: Error) => err.message,
+        ),
+    );
+    await sleep(10);
+    expect(started).toBe(2);
+    expect(seam.report().bulkhead).toMatchObject({ inFlight: 2, peakInFlight: 2, queued: 1, refused: 3 });
+    release();
+    expect(await Promise.all(calls)).toEqual(['done', 'done', 'done', 'open', 'open', 'open']);
+    expect(started).toBe(3);
+  });
+});

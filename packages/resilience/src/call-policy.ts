@@ -1,5 +1,13 @@
 import CircuitBreaker from 'opossum';
-import { ExponentialBackoff, fullJitterGenerator, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import {
+  bulkhead,
+  BulkheadRejectedError,
+  ExponentialBackoff,
+  fullJitterGenerator,
+  handleWhen,
+  retry,
+  type RetryPolicy,
+} from 'cockatiel';
 import type { ResilienceSettings } from './config.ts';
 import { RetryBudget } from './retry-budget.ts';
 
@@ -15,6 +23,15 @@ export interface PolicyReport {
   name: string;
   timeoutMs: number;
   retry: { maxAttempts: number; budgetPercent: number; retried: number; refusedByBudget: number };
+  bulkhead?: {
+    maxConcurrent: number;
+    queue: number;
+    inFlight: number;
+    /** The most calls ever in flight at once. */
+    peakInFlight: number;
+    queued: number;
+    refused: number;
+  };
   breaker?: {
     state: BreakerState;
     /** Every state the breaker entered, oldest first (the last 50). */
@@ -37,6 +54,8 @@ export interface CallPolicyOptions {
   isRetryable(err: unknown): boolean;
   /** What the caller gets instead of a call while the breaker is open. */
   openError(): Error;
+  /** What the caller gets instead of a call when the bulkhead is full (default: openError). */
+  fullError?(): Error;
   /** What the caller gets when its deadline passed between attempts. */
   timeoutError(): Error;
 }
@@ -55,7 +74,8 @@ export interface CallPolicy {
 }
 
 /**
- * The policy of one seam, outermost first: retries (cockatiel: exponential backoff with full
+ * The policy of one seam, outermost first: a bulkhead (cockatiel: a cap on calls in flight and a
+ * queue), retries (cockatiel: exponential backoff with full
  * jitter, an attempt cap and a retry budget) around the circuit breaker (opossum) around each
  * attempt's timeout. Retries sit outside the breaker so that every attempt is counted by it and
  * none is made once it is open.
@@ -99,6 +119,27 @@ export function callPolicy(options: CallPolicyOptions): CallPolicy {
     return policy;
   };
 
+  // The bulkhead holds a call and all its attempts: a hung dependency ties up at most its slots.
+  const cap =
+    settings.BULKHEAD_MAX_CONCURRENT > 0
+      ? bulkhead(settings.BULKHEAD_MAX_CONCURRENT, settings.BULKHEAD_QUEUE)
+      : undefined;
+  let bulkheadRefused = 0;
+  let peakInFlight = 0;
+  const withinCap = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (!cap) return work();
+    try {
+      return await cap.execute(() => {
+        peakInFlight = Math.max(peakInFlight, settings.BULKHEAD_MAX_CONCURRENT - cap.executionSlots);
+        return work();
+      });
+    } catch (err) {
+      if (!(err instanceof BulkheadRejectedError)) throw err;
+      bulkheadRefused++;
+      throw (options.fullError ?? options.openError)();
+    }
+  };
+
   const deadlineOf = (deadline: Date) => {
     const own = settings.CALL_TIMEOUT_MS > 0 ? new Date(Date.now() + settings.CALL_TIMEOUT_MS) : deadline;
     return own < deadline ? own : deadline;
@@ -113,18 +154,7 @@ export function callPolicy(options: CallPolicyOptions): CallPolicy {
   };
 
   return {
-    call: async (deadline, attempt) => {
-      budget.called();
-      if (settings.RETRY_MAX_ATTEMPTS === 1) return once(deadline, attempt);
-      // Between attempts the caller's deadline still holds: a backoff that outlasts it ends the call.
-      const signal = AbortSignal.timeout(Math.max(0, deadline.getTime() - Date.now()));
-      try {
-        return await retriesFor().execute(() => once(deadline, attempt), signal);
-      } catch (err) {
-        if (signal.aborted && (err as Error).name === 'TaskCancelledError') throw options.timeoutError();
-        throw err;
-      }
-    },
+    call: (deadline, attempt) => withinCap(() => calls(deadline, attempt)),
     deadlineOf,
     report: () => ({
       name,
@@ -135,10 +165,33 @@ export function callPolicy(options: CallPolicyOptions): CallPolicy {
         retried: budget.retried,
         refusedByBudget: budget.refused,
       },
+      ...(cap && {
+        bulkhead: {
+          maxConcurrent: settings.BULKHEAD_MAX_CONCURRENT,
+          queue: settings.BULKHEAD_QUEUE,
+          inFlight: settings.BULKHEAD_MAX_CONCURRENT - cap.executionSlots,
+          peakInFlight,
+          queued: settings.BULKHEAD_QUEUE - cap.queueSlots,
+          refused: bulkheadRefused,
+        },
+      }),
       ...(breaker && { breaker: breaker.report() }),
     }),
     close: () => breaker?.shutdown(),
   };
+
+  async function calls<T>(deadline: Date, attempt: (deadline: Date) => Promise<T>): Promise<T> {
+    budget.called();
+    if (settings.RETRY_MAX_ATTEMPTS === 1) return once(deadline, attempt);
+    // Between attempts the caller's deadline still holds: a backoff that outlasts it ends the call.
+    const signal = AbortSignal.timeout(Math.max(0, deadline.getTime() - Date.now()));
+    try {
+      return await retriesFor().execute(() => once(deadline, attempt), signal);
+    } catch (err) {
+      if (signal.aborted && (err as Error).name === 'TaskCancelledError') throw options.timeoutError();
+      throw err;
+    }
+  }
 }
 
 function openBreaker({ name, settings, logger, isFailure }: CallPolicyOptions) {

@@ -37,6 +37,18 @@ export const ResilienceConfig = {
     maximum: 100,
     description: 'retries allowed, as a share of calls (a token bucket, as gRPC retry throttling); past it, no retries',
   }),
+  BULKHEAD_MAX_CONCURRENT: Type.Integer({
+    default: 0,
+    minimum: 0,
+    maximum: 10_000,
+    description: 'bulkhead: calls in flight to the dependency at once, the rest queue or are refused; 0 = no cap',
+  }),
+  BULKHEAD_QUEUE: Type.Integer({
+    default: 0,
+    minimum: 0,
+    maximum: 10_000,
+    description: 'bulkhead: calls that may wait for a slot; past it a call is refused at once',
+  }),
   // Not on/off: YAML 1.1 readers of a Compose file (podman-compose) would make those booleans.
   BREAKER: Type.Union([Type.Literal('none'), Type.Literal('opossum')], {
     default: 'none',

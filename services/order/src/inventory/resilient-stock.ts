@@ -28,6 +28,8 @@ export function resilientStock(
     isRetryable: unwell,
     openError: () =>
       new OrderError('INVENTORY_UNAVAILABLE', 'inventory is failing: the circuit breaker is open, calls fail fast'),
+    fullError: () =>
+      new OrderError('INVENTORY_UNAVAILABLE', 'too many calls to inventory are waiting already (bulkhead full)'),
     timeoutError: () =>
       new OrderError('INVENTORY_TIMEOUT', "the request's time budget ran out while retrying inventory"),
   });
