@@ -65,6 +65,11 @@ export interface LabDefinition {
   links: { label: string; url: string }[];
   /** Commands the reader runs next, shown by `lab up`. */
   commands?: { label: string; command: string }[];
+  /**
+   * The lab's services read runtime fault dials (`pnpm lab fault`) from a flag file: each gets
+   * FAULTS_FILE, natively the file itself, in Compose the file in a mounted folder (see faults.ts).
+   */
+  faults?: boolean;
 }
 
 export function defineLab(definition: LabDefinition): LabDefinition {
@@ -88,6 +93,7 @@ export interface Lab {
   services: Record<string, ServiceSpec>;
   links: { label: string; url: string }[];
   commands?: { label: string; command: string }[];
+  faults?: boolean;
 }
 
 /** What one run changes (a test's settings, `EVENT_BUS=kafka pnpm lab up`). */

@@ -86,6 +86,7 @@ export function resolveLab(
       ...infra.map((name) => infraLinks[name]),
     ],
     ...(definition.commands && { commands: definition.commands }),
+    ...(definition.faults && { faults: true }),
   };
 }
 

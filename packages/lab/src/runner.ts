@@ -9,6 +9,7 @@ export { isReady, labEntry, loadLab, readyLabs } from './labs.ts';
 export { inNamespaces, labNamespace } from './namespace.ts';
 export { printOutcome, type Outcome } from './outcome.ts';
 export { bin, labsDir, repoRoot, runDir } from './paths.ts';
+export { faultsFileOf } from './faults.ts';
 export { consoleName, resolveLab } from './resolve-lab.ts';
 export { colour, say, serviceColour } from './say.ts';
 export { serviceDefaults } from './service-defaults.ts';

@@ -13,7 +13,7 @@ export interface InventoryDeps {
   edges?: EdgeReporter;
   /** mTLS server credentials (lab 09); default: plain text. */
   credentials?: ServerCredentials;
-  /** Run before every handler (lab 09: who the peer is, and its access token). */
+  /** Run before every call's handler, in order (lab 09: who the peer is and its access token; lab 11: fault dials). */
   interceptors?: ServerInterceptor[];
 }
 

@@ -17,6 +17,12 @@ export const InventoryConfig = Type.Object({
   ...inventoryDatabase.config,
   THRIFT_PORT: Type.Optional(port('Thrift port (framed transport, compact protocol); unset = no Thrift server')),
   HTTP_PORT: Type.Optional(port('REST/JSON port; unset = no HTTP server')),
+  FAULTS_FILE: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'flagd flag file of runtime fault dials on the edges into this service (lab 11); unset = no dials',
+    }),
+  ),
   RESERVE_DELAY_MS: Type.Integer({
     default: 0,
     minimum: 0,

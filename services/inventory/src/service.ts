@@ -1,5 +1,14 @@
 import { openEventBus, processedEvents, type Subscription } from '@commlab/events';
-import { busEdges, createLogger, edgeReporter, type Closeable, type EdgeReporter, type Logger } from '@commlab/kit';
+import { grpcFaultInterceptor, noFaultDials, openFaultDials } from '@commlab/faults';
+import {
+  busEdges,
+  callerHeader,
+  createLogger,
+  edgeReporter,
+  type Closeable,
+  type EdgeReporter,
+  type Logger,
+} from '@commlab/kit';
 import type { Database } from '@commlab/sql';
 import { createInventoryServer } from './app.ts';
 import { inventoryDatabase, type InventorySettings } from './config.ts';
@@ -44,7 +53,16 @@ export async function buildService(config: InventorySettings, adapters: Inventor
   const ledger = new StockLedger(await sqlStockStore(database, seedCatalogue));
   const inventory = (adapters.inventory ?? ((real) => real))(withReserveDelay(ledger, config.RESERVE_DELAY_MS));
   const edges = adapters.edges ?? edgeReporter({ url: config.CONSOLE_URL, service });
-  const grpc = createInventoryServer({ inventory, logger, edges, ...grpcAccess(config) });
+  // Who may call (lab 09) is checked first; runtime fault dials (lab 11) then act on the calls let in.
+  const faults = config.FAULTS_FILE ? await openFaultDials(config.FAULTS_FILE, logger) : noFaultDials;
+  const access = grpcAccess(config);
+  const grpc = createInventoryServer({
+    inventory,
+    logger,
+    edges,
+    ...access,
+    interceptors: [...access.interceptors, grpcFaultInterceptor(faults, { service, callerHeader, logger })],
+  });
   const http = config.HTTP_PORT === undefined ? undefined : await createHttpApp({ inventory, logger });
   const thrift = config.THRIFT_PORT === undefined ? undefined : createThriftServer({ inventory, logger });
   const bus = await openEventBus(config, logger);
@@ -100,6 +118,7 @@ export async function buildService(config: InventorySettings, adapters: Inventor
       { name: 'stock requests subscription', close: () => subscription?.close() },
       { name: 'event bus', close: () => bus?.close() },
       { name: 'edge reporter', close: edges.close },
+      { name: 'fault dials', close: faults.close },
       { name: 'database', close: database.close },
     ] satisfies Closeable[],
   };

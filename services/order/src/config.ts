@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox';
 import { CommonConfig, ConfigError } from '@commlab/kit';
 import { BusConfig } from '@commlab/events';
 import { tlsConfig, tokenCheckConfig, tokenClientConfig } from '@commlab/security';
+import { ResilienceConfig } from '@commlab/resilience';
 
 export const OrderConfig = Type.Object({
   ...CommonConfig,
@@ -67,6 +68,8 @@ export const OrderConfig = Type.Object({
     description: 'sync: reserve stock over gRPC before answering 201; async: answer 202 pending, finish by events',
   }),
   ...BusConfig,
+  // Resilience at the order → inventory seam (lab 11): timeouts, retries, circuit breaker.
+  ...ResilienceConfig,
   EVENT_RELAY_INTERVAL_MS: Type.Integer({
     default: 1000,
     minimum: 50,

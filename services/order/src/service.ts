@@ -12,6 +12,7 @@ import { stockResultHandler, stockResultTypes } from './events/stock-results.ts'
 import { connectInventory } from './inventory/edge.ts';
 import { withinRequestBudget } from './inventory/request-budget.ts';
 import { eventSourcedOrderStore, type EventSourcedOrderStore } from './store/event-sourced.ts';
+import { resilientStock } from './inventory/resilient-stock.ts';
 import { postgresOrderStore } from './store/postgres.ts';
 import { sqliteOrderStore } from './store/sqlite.ts';
 
@@ -39,6 +40,8 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     ],
     inventorySecurity(config),
   );
+  // Timeouts, retries and the breaker wrap the edge; the request's budget is applied before them.
+  const resilient = resilientStock(inventory, config, logger);
   const bus = await openEventBus(config, logger);
   const reports = busEdges(edges, { service, bus: config.EVENT_BUS });
   const relay =
@@ -54,7 +57,7 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
 
   const orders = new Orders({
     store,
-    stock: withinRequestBudget(inventory),
+    stock: withinRequestBudget(resilient.stock),
     reserveTimeoutMs: config.INVENTORY_DEADLINE_MS,
     checkout: config.CHECKOUT_MODE,
     onEventsStored,
@@ -84,6 +87,9 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     ],
   });
 
+  // What the resilience policy did so far (breaker state and counts): the lab console shows it.
+  app.get('/resilience', { schema: { hide: true } }, () => resilient.policy.report());
+
   let stockResults: Subscription | undefined;
   const parts: Closeable[] = [
     { name: 'HTTP server', close: () => app.close() },
@@ -91,6 +97,7 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     { name: 'event relay', close: () => relay?.close() },
     { name: 'event bus', close: () => bus?.close() },
     { name: 'inventory client', close: inventory.close },
+    { name: 'resilience policy', close: () => resilient.policy.close() },
     { name: 'edge reporter', close: edges.close },
     { name: 'order store', close: store.close },
   ];

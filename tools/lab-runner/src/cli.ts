@@ -2,6 +2,7 @@ import { bench } from './commands/bench.ts';
 import { compose } from './commands/compose.ts';
 import { composeCheck } from './commands/compose-check.ts';
 import { doctor } from './commands/doctor.ts';
+import { fault } from './commands/fault.ts';
 import { list } from './commands/list.ts';
 import { test } from './commands/test.ts';
 import { up } from './commands/up.ts';
@@ -15,6 +16,8 @@ const usage = `usage: pnpm lab <command>
   up <lab>          start a lab's services natively (Ctrl-C stops them)
   verify <lab>      check a running lab (native or Compose): brokers, every service, its main flow
   reset <lab>       with the lab stopped: delete its data, its queues and exchanges, its topics
+  fault <lab> <edge> latency=800ms jitter=200ms errors=30% status=UNAVAILABLE abort blackhole
+                    turn a fault dial on an edge of a running lab; <edge> clear, or clear for all
   bench [experiment] run a benchmark (lab 10 and others), baselines in the same run; no name lists them
   test [lab]        type-check, lint and run all tests (or one lab's) against real brokers,
                     then the Compose check; --native-only leaves the Compose check out
@@ -36,6 +39,7 @@ const commands: Record<string, (args: string[]) => number | Promise<number>> = {
   compose: () => compose(),
   'compose-check': (args) => composeCheck(args),
   bench: (args) => bench(args),
+  fault: (args) => fault(args),
 };
 
 const [name, ...args] = process.argv.slice(2);

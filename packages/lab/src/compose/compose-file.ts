@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { Infra, Lab, ServiceSpec } from '../define.ts';
 import { infraAddress, nativeInfra, splitHostPort } from '../infra.ts';
+import { composeFaultsDir } from '../faults.ts';
 import { consoleName } from '../resolve-lab.ts';
 import { containerCertsDir } from '../certs.ts';
 import { composeInfra, dependencies, healthTarget, portOf, serviceEnv, type Placement } from '../topology.ts';
@@ -122,7 +123,13 @@ export function composeFile(lab: Lab, buildContext = '../..'): string {
     services[name] = {
       build: { context: buildContext, args: { SERVICE: spec.service } },
       image: serviceImage(spec.service),
-      environment: { ...serviceEnv(lab, name, placement), LOG_FORMAT: 'json' },
+      environment: {
+        ...serviceEnv(lab, name, placement),
+        LOG_FORMAT: 'json',
+        ...(lab.faults && { FAULTS_FILE: `${composeFaultsDir}/flags.json` }),
+      },
+      // The folder `pnpm lab fault` writes the dials to (a folder, so a replaced file is seen).
+      ...(lab.faults && { volumes: [`./../../.run/${lab.id}/faults:${composeFaultsDir}`] }),
       ports: [spec.port, ...Object.values(spec.extraPorts ?? {}).map((extra) => extra.port)].map(
         (port) => `127.0.0.1:${port}:${port}`,
       ),
@@ -209,7 +216,12 @@ function brokerStandIns(lab: Lab): Record<string, object> {
  * with this run's settings (its own broker namespace, a test's limits, another event bus), and
  * a stand-in for every broker this run uses.
  */
-export function runFile(lab: Lab, ports: Record<string, number>, env: Record<string, string> = {}): string {
+export function runFile(
+  lab: Lab,
+  ports: Record<string, number>,
+  env: Record<string, string> = {},
+  volumes: string[] = [],
+): string {
   const placement = onHost(ports);
   const services: Record<string, object> = brokerStandIns(lab);
   // A part of a lab without its console (partOfLab): the committed file still gives each
@@ -219,6 +231,8 @@ export function runFile(lab: Lab, ports: Record<string, number>, env: Record<str
     services[name] = {
       environment: { ...serviceEnv(lab, name, placement), ...noConsole, LOG_FORMAT: 'json', ...env },
       healthcheck: { test: probeCommand(spec, portOf(lab, name, placement)) },
+      // A list of its own per service: a shared one would be written as a YAML alias.
+      ...(volumes.length > 0 && { volumes: [...volumes] }),
     };
   }
   return stringify({ services }, { lineWidth: 0 });

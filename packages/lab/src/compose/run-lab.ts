@@ -1,9 +1,10 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { prepareCertificates } from '../certs.ts';
 import type { ServiceControls } from '../controls.ts';
 import type { Lab } from '../define.ts';
 import { nativeInfra } from '../infra.ts';
+import { ensureFaultsFile } from '../faults.ts';
 import { labsDir, runDir } from '../paths.ts';
 import { untilReady } from '../readiness.ts';
 import { healthTarget, portOf, resolve, serviceEnv, type LabAt, type Placement } from '../topology.ts';
@@ -48,12 +49,18 @@ export interface ComposeStart {
  * settings, its event bus. Resolves once every container is healthy.
  */
 export async function startCompose(lab: Lab, options: ComposeStart): Promise<ComposeLab> {
-  const { engine, project, ports, env = {} } = options;
+  const { engine, project, ports } = options;
   const dir = join(labsDir, lab.id);
   await prepareCertificates(lab);
   mkdirSync(join(runDir, 'compose'), { recursive: true });
+  // Fault dials: this run's file, at the same path inside the containers as here (the
+  // committed file's mount of .run/<lab>/faults must exist too: Podman will not create it).
+  const faultsFile = lab.faults ? ensureFaultsFile(lab.id) : undefined;
+  if (faultsFile) mkdirSync(join(runDir, lab.id, 'faults'), { recursive: true });
+  const faults = faultsFile && dirname(faultsFile);
+  const env = { ...options.env, ...(faultsFile && { FAULTS_FILE: faultsFile }) };
   const override = join(runDir, 'compose', `${project}.yaml`);
-  writeFileSync(override, runFile(lab, ports, env));
+  writeFileSync(override, runFile(lab, ports, env, faults ? [`${faults}:${faults}`] : []));
   const files = [join(dir, 'compose.yaml'), join(dir, hostBrokersFileName), override];
   const down = async () => {
     const ran = await engine.down(project, files);

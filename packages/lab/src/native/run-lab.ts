@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Lab } from '../define.ts';
 import { prepareCertificates } from '../certs.ts';
 import type { ServiceControls } from '../controls.ts';
+import { ensureFaultsFile, faultsFileOf } from '../faults.ts';
 import { prettyLogs } from './pretty-logs.ts';
 import { spawnService, stopAll, waitReady, type RunningService } from './processes.ts';
 import { healthTarget, portOf, resolve, serviceEnv, startOrder, type Placement } from '../topology.ts';
@@ -44,9 +45,11 @@ export async function startNative(lab: Lab, options: StartOptions): Promise<Nati
     (options.logFormat ?? 'pretty') === 'pretty'
       ? prettyLogs(Boolean(process.stdout.isTTY && !process.env.NO_COLOR))
       : undefined;
+  if (lab.faults) ensureFaultsFile(lab.id);
   const envOf = (name: string) => ({
     ...serviceEnv(lab, name, placement),
     DATA_DIR: join(options.dataDir, name),
+    ...(lab.faults && { FAULTS_FILE: faultsFileOf(lab.id) }),
     LOG_FORMAT: 'json',
     ...options.env,
   });

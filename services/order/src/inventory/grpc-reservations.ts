@@ -52,7 +52,13 @@ export function grpcInventory(
       new Promise<void>((resolve, reject) => {
         client.Release({ reservationId: orderId }, metadata(), { deadline }, callback(resolve, reject));
       }),
-    ready: () => probe(security.probe ?? `grpc://${address}`),
+    // Serving, and this client's own channel connected: the first order does not pay for the connection.
+    ready: async () => {
+      await probe(security.probe ?? `grpc://${address}`);
+      await new Promise<void>((resolve, reject) =>
+        client.waitForReady(Date.now() + 2000, (err) => (err ? reject(err) : resolve())),
+      );
+    },
     close: () => client.close(),
   };
 }

@@ -1,4 +1,5 @@
 import { type InfraEndpoints, type Lab, type LabAt, type Outcome, reachable, startOrder } from '@commlab/lab/runner';
+import { faultToleranceChecks } from './fault-tolerance.ts';
 import { infraReady, serviceReady } from './health.ts';
 import { orderFlow } from './order-flow.ts';
 
@@ -35,6 +36,7 @@ export async function verifyLab(
     for (const name of names) add(await serviceReady(lab, at, name));
   }
 
+  if (!outcomes.some((o) => !o.ok)) add(await faultToleranceChecks(lab, at));
   const orders = Object.keys(lab.services).filter((name) => lab.services[name]!.service === 'order');
   // A flow through a service that is down only repeats what the lines above said.
   if (orders.length > 0 && outcomes.some((o) => !o.ok)) {

@@ -1,0 +1,38 @@
+import { defineLab } from '@commlab/lab';
+
+// Order reserves stock in inventory over gRPC, with every resilience pattern of the chapter at
+// that seam, chosen here: each attempt gets at most 350 ms of what is left of the order's 600 ms
+// for stock; a second attempt follows a fully jittered backoff while the retry budget (10 % of
+// calls) lasts; a circuit breaker (opossum) opens when half of at least 5 calls in 10 s failed,
+// and lets a trial call through after 5 s; a bulkhead lets 10 reservations in flight at once and
+// 10 wait, refusing the rest at once, so a hung inventory ties up no more than that. The fault dials (`pnpm lab fault 11 …`) slow inventory
+// down or make it fail at runtime, without a restart.
+export default defineLab({
+  faults: true,
+  services: {
+    inventory: {},
+    order: {
+      env: {
+        INVENTORY_ADDR: '${inventory.addr}',
+        INVENTORY_DEADLINE_MS: '600',
+        CALL_TIMEOUT_MS: '350',
+        RETRY_MAX_ATTEMPTS: '2',
+        RETRY_BUDGET_PERCENT: '10',
+        BULKHEAD_MAX_CONCURRENT: '10',
+        BULKHEAD_QUEUE: '10',
+        BREAKER: 'opossum',
+        BREAKER_ERROR_PERCENT: '50',
+        BREAKER_VOLUME: '5',
+        BREAKER_RESET_MS: '5000',
+      },
+    },
+  },
+  links: [
+    { label: 'Orders API', url: '${order.url}/orders' },
+    { label: 'Circuit breaker and retries', url: '${order.url}/resilience' },
+  ],
+  commands: [
+    { label: 'Slow inventory down', command: 'pnpm lab fault 11 order-inventory latency=5s' },
+    { label: 'Clear the dials', command: 'pnpm lab fault 11 clear' },
+  ],
+});
