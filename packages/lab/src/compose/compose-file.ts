@@ -96,6 +96,7 @@ export function composeFile(lab: Lab, buildContext = '../..'): string {
         retries: 20,
         start_period: '5s',
       },
+      ...(spec.volumes && { volumes: spec.volumes }),
       mem_limit: spec.memory,
       // Node as PID 1 leaves zombies unreaped; a tiny init also forwards signals, so `down` is quick.
       init: true,
