@@ -12,7 +12,7 @@ import { certs, issueBadCertificates, issueLabCertificates } from './certificate
 
 // Seven processes (three of them sidecars) start one after another; on a busy two-core machine
 // that can take longer than the 90 s other labs get.
-vi.setConfig({ hookTimeout: 240_000 });
+vi.setConfig({ hookTimeout: 360_000 });
 
 beforeAll(() => {
   issueLabCertificates();

@@ -22,7 +22,7 @@ const { admin, via, upstream } = values;
 async function showSplit(): Promise<void> {
   const rows = (await serverStats(admin)).filter((row) => row.backend === upstream);
   const total = rows.reduce((sum, row) => sum + row.weight, 0);
-  console.log(`${upstream} on ${admin}:`);
+  console.log(`${upstream}, as this sidecar splits it:`);
   for (const row of rows) {
     const share = total === 0 ? 0 : Math.round((100 * row.weight) / total);
     console.log(

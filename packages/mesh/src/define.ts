@@ -141,7 +141,7 @@ export function meshLab(mesh: MeshDefinition): Record<string, MeshLabService> {
       ...(served && {
         inbound: {
           port: `\${${sidecar}.inbound.port}`,
-          app: `\${${name}.addr}`,
+          appPort: `\${${name}.port}`,
           protocol: served[1].protocol,
           allow: served[1].allow,
         },

@@ -5,6 +5,8 @@ export interface RenderOptions {
   host: string;
   /** Folder with ca.crt and <identity>.pem (certificate + key), from infra/certs/certs.sh. */
   certs: string;
+  /** Where the workload itself listens: 127.0.0.1 natively, its service name in Compose. */
+  appHost: string;
 }
 
 /**
@@ -27,7 +29,7 @@ export function spiffeSanHex(trustDomain: string, identity: string): string {
  * gRPC) to the local service. Outbound: a plain listener per upstream the service calls, mTLS
  * (HTTP/2 for gRPC) to the upstream's versions by weight, the weights changeable at runtime.
  */
-export function haproxyConfig(spec: SidecarSpec, { host, certs }: RenderOptions): string {
+export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost }: RenderOptions): string {
   const q = (path: string) => `"${path.replaceAll('"', '\\"')}"`;
   const pem = q(`${certs}/${spec.identity}.pem`);
   const ca = q(`${certs}/ca.crt`);
@@ -75,7 +77,7 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs }: RenderOptions)
       '    default_backend app',
       '',
       'backend app',
-      `    server app ${inbound.app}${inbound.protocol === 'grpc' ? ' proto h2' : ''} check inter 1s fall 2 rise 1`,
+      `    server app ${appHost}:${inbound.appPort}${inbound.protocol === 'grpc' ? ' proto h2' : ''} check inter 1s fall 2 rise 1`,
     );
   }
   for (const out of spec.outbound) {

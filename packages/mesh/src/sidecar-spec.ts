@@ -23,7 +23,12 @@ export const SidecarSpec = Type.Object({
   inbound: Type.Optional(
     Type.Object({
       port: Port,
-      app: Address,
+      /**
+       * The workload's own port. Its host is the sidecar's: 127.0.0.1 natively (as a pod's
+       * containers share localhost), the workload's name on a Compose network. A port, not an
+       * address, so the sidecar starts beside its workload rather than after it.
+       */
+      appPort: Port,
       protocol: Protocol,
       /** Identities allowed to call this workload; everyone else gets 403. */
       allow: Type.Array(Name, { minItems: 1 }),
@@ -53,7 +58,7 @@ export function parseSidecarSpec(text: string): SidecarSpec {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`MESH_SIDECAR is not JSON: ${(err as Error).message}`);
+    throw new Error(`MESH_SIDECAR is not JSON: ${(err as Error).message}`, { cause: err });
   }
   const value = Value.Convert(SidecarSpec, raw);
   if (Value.Check(SidecarSpec, value)) return value;

@@ -29,7 +29,9 @@ export function buildService(config: Static<typeof SidecarConfig>, { logger }: {
     async start() {
       ensureCertificates([spec.identity], certs, spec.trustDomain);
       mkdirSync(resolve(config.DATA_DIR), { recursive: true });
-      writeFileSync(file, haproxyConfig({ ...spec, healthPort: config.PORT }, { host: config.HOST, certs }));
+      // In a container (listening on every interface) the workload is another container, by name.
+      const appHost = config.HOST === '0.0.0.0' ? spec.workload : '127.0.0.1';
+      writeFileSync(file, haproxyConfig({ ...spec, healthPort: config.PORT }, { host: config.HOST, certs, appHost }));
       const check = spawnSync(config.HAPROXY_BIN, ['-c', '-q', '-f', file], { encoding: 'utf8' });
       if (check.error)
         throw new Error(
