@@ -6,8 +6,8 @@ import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stockLevelOf } from '@commlab/contracts';
 import { labForThisFile } from '@commlab/lab/testing';
-import { runtimeApi, setWeights } from '@commlab/mesh';
-import { inventoryClient, servedBy } from './calls.ts';
+import { runtimeApi, serverStats, setWeights } from '@commlab/mesh';
+import { callThrough, inventoryClient, servedBy } from './calls.ts';
 import { certs, issueBadCertificates, issueLabCertificates } from './certificates.ts';
 
 const read = (file: string) => readFileSync(join(certs, file));
@@ -42,7 +42,7 @@ function bound(n: number, p: number): [number, number] {
 }
 
 /**
- * The lab's behaviour: the canary split and the mTLS refusals. Run from guide.test.ts after the
+ * The lab's behaviour: the canary split, a version taken out and back, the mTLS refusals. Run from guide.test.ts after the
  * guide's steps, so that the file's two labs (the guide's and this one) start one after the
  * other: seven processes each, which two at once on a busy two-core machine start too slowly.
  */
@@ -53,11 +53,10 @@ export function meshSuite(): void {
       issueBadCertificates();
     });
     const lab = labForThisFile('07-service-mesh');
+    const admin = () => lab.resolve('${order-sidecar.admin.addr}');
+    const outbound = () => lab.resolve('${order-sidecar.inventory.addr}');
 
     describe('a canary split of inventory, changed live', () => {
-      const admin = () => lab.resolve('${order-sidecar.admin.addr}');
-      const outbound = () => lab.resolve('${order-sidecar.inventory.addr}');
-
       it("order's checkout reaches inventory through both sidecars (order's and inventory's), over mTLS", async () => {
         const before = await servedBy(admin(), 'inventory');
         const placed = await fetch(`${lab.url('order')}/orders`, {
@@ -126,6 +125,25 @@ export function meshSuite(): void {
         expect(calls).toBeGreaterThan(3000);
         // Same HAProxy process all along: changed live, not by a restart or reload.
         expect((await runtimeApi(admin(), 'show info')).match(/^Pid: (\d+)/m)?.[1]).toBe(pidBefore);
+      }, 120_000);
+    });
+
+    describe('a version that goes away', () => {
+      const statusOf = async (version: string) =>
+        (await serverStats(admin())).find((row) => row.backend === 'inventory' && row.server === version)?.status;
+
+      it('is taken out of the split once its health checks fail, gets no call while out, and gets calls again once back', async () => {
+        await lab.stopService('inventory-v2');
+        await expect.poll(() => statusOf('v2'), { timeout: 20_000, interval: 250 }).toBe('DOWN');
+        const whileOut = await callThrough(outbound(), admin(), { calls: 200 });
+        expect(whileOut).toMatchObject({ failed: 0, perVersion: { v1: 200, v2: 0 } });
+
+        await lab.startService('inventory-v2');
+        await expect.poll(() => statusOf('v2'), { timeout: 30_000, interval: 250 }).toBe('UP');
+        // At 90/10, v2 misses all of 200 calls with probability 0.9^200 ≈ 7·10⁻¹⁰.
+        const back = await callThrough(outbound(), admin(), { calls: 200 });
+        expect(back.failed).toBe(0);
+        expect(back.perVersion.v2).toBeGreaterThan(0);
       }, 120_000);
     });
 
