@@ -42,6 +42,12 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/packages ./packages
 COPY --from=build /app/protos ./protos
 COPY --from=build /app/services/${SERVICE} ./services/${SERVICE}
+# A service that runs a native program lists its Debian packages in services/<name>/debian-packages
+# (lab 07's mesh-sidecar runs HAProxy, the same 2.6 as Debian 12's package natively).
+RUN if [ -s services/${SERVICE}/debian-packages ]; then \
+      apt-get update && apt-get install -y --no-install-recommends $(cat services/${SERVICE}/debian-packages) \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 # Compose files override this with the service's own target (its port and protocol);

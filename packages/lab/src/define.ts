@@ -52,6 +52,12 @@ export interface LabService {
   extraPorts?: Record<string, { port: number; env: string }>;
   memory?: string;
   env?: Record<string, string>;
+  /**
+   * Compose bind mounts, relative to the lab's folder (`../../.run/certs:/app/.run/certs:ro`):
+   * files a service reads that the host makes (lab 07's sidecars read their certificates).
+   * Natively the service runs in the repository and finds them there.
+   */
+  volumes?: string[];
 }
 
 /** What a `labs/NN-name/lab.ts` exports; the lab's id is its folder's name. */
@@ -84,6 +90,7 @@ export interface ServiceSpec {
   health: 'http' | 'grpc';
   memory: string;
   env: Record<string, string>;
+  volumes?: string[];
 }
 
 /** A lab as it runs: its id, every service (the console included) and the brokers they need. */

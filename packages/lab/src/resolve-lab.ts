@@ -68,6 +68,7 @@ export function resolveLab(
       health: defaults.health,
       memory: service.memory ?? defaults.memory,
       env,
+      ...(service.volumes && { volumes: service.volumes }),
     };
   }
 

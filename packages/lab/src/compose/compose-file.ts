@@ -140,6 +140,7 @@ export function composeFile(lab: Lab, buildContext = '../..'): string {
         retries: 20,
         start_period: '5s',
       },
+      ...(spec.volumes && { volumes: spec.volumes }),
       mem_limit: spec.memory,
       // The lab PKI (infra/certs), read-only, for a service whose settings name a certificate.
       ...(usesCerts(spec.env) && { volumes: [`${buildContext}/.run/certs:${containerCertsDir}:ro`] }),

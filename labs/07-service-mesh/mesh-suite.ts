@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import { connect as http2Connect } from 'node:http2';
+import { connect as tcpConnect } from 'node:net';
+import { join } from 'node:path';
+import { credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { stockLevelOf } from '@commlab/contracts';
+import { labForThisFile } from '@commlab/lab/testing';
+import { runtimeApi, serverStats, setWeights } from '@commlab/mesh';
+import { callThrough, inventoryClient, servedBy } from './calls.ts';
+import { certs, issueBadCertificates, issueLabCertificates } from './certificates.ts';
+
+const read = (file: string) => readFileSync(join(certs, file));
+
+/** An HTTP/2 request over TLS to an inbound port: its status, or the error that ended it. */
+function h2Get(addr: string, tls: { cert?: string; key?: string }): Promise<number | string> {
+  return new Promise((resolve) => {
+    const session = http2Connect(`https://${addr}`, {
+      ca: read('ca.crt'),
+      servername: 'inventory',
+      ...(tls.cert && { cert: read(tls.cert), key: read(tls.key!) }),
+    });
+    session.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+    const request = session.request({ ':path': '/commlab.inventory.v1.InventoryService/GetStock', ':method': 'POST' });
+    request.on('response', (headers) => {
+      resolve(Number(headers[':status']));
+      session.close();
+    });
+    request.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+    request.end();
+  });
+}
+
+/**
+ * The sidecar picks each request's version at random by weight (balance random(1)), so over n
+ * requests v2's count is Binomial(n, p). The test accepts p·n ± 4·√(n·p·(1−p)): a correct split
+ * falls outside with probability about 6·10⁻⁵.
+ */
+function bound(n: number, p: number): [number, number] {
+  const spread = 4 * Math.sqrt(n * p * (1 - p));
+  return [Math.floor(n * p - spread), Math.ceil(n * p + spread)];
+}
+
+/**
+ * The lab's behaviour: the canary split, a version taken out and back, the mTLS refusals. Run from guide.test.ts after the
+ * guide's steps, so that the file's two labs (the guide's and this one) start one after the
+ * other: seven processes each, which two at once on a busy two-core machine start too slowly.
+ */
+export function meshSuite(): void {
+  describe('lab 07-service-mesh', () => {
+    beforeAll(() => {
+      issueLabCertificates();
+      issueBadCertificates();
+    });
+    const lab = labForThisFile('07-service-mesh');
+    const admin = () => lab.resolve('${order-sidecar.admin.addr}');
+    const outbound = () => lab.resolve('${order-sidecar.inventory.addr}');
+
+    describe('a canary split of inventory, changed live', () => {
+      it("order's checkout reaches inventory through both sidecars (order's and inventory's), over mTLS", async () => {
+        const before = await servedBy(admin(), 'inventory');
+        const placed = await fetch(`${lab.url('order')}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ customerId: 'reader-mesh', lines: [{ sku: 'WC-005', quantity: 1 }] }),
+        });
+        expect(placed.status).toBe(201);
+        const after = await servedBy(admin(), 'inventory');
+        const served = (after.v1 ?? 0) + (after.v2 ?? 0) - (before.v1 ?? 0) - (before.v2 ?? 0);
+        expect(served).toBeGreaterThan(0);
+      });
+
+      it('splits 1,000 calls 90/10, then 50/50, then 0/100 within the binomial bound, with weights changed through the runtime API while calls run and none failing', async () => {
+        const pidBefore = (await runtimeApi(admin(), 'show info')).match(/^Pid: (\d+)/m)?.[1];
+        const client = inventoryClient(outbound());
+        let failed = 0;
+        let calls = 0;
+        // A client that never stops calling, across every change.
+        let running = true;
+        const background = (async () => {
+          while (running) {
+            calls += 1;
+            await stockLevelOf(client, 'KB-001').catch(() => (failed += 1));
+          }
+        })();
+        const window = async (n: number) => {
+          const before = await servedBy(admin(), 'inventory');
+          let next = 0;
+          await Promise.all(
+            Array.from({ length: 8 }, async () => {
+              while (next < n) {
+                next += 1;
+                calls += 1;
+                await stockLevelOf(client, 'WC-005').catch(() => (failed += 1));
+              }
+            }),
+          );
+          const after = await servedBy(admin(), 'inventory');
+          const v1 = after.v1! - before.v1!;
+          const v2 = after.v2! - before.v2!;
+          return { v1, v2, n: v1 + v2 };
+        };
+
+        try {
+          const steps: [number, number][] = [
+            [90, 10],
+            [50, 50],
+            [0, 100],
+          ];
+          for (const [w1, w2] of steps) {
+            await setWeights(admin(), 'inventory', { v1: w1, v2: w2 });
+            const { v2, n } = await window(1000);
+            expect(n).toBeGreaterThanOrEqual(1000);
+            const [low, high] = bound(n, w2 / (w1 + w2));
+            expect(v2, `v2 served ${v2} of ${n} at ${w1}/${w2}`).toBeGreaterThanOrEqual(low);
+            expect(v2, `v2 served ${v2} of ${n} at ${w1}/${w2}`).toBeLessThanOrEqual(high);
+          }
+        } finally {
+          running = false;
+          await background;
+          client.close();
+          await setWeights(admin(), 'inventory', { v1: 90, v2: 10 });
+        }
+        expect(failed, `${failed} of ${calls} calls failed`).toBe(0);
+        expect(calls).toBeGreaterThan(3000);
+        // Same HAProxy process all along: changed live, not by a restart or reload.
+        expect((await runtimeApi(admin(), 'show info')).match(/^Pid: (\d+)/m)?.[1]).toBe(pidBefore);
+      }, 120_000);
+    });
+
+    describe('a version that goes away', () => {
+      const statusOf = async (version: string) =>
+        (await serverStats(admin())).find((row) => row.backend === 'inventory' && row.server === version)?.status;
+
+      it('is taken out of the split once its health checks fail, gets no call while out, and gets calls again once back', async () => {
+        await lab.stopService('inventory-v2');
+        await expect.poll(() => statusOf('v2'), { timeout: 20_000, interval: 250 }).toBe('DOWN');
+        const whileOut = await callThrough(outbound(), admin(), { calls: 200 });
+        expect(whileOut).toMatchObject({ failed: 0, perVersion: { v1: 200, v2: 0 } });
+
+        await lab.startService('inventory-v2');
+        await expect.poll(() => statusOf('v2'), { timeout: 30_000, interval: 250 }).toBe('UP');
+        // At 90/10, v2 misses all of 200 calls with probability 0.9^200 ≈ 7·10⁻¹⁰.
+        const back = await callThrough(outbound(), admin(), { calls: 200 });
+        expect(back.failed).toBe(0);
+        expect(back.perVersion.v2).toBeGreaterThan(0);
+      }, 120_000);
+    });
+
+    describe("inventory's sidecar admits only mTLS from order", () => {
+      const inbound = () => lab.resolve('${inventory-v1-sidecar.inbound.addr}');
+
+      it('answers a plain-text HTTP request on its mTLS port with no HTTP at all', async () => {
+        const answer = await new Promise<string>((resolve) => {
+          const [host, port] = inbound().split(':');
+          const socket = tcpConnect(Number(port), host!, () =>
+            socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'),
+          );
+          let got = '';
+          socket.on('data', (chunk) => (got += chunk.toString('latin1')));
+          socket.on('close', () => resolve(got));
+          socket.on('error', () => resolve(got));
+          socket.setTimeout(5_000, () => socket.destroy());
+        });
+        expect(answer).not.toMatch(/^HTTP\//);
+      });
+
+      it('refuses a TLS client without a certificate in the handshake', async () => {
+        expect(await h2Get(inbound(), {})).toMatch(/ERR_SSL|ECONNRESET|ERR_HTTP2/);
+      });
+
+      it('refuses an expired certificate and one from another CA, both for spiffe://commlab/order', async () => {
+        expect(await h2Get(inbound(), { cert: 'expired/order.crt', key: 'expired/order.key' })).toMatch(
+          /ERR_SSL|ECONNRESET|ERR_HTTP2/,
+        );
+        expect(await h2Get(inbound(), { cert: 'foreign/order.crt', key: 'foreign/order.key' })).toMatch(
+          /ERR_SSL|ECONNRESET|ERR_HTTP2/,
+        );
+      });
+
+      it("answers 403 to notification's valid certificate: only order may call inventory", async () => {
+        expect(await h2Get(inbound(), { cert: 'notification.crt', key: 'notification.key' })).toBe(403);
+      });
+
+      it('gives a gRPC caller with the wrong identity PERMISSION_DENIED, and order its answer', async () => {
+        const as = (identity: string) =>
+          inventoryClient(
+            inbound(),
+            credentials.createSsl(read('ca.crt'), read(`${identity}.key`), read(`${identity}.crt`)),
+          );
+        const notification = as('notification');
+        const refused = await stockLevelOf(notification, 'WC-005').catch((err: ServiceError) => err);
+        notification.close();
+        expect((refused as ServiceError).code).toBe(status.PERMISSION_DENIED);
+
+        const order = as('order');
+        const level = await stockLevelOf(order, 'WC-005');
+        order.close();
+        expect(level.sku).toBe('WC-005');
+      });
+    });
+  });
+}

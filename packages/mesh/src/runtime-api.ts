@@ -1,0 +1,65 @@
+import { connect } from 'node:net';
+
+/**
+ * One command to a sidecar's HAProxy runtime API (`stats socket ipv4@…`): HAProxy answers and
+ * closes the connection. Rejects when HAProxy answers with an error text.
+ */
+export function runtimeApi(addr: string, command: string, timeoutMs = 5_000): Promise<string> {
+  const at = addr.lastIndexOf(':');
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: addr.slice(0, at), port: Number(addr.slice(at + 1)), timeout: timeoutMs });
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.once('connect', () => socket.write(`${command}\n`));
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new Error(`runtime API ${addr}: no answer to "${command}" within ${timeoutMs} ms`));
+    });
+    socket.once('error', (err) => reject(new Error(`runtime API ${addr}: ${err.message}`)));
+    socket.once('close', () => {
+      if (/^(Unknown command|No such|Require|Invalid|.*not found)/im.test(answer)) {
+        reject(new Error(`runtime API ${addr}: "${command}": ${answer.trim()}`));
+      } else resolve(answer);
+    });
+  });
+}
+
+export interface ServerStat {
+  backend: string;
+  server: string;
+  status: string;
+  weight: number;
+  /** Requests (sessions) the server has been sent. */
+  total: number;
+  /** Retries and redispatches made while talking to it. */
+  retries: number;
+  errors: number;
+}
+
+/** `show stat` as rows per server (not frontends or backend totals). */
+export async function serverStats(addr: string): Promise<ServerStat[]> {
+  const csv = await runtimeApi(addr, 'show stat');
+  const [head = '', ...rows] = csv.trim().split('\n');
+  const columns = head.replace(/^# /, '').split(',');
+  const col = (row: string[], name: string) => row[columns.indexOf(name)] ?? '';
+  return rows
+    .map((line) => line.split(','))
+    .filter((row) => !['FRONTEND', 'BACKEND'].includes(row[1] ?? ''))
+    .map((row) => ({
+      backend: row[0]!,
+      server: row[1]!,
+      status: col(row, 'status'),
+      weight: Number(col(row, 'weight')),
+      total: Number(col(row, 'stot')),
+      retries: Number(col(row, 'wretr')) + Number(col(row, 'wredis')),
+      errors: Number(col(row, 'eresp')) + Number(col(row, 'econ')),
+    }));
+}
+
+/** Sets the weights of an upstream's versions on one sidecar, live (no reload, no restart). */
+export async function setWeights(addr: string, upstream: string, weights: Record<string, number>): Promise<void> {
+  for (const [version, weight] of Object.entries(weights)) {
+    await runtimeApi(addr, `set server ${upstream}/${version} weight ${weight}`);
+  }
+}
