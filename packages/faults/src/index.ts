@@ -1,14 +1,4 @@
-export {
-  DialError,
-  delayOf,
-  describeDial,
-  edgePattern,
-  isActive,
-  parseDial,
-  parseDuration,
-  parseRate,
-  type FaultDial,
-} from './dials.ts';
-export { dialEdge, flagKey, readDials, writeDials } from './flag-file.ts';
+// Everything file.ts has (what writing and reading dials needs), and the dials at run time.
+export * from './file.ts';
 export { noFaultDials, openFaultDials, type FaultDials } from './fault-dials.ts';
 export { grpcFaultInterceptor, type GrpcFaultOptions } from './grpc-server.ts';
