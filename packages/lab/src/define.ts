@@ -11,13 +11,21 @@
  *   ${inventory.thrift.addr}  host:port of a service's extra port named `thrift` (see extraPorts)
  *   ${console.port}    just the port (what a browser on this machine uses in either mode)
  *   ${kafka.brokers} ${rabbitmq.url} ${postgres.url} ${redis.url}   the brokers', database's and cache's endpoints
+ *   ${kafka-cluster.brokers} ${rabbitmq-cluster.url}   every node of the three-node clusters (src/clusters.ts)
  *
  * A service that names another by `.addr` or `.url` calls it, so it starts after it; naming
  * only a `.port` implies no start order. A service that names a broker needs it: a lab's
  * brokers are exactly those its services' settings name (plus `brokers` for a lab of demos).
  */
-export type Infra = 'kafka' | 'rabbitmq' | 'postgres' | 'redis';
-export const infraNames: readonly Infra[] = ['rabbitmq', 'kafka', 'postgres', 'redis'];
+export type Infra = 'kafka' | 'rabbitmq' | 'postgres' | 'redis' | 'kafka-cluster' | 'rabbitmq-cluster';
+export const infraNames: readonly Infra[] = [
+  'rabbitmq',
+  'kafka',
+  'postgres',
+  'redis',
+  'kafka-cluster',
+  'rabbitmq-cluster',
+];
 
 /** The brokers a service's EVENT_BUS can name. */
 export type EventBus = 'rabbitmq' | 'kafka';

@@ -94,6 +94,8 @@ const infraLinks: Record<Infra, { label: string; url: string }> = {
   kafka: { label: 'Kafka (bootstrap)', url: '${kafka.brokers}' },
   postgres: { label: 'PostgreSQL', url: '${postgres.url}' },
   redis: { label: 'Redis', url: '${redis.url}' },
+  'kafka-cluster': { label: 'Kafka cluster', url: '${kafka-cluster.brokers}' },
+  'rabbitmq-cluster': { label: 'RabbitMQ cluster', url: '${rabbitmq-cluster.url}' },
 };
 
 /** The brokers a service's settings name (`${rabbitmq.url}` names rabbitmq). */

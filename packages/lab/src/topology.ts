@@ -1,4 +1,5 @@
 import type { Infra, Lab, ServiceSpec } from './define.ts';
+import { clusters } from './clusters.ts';
 import { consoleName } from './resolve-lab.ts';
 
 export type Mode = 'native' | 'compose';
@@ -11,6 +12,8 @@ export const composeInfra: InfraEndpoints = {
   'rabbitmq.url': 'amqp://guest:guest@rabbitmq:5672',
   'postgres.url': 'postgres://postgres:postgres@postgres:5432/commlab',
   'redis.url': 'redis://redis:6379',
+  [clusters['kafka-cluster'].endpoint.key]: clusters['kafka-cluster'].endpoint.compose,
+  [clusters['rabbitmq-cluster'].endpoint.key]: clusters['rabbitmq-cluster'].endpoint.compose,
 };
 
 export interface Placement {
