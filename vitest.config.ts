@@ -32,7 +32,9 @@ export default defineConfig({
           name: 'cluster',
           include: ['packages/*/test/cluster/**/*.test.ts', 'labs/11-high-availability/**/*.test.ts'],
           testTimeout: 180_000,
-          hookTimeout: 240_000,
+          // Lab 11-high-availability in containers: five services and nine node stand-ins
+          // start at once on two busy cores before the first test.
+          hookTimeout: 480_000,
           maxWorkers: 1,
           sequence: { groupOrder: 3 },
         },
