@@ -1,6 +1,6 @@
 import { barChart, latencyThroughputChart, spectrumChart } from './charts.ts';
-import { describeErrors, describeMachine, formatRatio } from './render-text.ts';
-import { formatMs, formatRate, type ReportData } from './report.ts';
+import { describeMachine, formatRatio, runCells, runColumns } from './render-text.ts';
+import { formatMs, type ReportData } from './report.ts';
 
 function escape(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -54,24 +54,7 @@ export function renderHtml(report: ReportData): string {
     );
   }
   if (report.rows.length > 0) {
-    sections.push(
-      '<h2>Runs</h2>' +
-        table(
-          ['run', 'loop', 'offered/s', 'achieved/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'errors'],
-          report.rows.map(({ name, result: r }) => [
-            name,
-            r.mode === 'open' ? 'open' : `closed ×${r.concurrency ?? '?'}`,
-            r.offeredRate === undefined ? '–' : formatRate(r.offeredRate),
-            formatRate(r.achievedRate),
-            formatMs(r.latency.p50),
-            formatMs(r.latency.p90),
-            formatMs(r.latency.p99),
-            formatMs(r.latency.p999),
-            formatMs(r.latency.max),
-            describeErrors(r.errors),
-          ]),
-        ),
-    );
+    sections.push('<h2>Runs</h2>' + table(runColumns, report.rows.map(runCells)));
   }
   for (const t of report.tables) {
     sections.push(

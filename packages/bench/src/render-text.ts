@@ -8,23 +8,7 @@ export function renderText(report: ReportData): string {
   out.push(`machine: ${describeMachine(report.machine.start, report.machine.end)}`);
   if (report.rows.length > 0) {
     out.push('');
-    out.push(
-      textTable(
-        ['run', 'loop', 'offered/s', 'achieved/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'errors'],
-        report.rows.map(({ name, result: r }) => [
-          name,
-          r.mode === 'open' ? 'open' : `closed ×${r.concurrency ?? '?'}`,
-          r.offeredRate === undefined ? '–' : formatRate(r.offeredRate),
-          formatRate(r.achievedRate),
-          formatMs(r.latency.p50),
-          formatMs(r.latency.p90),
-          formatMs(r.latency.p99),
-          formatMs(r.latency.p999),
-          formatMs(r.latency.max),
-          describeErrors(r.errors),
-        ]),
-      ),
-    );
+    out.push(textTable(runColumns, report.rows.map(runCells)));
   }
   for (const table of report.tables) {
     out.push(
@@ -53,6 +37,24 @@ export function renderText(report: ReportData): string {
   }
   for (const note of report.notes) out.push('', `· ${note}`);
   return out.join('\n');
+}
+
+/** The runs table: one row per measured run, the same on the terminal and in the HTML page. */
+export const runColumns = ['run', 'loop', 'offered/s', 'achieved/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'errors'];
+
+export function runCells({ name, result: r }: ReportData['rows'][number]): string[] {
+  return [
+    name,
+    r.mode === 'open' ? 'open' : `closed ×${r.concurrency ?? '?'}`,
+    r.offeredRate === undefined ? '–' : formatRate(r.offeredRate),
+    formatRate(r.achievedRate),
+    formatMs(r.latency.p50),
+    formatMs(r.latency.p90),
+    formatMs(r.latency.p99),
+    formatMs(r.latency.p999),
+    formatMs(r.latency.max),
+    describeErrors(r.errors),
+  ];
 }
 
 export function describeMachine(start: Machine, end?: Machine): string {
