@@ -19,6 +19,8 @@ export const mesh: MeshDefinition = {
         v1: { workload: 'inventory-v1', weight: 90 },
         v2: { workload: 'inventory-v2', weight: 10 },
       },
+      retries: { attempts: 3, perTryTimeoutMs: 1000, budgetPercent: 20 },
+      outlierDetection: { consecutiveErrors: 5 },
     },
   },
 };

@@ -85,7 +85,7 @@ describe('the rendered HAProxy configuration', () => {
         ],
       }),
     );
-    const cfg = haproxyConfig(spec, { host: '127.0.0.1', certs: '/c', appHost: '127.0.0.1' });
+    const cfg = haproxyConfig(spec, { host: '127.0.0.1', certs: '/c', appHost: '127.0.0.1', faultsFile: '/d/faults.map' });
     expect(cfg).toContain('bind 127.0.0.1:15006 ssl crt "/c/inventory.pem" ca-file "/c/ca.crt" verify required');
     expect(cfg).toContain(`acl allowed ssl_c_der,hex -m sub ${spiffeSanHex('commlab', 'order')}`);
     expect(cfg).toContain('http-request deny status 403 unless allowed');

@@ -25,6 +25,15 @@ export interface MeshUpstream {
   allow: string[];
   /** Versions (subsets) and their weights: `{ v1: { workload: 'inventory-v1', weight: 90 } }`. */
   versions: Record<string, { workload: string; weight: number }>;
+  /**
+   * Retries by the caller's sidecar, each on a version picked anew: after a refused connection,
+   * a 502/503/504 or no answer within `perTryTimeoutMs`. The budget: while more than
+   * `budgetPercent` of the last 10 s's requests still failed after their retries, retrying
+   * stops (retries would only multiply the load on an upstream that is down).
+   */
+  retries?: { attempts: number; perTryTimeoutMs: number; budgetPercent: number };
+  /** A version that answers this many errors in a row is ejected until its health checks pass again. */
+  outlierDetection?: { consecutiveErrors: number };
 }
 
 export interface MeshDefinition {
@@ -154,6 +163,8 @@ export function meshLab(mesh: MeshDefinition): Record<string, MeshLabService> {
           port: `\${${sidecar}.${upstream}.port}`,
           protocol: target.protocol,
           identity: identityOf(first, mesh.workloads[first]!),
+          ...(target.retries && { retries: target.retries }),
+          ...(target.outlierDetection && { outlierDetection: target.outlierDetection }),
           servers: Object.entries(target.versions).map(([version, { workload: to, weight }]) => ({
             name: version,
             addr: `\${${sidecarOf(to)}.inbound.addr}`,

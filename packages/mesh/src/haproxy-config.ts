@@ -7,6 +7,8 @@ export interface RenderOptions {
   certs: string;
   /** Where the workload itself listens: 127.0.0.1 natively, its service name in Compose. */
   appHost: string;
+  /** The inbound fault dial: a map file holding `abort <percent>`, changed through the runtime API. */
+  faultsFile: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export function spiffeSanHex(trustDomain: string, identity: string): string {
  * gRPC) to the local service. Outbound: a plain listener per upstream the service calls, mTLS
  * (HTTP/2 for gRPC) to the upstream's versions by weight, the weights changeable at runtime.
  */
-export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost }: RenderOptions): string {
+export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost, faultsFile }: RenderOptions): string {
   const q = (path: string) => `"${path.replaceAll('"', '\\"')}"`;
   const pem = q(`${certs}/${spec.identity}.pem`);
   const ca = q(`${certs}/ca.crt`);
@@ -74,6 +76,10 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost }: Rende
         (hex, i) => `    acl allowed ssl_c_der,hex -m sub ${hex}  # spiffe://${spec.trustDomain}/${inbound.allow[i]}`,
       ),
       '    http-request deny status 403 unless allowed',
+      // The fault dial (0 unless a test or the reader turns it): answer 503 to that share of
+      // requests, as a failing workload would. Health checks (monitor-uri above) never see it.
+      `    http-request set-var(txn.abort) str(abort),map_str_int(${q(faultsFile)},0)`,
+      '    http-request return status 503 content-type text/plain string "fault injected by the sidecar" if { rand(100),sub(txn.abort) -m int lt 0 }',
       '    default_backend app',
       '',
       'backend app',
@@ -93,9 +99,33 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost }: Rende
       '    balance random(1)',
       '    option httpchk GET /healthz',
       // The checks speak HTTP/1.1 (check-alpn); they would otherwise inherit alpn h2.
-      `    default-server ssl crt ${pem} ca-file ${ca} verify required verifyhost ${out.identity} alpn ${alpn} check check-alpn http/1.1 inter 1s fall 2 rise 2`,
+      `    default-server ssl crt ${pem} ca-file ${ca} verify required verifyhost ${out.identity} alpn ${alpn} check check-alpn http/1.1 inter 1s fall 2 rise 2${
+        out.outlierDetection ? ` observe layer7 error-limit ${out.outlierDetection.consecutiveErrors} on-error mark-down` : ''
+      }`,
       ...out.servers.map((s) => `    server ${s.name} ${s.addr} weight ${s.weight}`),
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+function retryLines(out: SidecarSpec['outbound'][number]): string[] {
+  if (!out.retries) return ['    retries 0'];
+  const { attempts, perTryTimeoutMs, budgetPercent } = out.retries;
+  return [
+    `    # Retries: up to ${attempts} more tries, each on a version picked anew; ${perTryTimeoutMs} ms per try.`,
+    `    retries ${attempts}`,
+    '    retry-on conn-failure empty-response response-timeout 502 503 504',
+    '    option redispatch 1',
+    // A request is retried only if HAProxy still holds all of it: wait for the whole (small)
+    // gRPC request before sending it, as an HTTP/2 request body may arrive after the headers.
+    '    option http-buffer-request',
+    `    timeout server ${perTryTimeoutMs}ms`,
+    // The retry budget: HAProxy 2.6 has none built in. One stick-table entry counts this
+    // backend's requests and failed answers over 10 s; above the budget, retrying stops.
+    '    stick-table type integer size 1 expire 30s store http_req_rate(10s),http_fail_rate(10s)',
+    '    http-request track-sc1 int(1)',
+    '    http-request set-var(txn.failed) sc1_http_fail_rate,mul(100)',
+    '    http-request set-var(txn.requests) sc1_http_req_rate',
+    `    http-request disable-l7-retry if { var(txn.requests) -m int ge 20 } { var(txn.failed),div(txn.requests) -m int gt ${budgetPercent} }`,
+  ];
 }

@@ -63,3 +63,15 @@ export async function setWeights(addr: string, upstream: string, weights: Record
     await runtimeApi(addr, `set server ${upstream}/${version} weight ${weight}`);
   }
 }
+
+/**
+ * Turns a sidecar's inbound fault dial: the share of requests (0-100) it answers with 503, as
+ * a failing workload would. Through the runtime API, at once.
+ */
+export async function setAbortPercent(addr: string, percent: number): Promise<void> {
+  if (!Number.isInteger(percent) || percent < 0 || percent > 100) throw new Error(`abort percent ${percent} is not 0-100`);
+  const maps = await runtimeApi(addr, 'show map');
+  const id = /^(\d+) \([^)]*faults\.map\)/m.exec(maps)?.[1];
+  if (id === undefined) throw new Error(`runtime API ${addr}: no fault dial (faults.map) on this sidecar`);
+  await runtimeApi(addr, `set map #${id} abort ${percent}`);
+}

@@ -41,6 +41,14 @@ export const SidecarSpec = Type.Object({
       protocol: Protocol,
       /** The identity the upstream's certificate must carry (its DNS SAN, checked by verifyhost). */
       identity: Name,
+      retries: Type.Optional(
+        Type.Object({
+          attempts: Type.Integer({ minimum: 0, maximum: 10 }),
+          perTryTimeoutMs: Type.Integer({ minimum: 1 }),
+          budgetPercent: Type.Integer({ minimum: 0, maximum: 100 }),
+        }),
+      ),
+      outlierDetection: Type.Optional(Type.Object({ consecutiveErrors: Type.Integer({ minimum: 1, maximum: 100 }) })),
       servers: Type.Array(
         Type.Object({ name: Name, addr: Address, weight: Type.Integer({ minimum: 0, maximum: 256 }) }),
         {
