@@ -77,17 +77,8 @@ export async function startLab(id: string, options: StartLabOptions = {}): Promi
   const lab = options.services ? partOfLab(whole, options.services) : whole;
   if (target === 'running') return alreadyRunning(lab, options);
 
-  // Each free when asked, but the OS may hand the same one out twice: two services on one port
-  // would fail the start (EADDRINUSE).
   const ports: Record<string, number> = {};
-  const taken = new Set<number>();
-  for (const { key } of allPorts(lab)) {
-    let port: number;
-    do port = await freePort();
-    while (taken.has(port));
-    taken.add(port);
-    ports[key] = port;
-  }
+  for (const { key } of allPorts(lab)) ports[key] = await freePort();
   const namespace = `commlab-test-${randomBytes(4).toString('hex')}`;
   const onItsPorts = movePorts(lab, ports);
 
