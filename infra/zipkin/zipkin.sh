@@ -25,9 +25,7 @@ ZIPKIN_MAX_SPANS=${ZIPKIN_MAX_SPANS:-100000}
 ZIPKIN_START_TIMEOUT=${ZIPKIN_START_TIMEOUT:-60}
 ZIPKIN_STOP_TIMEOUT=${ZIPKIN_STOP_TIMEOUT:-20}
 need_port ZIPKIN_PORT "$ZIPKIN_PORT"
-need_number ZIPKIN_MAX_SPANS "$ZIPKIN_MAX_SPANS"
-need_number ZIPKIN_START_TIMEOUT "$ZIPKIN_START_TIMEOUT"
-need_number ZIPKIN_STOP_TIMEOUT "$ZIPKIN_STOP_TIMEOUT"
+need_numbers ZIPKIN_MAX_SPANS ZIPKIN_START_TIMEOUT ZIPKIN_STOP_TIMEOUT
 
 root=$cache_root/zipkin
 jar=$root/$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar
@@ -58,6 +56,10 @@ EOF
 # ------------------------------------------------------------------- fetch
 
 do_fetch() {
+  if [ -f "$jar" ]; then say "Zipkin $ZIPKIN_VERSION already fetched: $jar"; else fetch_jar; fi
+}
+
+fetch_jar() {
   [ -f "$jar" ] && return 0
   need_mvn "the Zipkin server jar"
   mkdir -p "$root/$ZIPKIN_VERSION"
@@ -125,7 +127,7 @@ do_start() {
   fi
 
   need_java 17 "Zipkin $ZIPKIN_VERSION"
-  do_fetch
+  fetch_jar
   mkdir -p "$run_dir"
   printf 'version=%s\nport=%s\n' "$ZIPKIN_VERSION" "$ZIPKIN_PORT" >"$state_file"
   say "starting Zipkin $ZIPKIN_VERSION on $HOST:$ZIPKIN_PORT (log: $log_file)..."
@@ -181,12 +183,7 @@ do_status() {
     say "http://$HOST:$port answers as Zipkin $(zipkin_version "$port")"
     return 0
   fi
-  if port_open "$port"; then
-    say "$HOST:$port is in use by $(port_owner "$port"), which does not answer as Zipkin"
-  else
-    say "nothing listens on $HOST:$port"
-  fi
-  return 3
+  status_down "$port" "does not answer as Zipkin"
 }
 
 # For a caller that started Zipkin some other way (or in the background):
@@ -205,26 +202,7 @@ do_wait() {
 }
 
 [ $# -le 1 ] || usage_error "takes one command, got: $*"
-case ${1:-} in
-  fetch | start | stop | restart) take_lock "$root/.lock" ;;
-esac
-case ${1:-} in
-  fetch)
-    if [ -f "$jar" ]; then say "Zipkin $ZIPKIN_VERSION already fetched: $jar"; else do_fetch; fi
-    ;;
-  start) do_start ;;
-  stop) do_stop ;;
-  restart)
-    do_stop
-    do_start
-    ;;
-  status) do_status ;;
-  wait) do_wait ;;
-  logs)
-    [ -f "$log_file" ] || die "no log yet: $log_file"
-    exec tail -n 50 -F "$log_file"
-    ;;
-  -h | --help | help) usage ;;
-  '') usage_error "missing command (fetch, start, stop, restart, status, wait, logs)" ;;
-  *) usage_error "unknown command '$1' (fetch, start, stop, restart, status, wait, logs)" ;;
-esac
+commands=(fetch start stop restart status wait logs)
+locked_commands=(fetch start stop restart)
+lock_dir=$root/.lock
+serve "$@"
