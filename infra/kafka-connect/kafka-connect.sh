@@ -31,8 +31,7 @@ CONNECT_JVM_OPTS=${CONNECT_JVM_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:Ti
 CONNECT_START_TIMEOUT=${CONNECT_START_TIMEOUT:-90}
 CONNECT_STOP_TIMEOUT=${CONNECT_STOP_TIMEOUT:-30}
 need_port CONNECT_PORT "$CONNECT_PORT"
-need_number CONNECT_START_TIMEOUT "$CONNECT_START_TIMEOUT"
-need_number CONNECT_STOP_TIMEOUT "$CONNECT_STOP_TIMEOUT"
+need_numbers CONNECT_START_TIMEOUT CONNECT_STOP_TIMEOUT
 case $CONNECT_GROUP in '' | *[!A-Za-z0-9._-]*) usage_error "CONNECT_GROUP may only hold letters, digits, '.', '_' and '-', got '$CONNECT_GROUP'" ;; esac
 
 root=$cache_root/kafka-connect
@@ -125,6 +124,10 @@ fetch_debezium() {
 }
 
 do_fetch() {
+  if fetched; then say "Kafka Connect $CONNECT_VERSION and Debezium $DEBEZIUM_VERSION already fetched: $root"; else fetch_all; fi
+}
+
+fetch_all() {
   need_mvn "Kafka Connect and the Debezium connector"
   fetch_libs
   fetch_debezium
@@ -196,7 +199,7 @@ do_start() {
   Start the shared broker first: infra/kafka/kafka.sh start   (or point KAFKA_BROKERS at one)"
 
   need_java 17 "Kafka Connect $CONNECT_VERSION"
-  fetched || do_fetch
+  fetched || fetch_all
   mkdir -p "$run_dir"
   sed -e "s|@BOOTSTRAP@|$KAFKA_BROKERS|g" -e "s|@GROUP@|$CONNECT_GROUP|g" \
     -e "s|@PORT@|$CONNECT_PORT|g" -e "s|@PLUGINS@|$plugins_dir|g" \
@@ -247,12 +250,7 @@ do_status() {
     say "http://$HOST:$port is ready; connectors: $(connector_states "$port")"
     return 0
   fi
-  if port_open "$port"; then
-    say "$HOST:$port is in use by $(port_owner "$port"), which is not a ready Kafka Connect worker with Debezium"
-  else
-    say "nothing listens on $HOST:$port"
-  fi
-  return 3
+  status_down "$port" "is not a ready Kafka Connect worker with Debezium"
 }
 
 # "name (connector STATE, tasks STATE...)" per connector: a connector can be
@@ -307,35 +305,10 @@ do_reset() {
   say "  Replication slots a Debezium connector made stay in PostgreSQL; drop them there (pg_drop_replication_slot) or they keep WAL."
 }
 
-case ${1:-} in
-  fetch | start | stop | restart | reset) take_lock "$root/.lock" ;;
-esac
-case ${1:-} in
-  fetch)
-    if fetched; then say "Kafka Connect $CONNECT_VERSION and Debezium $DEBEZIUM_VERSION already fetched: $root"; else do_fetch; fi
-    ;;
-  start) do_start ;;
-  stop) do_stop ;;
-  restart)
-    do_stop
-    do_start
-    ;;
-  status) do_status ;;
-  wait) do_wait ;;
-  reset) do_reset ;;
-  logs)
-    [ -f "$log_file" ] || die "no log yet: $log_file"
-    exec tail -n 50 -F "$log_file"
-    ;;
-  console-consumer)
-    shift
-    run_tool org.apache.kafka.tools.consumer.ConsoleConsumer "$@"
-    ;;
-  topics)
-    shift
-    run_tool org.apache.kafka.tools.TopicCommand "$@"
-    ;;
-  -h | --help | help) usage ;;
-  '') usage_error "missing command (fetch, start, stop, restart, status, wait, reset, logs, console-consumer, topics)" ;;
-  *) usage_error "unknown command '$1' (fetch, start, stop, restart, status, wait, reset, logs, console-consumer, topics)" ;;
-esac
+do_console_consumer() { run_tool org.apache.kafka.tools.consumer.ConsoleConsumer "$@"; }
+do_topics() { run_tool org.apache.kafka.tools.TopicCommand "$@"; }
+
+commands=(fetch start stop restart status wait reset logs console-consumer topics)
+locked_commands=(fetch start stop restart reset)
+lock_dir=$root/.lock
+serve "$@"
