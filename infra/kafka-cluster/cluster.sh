@@ -13,7 +13,10 @@
 # KAFKA_CLUSTER_START_TIMEOUT (90 s), KAFKA_CLUSTER_STOP_TIMEOUT (20 s), JAVA_HOME.
 set -euo pipefail
 
+prog=cluster.sh
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../lib/server.sh
+. "$here/../lib/server.sh"
 
 KAFKA_VERSION=${KAFKA_VERSION:-4.4.0}
 KAFKA_CLUSTER_PORT=${KAFKA_CLUSTER_PORT:-19092}
@@ -50,6 +53,8 @@ die() {
   exit 1
 }
 
+# shellcheck source=../lib/nodes.sh
+. "$here/../lib/nodes.sh"
 # shellcheck source=../kafka/lib.sh
 . "$here/../kafka/lib.sh"
 
@@ -232,7 +237,7 @@ launch() {
 }
 
 prepare() {
-  need_java
+  need_kafka_java
   # The single broker's fetch, under its own lock: one copy of the jars.
   if ! [ -f "$libs_dir/kafka_2.13-$KAFKA_VERSION.jar" ]; then
     KAFKA_VERSION=$KAFKA_VERSION "$here/../kafka/kafka.sh" fetch
