@@ -103,6 +103,13 @@ check_service() {
   esac
 }
 
+check_services() { # <command> <service>...: at least one, each a valid name
+  local cmd=$1 svc
+  shift
+  [ $# -gt 0 ] || usage_error "$cmd: name at least one service"
+  for svc in "$@"; do check_service "$svc"; done
+}
+
 command -v openssl >/dev/null 2>&1 || die "openssl not found:
   Debian/Ubuntu: sudo apt-get install openssl"
 
@@ -269,9 +276,8 @@ spiffe_id() { # <crt>: the URI SAN
 # -------------------------------------------------------------- commands
 
 do_issue() {
-  [ $# -gt 0 ] || usage_error "issue: name at least one service"
   local svc
-  for svc in "$@"; do check_service "$svc"; done
+  check_services issue "$@"
   ensure_ca
   for svc in "$@"; do
     local rotated=""
@@ -282,9 +288,8 @@ do_issue() {
 }
 
 do_expired() {
-  [ $# -gt 0 ] || usage_error "expired: name at least one service"
   local svc
-  for svc in "$@"; do check_service "$svc"; done
+  check_services expired "$@"
   ensure_ca
   for svc in "$@"; do
     # Valid from two days ago until one hour ago: expired, but otherwise a
@@ -295,9 +300,8 @@ do_expired() {
 }
 
 do_foreign() {
-  [ $# -gt 0 ] || usage_error "foreign: name at least one service"
   local svc
-  for svc in "$@"; do check_service "$svc"; done
+  check_services foreign "$@"
   if ! { [ -f "$foreign_dir/ca.crt" ] && ca_valid_for "$foreign_dir/ca.crt" $((CERTS_HOURS * 3600)); }; then
     make_ca "$foreign_dir" "commlab foreign CA (not trusted by the labs)"
     say "foreign CA: $foreign_dir/ca.crt"
