@@ -206,33 +206,17 @@ is_live() {
   [[ ,$ids, == *,$(node_id "$1"),* ]]
 }
 
-# await <what> <check command...>: polls every half second until the check
-# passes; fails naming what is missing, with the logs of nodes that died.
-await() {
-  local what=$1 t0 next_note=10 elapsed node pid
-  shift
-  t0=$(now)
-  while ! "$@"; do
-    elapsed=$(($(now) - t0))
-    for node in "${NODES[@]}"; do
-      pid=$(read_pid "$(pid_file "$node")")
-      if [ -n "$pid" ] && ! pid_alive "$pid"; then
-        node_tail "$node"
-        rm -f "$(pid_file "$node")"
-        die "$node exited while waiting for $what (log above: $(log_file "$node"))"
-      fi
-    done
-    if [ "$elapsed" -ge "$KAFKA_CLUSTER_START_TIMEOUT" ]; then
-      for node in "${BROKERS[@]}"; do node_pid "$node" >/dev/null && ! is_live "$node" && node_tail "$node"; done
-      die "gave up after ${KAFKA_CLUSTER_START_TIMEOUT}s waiting for $what (raise KAFKA_CLUSTER_START_TIMEOUT on a slow machine; '$0 status' shows what runs)"
-    fi
-    if [ "$elapsed" -ge "$next_note" ]; then
-      say "  waiting for $what (${elapsed}s)..."
-      next_note=$((elapsed + 10))
-    fi
-    sleep 0.5
-  done
+# What await (nodes.sh) checks while it waits, on every node: a node that
+# died fails the wait at once; at the timeout it shows the brokers that run
+# but are not live.
+node_exited() {
+  local pid
+  pid=$(read_pid "$(pid_file "$1")")
+  [ -n "$pid" ] && ! pid_alive "$pid"
 }
+node_stuck() { is_broker "$1" && node_pid "$1" >/dev/null && ! is_live "$1"; }
+node_start_timeout=$KAFKA_CLUSTER_START_TIMEOUT
+await_hint="raise KAFKA_CLUSTER_START_TIMEOUT on a slow machine"
 
 all_live() {
   local b
@@ -249,7 +233,7 @@ do_start() {
   prepare
   for node in "${NODES[@]}"; do launch "$node"; done
   release_locks
-  await "all three brokers live" all_live
+  await "all three brokers live" "${NODES[*]}" all_live
   say "Kafka cluster up in $(($(now) - t0))s: 3 brokers, 3 controllers"
   say "Kafka cluster ready on $(bootstrap)"
 }
@@ -257,14 +241,14 @@ do_start() {
 # Waits for one node that was just started.
 await_node() {
   local node=$1 quorum
-  await "$node to listen" port_listens "$node"
+  await "$node to listen" "${NODES[*]}" port_listens "$node"
   is_broker "$node" || return 0
   quorum=$(running_count "${CONTROLLERS[@]}")
   if [ "$quorum" -lt 2 ]; then
     say "$node listens, but only $quorum of 3 controllers run: it becomes a live broker once a controller majority is back"
     return 0
   fi
-  await "$node to be a live broker" is_live "$node"
+  await "$node to be a live broker" "${NODES[*]}" is_live "$node"
 }
 
 node_start() {

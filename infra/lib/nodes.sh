@@ -7,9 +7,10 @@
 #
 # The script defines NODES (every node's name); node_dir, pid_file, log_file
 # and node_marker <node> (a string only that node's command line holds);
-# node_start and node_status <node>; do_start and do_stop; and sets
-# node_stop_timeout (seconds before a SIGTERM becomes a SIGKILL) before
-# sourcing this file.
+# node_start, node_status, node_tail (its log, for a failure), node_exited
+# and node_stuck <node> (see await); do_start and do_stop; sets await_hint
+# and node_start_timeout; and sets node_stop_timeout (seconds before a
+# SIGTERM becomes a SIGKILL) before sourcing this file.
 # shellcheck disable=SC2154 # node_stop_timeout: set by the sourcing script
 : "${node_stop_timeout:?set node_stop_timeout before sourcing nodes.sh}"
 
@@ -73,6 +74,36 @@ stop_nodes() {
     rm -f "$(pid_file "${names[$i]}")"
   done
   if [ "${#names[@]}" -gt 0 ]; then say "stopped ${names[*]}"; fi
+}
+
+# await <what> <nodes> <check command...>: polls the check every half second
+# with a progress line every 10 s. Fails as soon as one of <nodes> (a
+# space-separated list) has exited (node_exited), with its log; or after
+# node_start_timeout seconds, with the logs of those that node_stuck names.
+await() {
+  local what=$1 watched=$2 t0 next_note=10 elapsed node
+  shift 2
+  t0=$(now)
+  while ! "$@"; do
+    elapsed=$(($(now) - t0))
+    for node in $watched; do
+      if node_exited "$node"; then
+        node_tail "$node"
+        rm -f "$(pid_file "$node")"
+        die "$node exited while waiting for $what (log above: $(log_file "$node"))"
+      fi
+    done
+    # shellcheck disable=SC2154 # node_start_timeout and await_hint: set by the sourcing script
+    if [ "$elapsed" -ge "$node_start_timeout" ]; then
+      for node in $watched; do if node_stuck "$node"; then node_tail "$node"; fi; done
+      die "gave up after ${node_start_timeout}s waiting for $what ($await_hint; '$0 status' shows what runs)"
+    fi
+    if [ "$elapsed" -ge "$next_note" ]; then
+      say "  waiting for $what (${elapsed}s)..."
+      next_note=$((elapsed + 10))
+    fi
+    sleep 0.5
+  done
 }
 
 need_node() { # <name>

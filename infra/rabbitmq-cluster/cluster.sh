@@ -227,31 +227,13 @@ launch() {
 # last, after the node joined the cluster and recovered its queues.
 is_up() { port_open "$(amqp_port "$1")"; }
 
-# await <what> <nodes> <check...>: polls every half second; fails naming what
-# is missing, with the log of a node that died or never came up.
-await() {
-  local what=$1 nodes=$2 t0 next_note=10 elapsed node
-  shift 2
-  t0=$(now)
-  while ! "$@"; do
-    elapsed=$(($(now) - t0))
-    for node in $nodes; do
-      if ! node_pid "$node" >/dev/null && ! script_running "$node"; then
-        node_tail "$node"
-        die "$node exited while waiting for $what (log above: $(log_file "$node"))"
-      fi
-    done
-    if [ "$elapsed" -ge "$RABBITMQ_CLUSTER_START_TIMEOUT" ]; then
-      for node in $nodes; do is_up "$node" || node_tail "$node"; done
-      die "gave up after ${RABBITMQ_CLUSTER_START_TIMEOUT}s waiting for $what (a node restarted alone waits for the peers it last saw; '$0 status' shows what runs)"
-    fi
-    if [ "$elapsed" -ge "$next_note" ]; then
-      say "  waiting for $what (${elapsed}s)..."
-      next_note=$((elapsed + 10))
-    fi
-    sleep 0.5
-  done
-}
+# What await (nodes.sh) checks while it waits: a node whose VM and start
+# script are both gone fails the wait at once; at the timeout it shows the
+# nodes that are not up.
+node_exited() { ! node_pid "$1" >/dev/null && ! script_running "$1"; }
+node_stuck() { ! is_up "$1"; }
+node_start_timeout=$RABBITMQ_CLUSTER_START_TIMEOUT
+await_hint="a node restarted alone waits for the peers it last saw"
 
 # The start script runs before the VM writes its pid file.
 script_running() {
