@@ -130,8 +130,6 @@ find_haproxy() {
   fi
 }
 
-state_get() { if [ -f "$state_file" ]; then sed -n "s/^$1=//p" "$state_file"; fi; }
-
 absolute() { # <path>
   local dir
   dir=$(cd -- "$(dirname -- "$1")" && pwd) || return 1

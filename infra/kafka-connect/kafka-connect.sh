@@ -77,22 +77,8 @@ fetched() {
 }
 
 fetch_libs() {
-  [ -f "$libs_dir/connect-runtime-$CONNECT_VERSION.jar" ] && return 0
-  mkdir -p "$root/$CONNECT_VERSION"
-  local scratch t0
-  scratch=$(mktemp -d "$root/$CONNECT_VERSION/.fetch.XXXXXX")
-  at_exit "rm -rf '$scratch'; rmdir '$root/$CONNECT_VERSION' 2>/dev/null"
-  cp "$here/pom.xml" "$scratch/pom.xml"
-  say "fetching Kafka Connect $CONNECT_VERSION from Maven Central (once, ~45 MB)..."
-  t0=$(now)
-  if ! mvn_quiet "$scratch/mvn.log" -f "$scratch/pom.xml" -Dkafka.version="$CONNECT_VERSION" \
-    dependency:copy-dependencies ||
-    ! [ -f "$scratch/libs/connect-runtime-$CONNECT_VERSION.jar" ]; then
-    die "fetching Kafka Connect $CONNECT_VERSION failed (Maven output above). Is Maven Central reachable, and does version $CONNECT_VERSION exist?"
-  fi
-  rm -rf "$libs_dir"
-  mv "$scratch/libs" "$libs_dir"
-  say "fetched $(find "$libs_dir" -name '*.jar' | wc -l | tr -d ' ') jars ($(du -sh "$libs_dir" | cut -f1)) in $(($(now) - t0))s into $libs_dir"
+  fetch_pom_libs "Kafka Connect" "$CONNECT_VERSION" "~45 MB" "$libs_dir" "connect-runtime-$CONNECT_VERSION.jar" \
+    "$here/pom.xml" -Dkafka.version="$CONNECT_VERSION"
 }
 
 # The connector's plugin archive holds every jar it needs. Resolving the
@@ -147,8 +133,6 @@ is_connect() { # <port>: answers as Kafka Connect (GET / has its version and com
   http_get "http://$HOST:$1/" 2 | grep -q '"kafka_cluster_id"'
 }
 
-state_get() { if [ -f "$state_file" ]; then sed -n "s/^$1=//p" "$state_file"; fi; }
-
 # First broker of KAFKA_BROKERS answers on TCP: the worker would otherwise
 # retry for a minute and then exit with a less direct message.
 kafka_answers() {
@@ -174,11 +158,7 @@ do_start() {
   t0=$(now)
   need_curl
   if pid=$(running_pid "$pid_file" "$marker"); then
-    local port
-    port=$(state_get port)
-    if [ -n "$port" ] && [ "$port" != "$CONNECT_PORT" ]; then
-      die "the Connect worker from $root (pid $pid) already runs on port $port; stop it first to use port $CONNECT_PORT"
-    fi
+    need_same_port "Connect worker" "$pid" "$CONNECT_PORT"
     say "Kafka Connect from $root is already running (pid $pid)"
     wait_ready "$pid" "$CONNECT_START_TIMEOUT" "$log_file" worker_ready "$CONNECT_PORT"
     say "Kafka Connect ready on $url"
@@ -218,22 +198,7 @@ do_start() {
   say "Kafka Connect ready on $url"
 }
 
-do_stop() {
-  local pid t0
-  t0=$(now)
-  if ! pid=$(running_pid "$pid_file" "$marker"); then
-    if port_open "$CONNECT_PORT"; then
-      say "no Kafka Connect started from $root; $HOST:$CONNECT_PORT is served by $(port_owner "$CONNECT_PORT"), left alone"
-    else
-      say "Kafka Connect is not running"
-    fi
-    return 0
-  fi
-  say "stopping Kafka Connect (pid $pid)..."
-  stop_pid "$pid" "$CONNECT_STOP_TIMEOUT"
-  rm -f "$pid_file"
-  say "Kafka Connect stopped ($(($(now) - t0))s)"
-}
+do_stop() { stop_server "Kafka Connect" "$CONNECT_PORT" "$CONNECT_STOP_TIMEOUT"; }
 
 do_status() {
   local pid port=$CONNECT_PORT

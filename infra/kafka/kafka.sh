@@ -36,10 +36,10 @@ KAFKA_STOP_TIMEOUT=${KAFKA_STOP_TIMEOUT:-30}
 CLUSTER_ID=Y29tbWxhYi1rYWZrYS0wMQ
 NODE_ID=1
 
-kafka_root=$cache_root/kafka
-libs_dir=$kafka_root/$KAFKA_VERSION/libs
-data_dir=$kafka_root/data
-run_dir=$kafka_root/run
+root=$cache_root/kafka
+libs_dir=$root/$KAFKA_VERSION/libs
+data_dir=$root/data
+run_dir=$root/run
 pid_file=$run_dir/kafka.pid
 log_file=$run_dir/kafka.log
 out_file=$run_dir/kafka.out
@@ -68,7 +68,7 @@ usage: ${0##*/} <command>
   reset    stop and wipe the data dir: the next start is a fresh cluster
   logs     follow the broker log
 
-cache: $kafka_root
+cache: $root
 EOF
 }
 
@@ -88,34 +88,13 @@ do_fetch() {
 fetch_jars() {
   fetched && return 0
   need_mvn "the Kafka jars"
-  mkdir -p "$kafka_root/$KAFKA_VERSION"
-  # Fetch next to the final dir and rename at the end, so that a killed
-  # fetch never leaves a half-filled libs/ behind.
-  local scratch t0
-  scratch=$(mktemp -d "$kafka_root/$KAFKA_VERSION/.fetch.XXXXXX")
-  at_exit "rm -rf '$scratch'; rmdir '$kafka_root/$KAFKA_VERSION' 2>/dev/null"
-  cp "$here/pom.xml" "$scratch/pom.xml"
-  say "fetching Apache Kafka $KAFKA_VERSION from Maven Central (once, ~45 MB)..."
-  t0=$(now)
-  # Runs on a copy of the pom so that Maven writes nothing into the repo.
-  # The user's ~/.m2 (and settings.xml mirrors/proxies) is used as usual.
-  if ! mvn_quiet "$scratch/mvn.log" -f "$scratch/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
-    dependency:copy-dependencies ||
-    ! [ -f "$scratch/libs/kafka_2.13-$KAFKA_VERSION.jar" ]; then
-    die "fetching Kafka $KAFKA_VERSION failed (Maven output above). Is Maven Central reachable, and does version $KAFKA_VERSION exist?"
-  fi
-  # Under the lock, so no concurrent fetch; whatever is there is incomplete.
-  rm -rf "$libs_dir"
-  mv "$scratch/libs" "$libs_dir"
-  fetched || die "fetch finished but $libs_dir has no kafka_2.13-$KAFKA_VERSION.jar"
-  say "fetched $(find "$libs_dir" -name '*.jar' | wc -l | tr -d ' ') jars ($(du -sh "$libs_dir" | cut -f1)) in $(($(now) - t0))s into $libs_dir"
+  fetch_pom_libs "Apache Kafka" "$KAFKA_VERSION" "~45 MB" "$libs_dir" "kafka_2.13-$KAFKA_VERSION.jar" \
+    "$here/pom.xml" -Dkafka.version="$KAFKA_VERSION"
 }
 
 # ------------------------------------------------------------- our process
 
 broker_pid() { running_pid "$pid_file" "$marker"; }
-
-state_get() { if [ -f "$state_file" ]; then sed -n "s/^$1=//p" "$state_file"; fi; }
 
 # -------------------------------------------------------------------- start
 
@@ -173,10 +152,10 @@ storage_ready() {
 format_storage() {
   local scratch
   rm -rf "$data_dir"
-  mkdir -p "$kafka_root"
+  mkdir -p "$root"
   # Format a temp dir and rename it, so an interrupted format never leaves a
   # dir that looks formatted but is not.
-  scratch=$(mktemp -d "$kafka_root/.format.XXXXXX")
+  scratch=$(mktemp -d "$root/.format.XXXXXX")
   at_exit "rm -rf '$scratch'"
   render_properties "$scratch/server.properties" "$scratch/data"
   say "formatting KRaft storage in $data_dir (cluster id $CLUSTER_ID)..."
@@ -214,19 +193,15 @@ do_start() {
   local pid reply t0
   t0=$(now)
   if pid=$(broker_pid); then
-    local port
-    port=$(state_get port)
-    if [ -n "$port" ] && [ "$port" != "$KAFKA_PORT" ]; then
-      die "the broker from $kafka_root (pid $pid) already runs on port $port; stop it first to use port $KAFKA_PORT"
-    fi
-    say "Kafka from $kafka_root is already running (pid $pid)"
+    need_same_port broker "$pid" "$KAFKA_PORT"
+    say "Kafka from $root is already running (pid $pid)"
     wait_broker "$pid"
     say "Kafka ready on $HOST:$KAFKA_PORT"
     return 0
   fi
   if port_open "$KAFKA_PORT"; then
     if reply=$(metadata_probe "$KAFKA_PORT"); then
-      say "Kafka already answers on $HOST:$KAFKA_PORT (cluster ${reply#* }); it is $(port_owner "$KAFKA_PORT"), not a broker started from $kafka_root, so it is used as is"
+      say "Kafka already answers on $HOST:$KAFKA_PORT (cluster ${reply#* }); it is $(port_owner "$KAFKA_PORT"), not a broker started from $root, so it is used as is"
       say "Kafka ready on $HOST:$KAFKA_PORT"
       return 0
     fi
@@ -263,23 +238,7 @@ do_start() {
 
 # ------------------------------------------------------------- stop/status
 
-do_stop() {
-  local pid t0
-  t0=$(now)
-  if ! pid=$(broker_pid); then
-    rm -f "$pid_file"
-    if port_open "$KAFKA_PORT"; then
-      say "no broker started from $kafka_root; $HOST:$KAFKA_PORT is served by $(port_owner "$KAFKA_PORT"), left alone"
-    else
-      say "Kafka is not running"
-    fi
-    return 0
-  fi
-  say "stopping Kafka (pid $pid)..."
-  stop_pid "$pid" "$KAFKA_STOP_TIMEOUT" TERM broker
-  rm -f "$pid_file"
-  say "Kafka stopped ($(($(now) - t0))s)"
-}
+do_stop() { stop_server Kafka "$KAFKA_PORT" "$KAFKA_STOP_TIMEOUT" broker; }
 
 do_status() {
   local pid reply port version
@@ -315,5 +274,5 @@ do_reset() {
 # parallel, and two formats or two brokers on one data dir would clash.
 commands=(fetch start stop restart status reset logs)
 locked_commands=(fetch start stop restart reset)
-lock_dir=$kafka_root/.lock
+lock_dir=$root/.lock
 serve "$@"

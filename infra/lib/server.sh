@@ -227,6 +227,33 @@ mvn_quiet() {
   return "$rc"
 }
 
+# fetch_pom_libs <what> <version> <size> <libs dir> <jar> <pom> [mvn args...]:
+# the dependencies of <pom> into <libs dir>, unless it holds <jar> already.
+# Maven runs on a copy of the pom, so that it writes nothing into the repo,
+# and fills a folder next to <libs dir> that is renamed at the end, so that
+# a killed fetch never leaves a half-filled one behind. The user's ~/.m2
+# (and settings.xml mirrors/proxies) is used as usual.
+fetch_pom_libs() {
+  local what=$1 version=$2 size=$3 libs=$4 jar=$5 pom=$6 parent scratch t0
+  shift 6
+  [ -f "$libs/$jar" ] && return 0
+  parent=$(dirname "$libs")
+  mkdir -p "$parent"
+  scratch=$(mktemp -d "$parent/.fetch.XXXXXX")
+  at_exit "rm -rf '$scratch'; rmdir '$parent' 2>/dev/null"
+  cp "$pom" "$scratch/pom.xml"
+  say "fetching $what $version from Maven Central (once, $size)..."
+  t0=$(now)
+  if ! mvn_quiet "$scratch/mvn.log" -f "$scratch/pom.xml" "$@" dependency:copy-dependencies ||
+    ! [ -f "$scratch/libs/$jar" ]; then
+    die "fetching $what $version failed (Maven output above). Is Maven Central reachable, and does version $version exist?"
+  fi
+  # Under the script's lock, so no concurrent fetch: what is there is incomplete.
+  rm -rf "$libs"
+  mv "$scratch/libs" "$libs"
+  say "fetched $(find "$libs" -name '*.jar' | wc -l | tr -d ' ') jars ($(du -sh "$libs" | cut -f1)) in $(($(now) - t0))s into $libs"
+}
+
 # need_deb <debian package> <command> [more commands]: installs the package
 # with apt-get when any of the commands is missing and we are root (as
 # infra/containers/setup-podman.sh does); otherwise names the command to run.
@@ -363,6 +390,43 @@ kill_pid() {
   if [ -n "${2:-}" ]; then who="$2 (pid $1)"; fi
   kill -KILL "$1" 2>/dev/null || return 0
   pid_wait_gone "$1" 10 || die "$who survived SIGKILL"
+}
+
+# stop_server <name> <port> <stop timeout> [noun]: stops the server this
+# script started from its cache folder (root, pid_file, marker), or says that
+# none runs and who serves <port> instead. <noun> names it in "no <noun>
+# started from ..." and in the SIGKILL message (default: <name>, no noun).
+# shellcheck disable=SC2154 # root, pid_file and marker: set by the sourcing script
+stop_server() {
+  local name=$1 port=$2 timeout=$3 pid t0
+  t0=$(now)
+  if ! pid=$(running_pid "$pid_file" "$marker"); then
+    if port_open "$port"; then
+      say "no ${4:-$name} started from $root; $HOST:$port is served by $(port_owner "$port"), left alone"
+    else
+      say "$name is not running"
+    fi
+    return 0
+  fi
+  say "stopping $name (pid $pid)..."
+  stop_pid "$pid" "$timeout" TERM "${4:-}"
+  rm -f "$pid_file"
+  say "$name stopped ($(($(now) - t0))s)"
+}
+
+# A key of the state file a start writes (key=value lines: what the running
+# server was started with, for status and stop).
+# shellcheck disable=SC2154 # state_file: set by the sourcing script
+state_get() { if [ -f "$state_file" ]; then sed -n "s/^$1=//p" "$state_file"; fi; }
+
+# need_same_port <noun> <pid> <port>: a start finds our server running; it
+# must be on the port asked for (the state file's port), or the start fails.
+need_same_port() {
+  local port
+  port=$(state_get port)
+  if [ -n "$port" ] && [ "$port" != "$3" ]; then
+    die "the $1 from $root (pid $2) already runs on port $port; stop it first to use port $3"
+  fi
 }
 
 rss_kib() { # <pid>: resident set size in KiB (the process alone; 0 when gone)

@@ -105,8 +105,6 @@ find_bins() {
   fi
 }
 
-state_get() { if [ -f "$state_file" ]; then sed -n "s/^$1=//p" "$state_file"; fi; }
-
 our_pid() {
   local dir
   dir=$(state_get data)

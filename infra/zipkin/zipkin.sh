@@ -97,8 +97,6 @@ zipkin_version() { # <port>: what /info reports
   http_get "http://$HOST:$1/info" 2 | sed -n 's/.*"version" *: *"\([^"]*\)".*/\1/p' | head -n 1
 }
 
-state_get() { if [ -f "$state_file" ]; then sed -n "s/^$1=//p" "$state_file"; fi; }
-
 # ------------------------------------------------------------------- start
 
 do_start() {
@@ -106,11 +104,7 @@ do_start() {
   t0=$(now)
   need_curl
   if pid=$(running_pid "$pid_file" "$marker"); then
-    local port
-    port=$(state_get port)
-    if [ -n "$port" ] && [ "$port" != "$ZIPKIN_PORT" ]; then
-      die "the Zipkin from $root (pid $pid) already runs on port $port; stop it first to use port $ZIPKIN_PORT"
-    fi
+    need_same_port Zipkin "$pid" "$ZIPKIN_PORT"
     say "Zipkin from $root is already running (pid $pid)"
     wait_ready "$pid" "$ZIPKIN_START_TIMEOUT" "$log_file" zipkin_up "$ZIPKIN_PORT"
     say "Zipkin ready on http://$HOST:$ZIPKIN_PORT"
@@ -151,22 +145,7 @@ do_start() {
   say "Zipkin ready on http://$HOST:$ZIPKIN_PORT"
 }
 
-do_stop() {
-  local pid t0
-  t0=$(now)
-  if ! pid=$(running_pid "$pid_file" "$marker"); then
-    if port_open "$ZIPKIN_PORT"; then
-      say "no Zipkin started from $root; $HOST:$ZIPKIN_PORT is served by $(port_owner "$ZIPKIN_PORT"), left alone"
-    else
-      say "Zipkin is not running"
-    fi
-    return 0
-  fi
-  say "stopping Zipkin (pid $pid)..."
-  stop_pid "$pid" "$ZIPKIN_STOP_TIMEOUT"
-  rm -f "$pid_file"
-  say "Zipkin stopped ($(($(now) - t0))s)"
-}
+do_stop() { stop_server Zipkin "$ZIPKIN_PORT" "$ZIPKIN_STOP_TIMEOUT"; }
 
 do_status() {
   local pid port=$ZIPKIN_PORT
