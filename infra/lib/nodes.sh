@@ -80,29 +80,24 @@ stop_nodes() {
 # with a progress line every 10 s. Fails as soon as one of <nodes> (a
 # space-separated list) has exited (node_exited), with its log; or after
 # node_start_timeout seconds, with the logs of those that node_stuck names.
+# shellcheck disable=SC2154 # node_start_timeout and await_hint: set by the sourcing script
 await() {
-  local what=$1 watched=$2 t0 next_note=10 elapsed node
+  local what=$1 watched=$2 node
   shift 2
-  t0=$(now)
-  while ! "$@"; do
-    elapsed=$(($(now) - t0))
-    for node in $watched; do
-      if node_exited "$node"; then
-        node_tail "$node"
-        rm -f "$(pid_file "$node")"
-        die "$node exited while waiting for $what (log above: $(log_file "$node"))"
-      fi
-    done
-    # shellcheck disable=SC2154 # node_start_timeout and await_hint: set by the sourcing script
-    if [ "$elapsed" -ge "$node_start_timeout" ]; then
-      for node in $watched; do if node_stuck "$node"; then node_tail "$node"; fi; done
-      die "gave up after ${node_start_timeout}s waiting for $what ($await_hint; '$0 status' shows what runs)"
+  if poll "$node_start_timeout" 10 "$what" nodes_alive "$@"; then return 0; fi
+  for node in $watched; do if node_stuck "$node"; then node_tail "$node"; fi; done
+  die "gave up after ${node_start_timeout}s waiting for $what ($await_hint; '$0 status' shows what runs)"
+}
+
+# await's watch between tries (it sees await's what and watched).
+nodes_alive() {
+  local node
+  for node in $watched; do
+    if node_exited "$node"; then
+      node_tail "$node"
+      rm -f "$(pid_file "$node")"
+      die "$node exited while waiting for $what (log above: $(log_file "$node"))"
     fi
-    if [ "$elapsed" -ge "$next_note" ]; then
-      say "  waiting for $what (${elapsed}s)..."
-      next_note=$((elapsed + 10))
-    fi
-    sleep 0.5
   done
 }
 

@@ -483,27 +483,41 @@ stop_on_timeout=""
 extra_log=""
 timeout_hint=""
 wait_ready() {
-  local pid=$1 timeout=$2 log=$3 t0 elapsed next_note=5
+  local pid=$1 timeout=$2 log=$3
   shift 3
+  if poll "$timeout" 5 "it to be ready" server_alive "$@"; then return 0; fi
+  tail_log "$log" "$extra_log"
+  if [ -n "$pid" ] && [ -n "$stop_on_timeout" ]; then
+    say "giving up after ${timeout}s; stopping the half-started server (pid $pid)" >&2
+    stop_pid "$pid" 10 >&2
+  fi
+  die "not ready after ${timeout}s${log:+ (log above: $log)}${timeout_hint:+; $timeout_hint}"
+}
+
+# wait_ready's watch between tries (it sees wait_ready's pid and log).
+server_alive() {
+  if [ -n "$pid" ] && ! pid_alive "$pid"; then
+    tail_log "$log" "$extra_log"
+    die "the server exited during startup${log:+ (log above: $log)}"
+  fi
+}
+
+# poll <timeout s> <note every s> <what> <watch> <check command...>: runs
+# the check every half second until it passes. Between tries it runs
+# <watch>, which fails the wait (die) when what it waits for has died, and
+# says "waiting for <what>" every <note> seconds. Returns 1 once the timeout
+# has passed.
+poll() {
+  local timeout=$1 every=$2 what=$3 watch=$4 t0 elapsed next_note=$2
+  shift 4
   t0=$(now)
-  while :; do
+  until "$@"; do
     elapsed=$(($(now) - t0))
-    if [ -n "$pid" ] && ! pid_alive "$pid"; then
-      tail_log "$log" "$extra_log"
-      die "the server exited during startup${log:+ (log above: $log)}"
-    fi
-    if "$@"; then return 0; fi
-    if [ "$elapsed" -ge "$timeout" ]; then
-      tail_log "$log" "$extra_log"
-      if [ -n "$pid" ] && [ -n "$stop_on_timeout" ]; then
-        say "giving up after ${timeout}s; stopping the half-started server (pid $pid)" >&2
-        stop_pid "$pid" 10 >&2
-      fi
-      die "not ready after ${timeout}s${log:+ (log above: $log)}${timeout_hint:+; $timeout_hint}"
-    fi
+    "$watch"
+    [ "$elapsed" -lt "$timeout" ] || return 1
     if [ "$elapsed" -ge "$next_note" ]; then
-      say "  waiting for it to be ready (${elapsed}s)..."
-      next_note=$((elapsed + 5))
+      say "  waiting for $what (${elapsed}s)..."
+      next_note=$((elapsed + every))
     fi
     sleep 0.5
   done
