@@ -201,15 +201,10 @@ do_start() {
 do_stop() { stop_server "Kafka Connect" "$CONNECT_PORT" "$CONNECT_STOP_TIMEOUT"; }
 
 do_status() {
-  local pid port=$CONNECT_PORT
+  local port
   need_curl
-  if pid=$(running_pid "$pid_file" "$marker"); then
-    port=$(state_get port)
-    port=${port:-$CONNECT_PORT}
-    say "kafka-connect.sh worker: running, pid $pid, Kafka Connect $(state_get version) with Debezium $(state_get debezium), $HOST:$port, Kafka $(state_get brokers), group $(state_get group), RSS $(rss_mib "$pid") MiB, up $(uptime_of "$pid")"
-  else
-    say "kafka-connect.sh worker: not running"
-  fi
+  server_status worker "$CONNECT_PORT" "Kafka Connect $(state_get version) with Debezium $(state_get debezium)" \
+    "Kafka $(state_get brokers), group $(state_get group)"
   say "log: $log_file"
   if worker_ready "$port"; then
     say "http://$HOST:$port is ready; connectors: $(connector_states "$port")"

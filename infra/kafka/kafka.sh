@@ -241,16 +241,9 @@ do_start() {
 do_stop() { stop_server Kafka "$KAFKA_PORT" "$KAFKA_STOP_TIMEOUT" broker; }
 
 do_status() {
-  local pid reply port version
-  port=$KAFKA_PORT
-  if pid=$(broker_pid); then
-    port=$(state_get port)
-    port=${port:-$KAFKA_PORT}
-    version=$(state_get version)
-    say "kafka.sh broker: running, pid $pid, Kafka ${version:-?}, $HOST:$port, RSS $(rss_mib "$pid") MiB, up $(uptime_of "$pid")"
-  else
-    say "kafka.sh broker: not running"
-  fi
+  local reply port version
+  version=$(state_get version)
+  server_status broker "$KAFKA_PORT" "Kafka ${version:-?}"
   say "data: $data_dir ($(du -sh "$data_dir" 2>/dev/null | cut -f1 || true))"
   say "log:  $log_file"
   if port_open "$port" && reply=$(metadata_probe "$port"); then

@@ -414,6 +414,23 @@ stop_server() {
   say "$name stopped ($(($(now) - t0))s)"
 }
 
+# server_status <noun> <port> <what runs> [more]: the first line of a
+# status, "<prog> <noun>: running, pid P, <what runs>, host:port[, more],
+# RSS N MiB, up T" for the server this script started, else "<prog> <noun>:
+# not running". Sets the caller's port to the one that server runs on (the
+# state file's), else to <port>.
+server_status() {
+  local pid
+  port=$2
+  if pid=$(running_pid "$pid_file" "$marker"); then
+    port=$(state_get port)
+    port=${port:-$2}
+    say "$prog $1: running, pid $pid, $3, $HOST:$port${4:+, $4}, RSS $(rss_mib "$pid") MiB, up $(uptime_of "$pid")"
+  else
+    say "$prog $1: not running"
+  fi
+}
+
 # A key of the state file a start writes (key=value lines: what the running
 # server was started with, for status and stop).
 # shellcheck disable=SC2154 # state_file: set by the sourcing script

@@ -148,15 +148,9 @@ do_start() {
 do_stop() { stop_server Zipkin "$ZIPKIN_PORT" "$ZIPKIN_STOP_TIMEOUT"; }
 
 do_status() {
-  local pid port=$ZIPKIN_PORT
+  local port
   need_curl
-  if pid=$(running_pid "$pid_file" "$marker"); then
-    port=$(state_get port)
-    port=${port:-$ZIPKIN_PORT}
-    say "zipkin.sh server: running, pid $pid, Zipkin $(state_get version), $HOST:$port, RSS $(rss_mib "$pid") MiB, up $(uptime_of "$pid")"
-  else
-    say "zipkin.sh server: not running"
-  fi
+  server_status server "$ZIPKIN_PORT" "Zipkin $(state_get version)"
   say "log: $log_file"
   if zipkin_up "$port"; then
     say "http://$HOST:$port answers as Zipkin $(zipkin_version "$port")"
