@@ -86,26 +86,16 @@ fetch_libs() {
 # serve, and would mix its dependencies into the worker's class path.
 fetch_debezium() {
   [ -d "$plugins_dir/debezium-connector-postgres" ] && return 0
-  mkdir -p "$root/debezium"
-  local scratch t0 archive
-  scratch=$(mktemp -d "$root/debezium/.fetch.XXXXXX")
-  at_exit "rm -rf '$scratch'"
-  say "fetching the Debezium PostgreSQL connector $DEBEZIUM_VERSION plugin from Maven Central (once, ~25 MB)..."
+  local t0 archive=debezium-connector-postgres-$DEBEZIUM_VERSION-plugin.tar.gz
   t0=$(now)
-  if ! mvn_quiet "$scratch/mvn.log" \
-    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-    -Dartifact="io.debezium:debezium-connector-postgres:$DEBEZIUM_VERSION:tar.gz:plugin" \
-    -DoutputDirectory="$scratch/archive"; then
-    die "fetching the Debezium connector $DEBEZIUM_VERSION failed (Maven output above). Is Maven Central reachable, and does version $DEBEZIUM_VERSION exist?"
-  fi
-  archive=$scratch/archive/debezium-connector-postgres-$DEBEZIUM_VERSION-plugin.tar.gz
-  [ -f "$archive" ] || die "Maven finished but $archive is missing"
-  mkdir -p "$scratch/plugins"
-  tar -xzf "$archive" -C "$scratch/plugins" || die "cannot unpack $archive"
-  [ -d "$scratch/plugins/debezium-connector-postgres" ] ||
-    die "$archive has no debezium-connector-postgres/ folder (the plugin layout changed?)"
+  mvn_copy "the Debezium PostgreSQL connector plugin" "$DEBEZIUM_VERSION" "~25 MB" \
+    "io.debezium:debezium-connector-postgres:$DEBEZIUM_VERSION:tar.gz:plugin" "$archive" "$root/debezium"
+  mkdir -p "$copied/plugins"
+  tar -xzf "$copied/$archive" -C "$copied/plugins" || die "cannot unpack $copied/$archive"
+  [ -d "$copied/plugins/debezium-connector-postgres" ] ||
+    die "$copied/$archive has no debezium-connector-postgres/ folder (the plugin layout changed?)"
   rm -rf "$plugins_dir"
-  mv "$scratch/plugins" "$plugins_dir"
+  mv "$copied/plugins" "$plugins_dir"
   say "fetched Debezium $DEBEZIUM_VERSION ($(find "$plugins_dir" -name '*.jar' | wc -l | tr -d ' ') jars) in $(($(now) - t0))s into $plugins_dir"
 }
 

@@ -254,6 +254,26 @@ fetch_pom_libs() {
   say "fetched $(find "$libs" -name '*.jar' | wc -l | tr -d ' ') jars ($(du -sh "$libs" | cut -f1)) in $(($(now) - t0))s into $libs"
 }
 
+# mvn_copy <what> <version> <size> <artifact> <file> <parent dir>: one
+# artifact (group:artifact:version:type[:classifier]) from Maven Central,
+# copied as <file> into a new folder in <parent dir>, whose path it sets in
+# `copied`; the caller renames what it needs into place, so that a killed
+# fetch never leaves a truncated file that looks complete. The folder is
+# removed at exit, <parent dir> too if it is left empty.
+copied=""
+mvn_copy() {
+  local what=$1 version=$2 size=$3 artifact=$4 file=$5 parent=$6
+  mkdir -p "$parent"
+  copied=$(mktemp -d "$parent/.fetch.XXXXXX")
+  at_exit "rm -rf '$copied'; rmdir '$parent' 2>/dev/null"
+  say "fetching $what $version from Maven Central (once, $size)..."
+  if ! mvn_quiet "$copied/mvn.log" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+    -Dartifact="$artifact" -DoutputDirectory="$copied" -Dmdep.overWriteReleases=true ||
+    ! [ -f "$copied/$file" ]; then
+    die "fetching $what $version failed (Maven output above). Is Maven Central reachable, and does version $version exist?"
+  fi
+}
+
 # need_deb <debian package> <command> [more commands]: installs the package
 # with apt-get when any of the commands is missing and we are root (as
 # infra/containers/setup-podman.sh does); otherwise names the command to run.

@@ -62,24 +62,13 @@ do_fetch() {
 fetch_jar() {
   [ -f "$jar" ] && return 0
   need_mvn "the Zipkin server jar"
-  mkdir -p "$root/$ZIPKIN_VERSION"
-  # Fetch next to the final name and rename, so a killed fetch never leaves
-  # a truncated jar that looks complete.
-  local scratch t0
-  scratch=$(mktemp -d "$root/$ZIPKIN_VERSION/.fetch.XXXXXX")
-  at_exit "rm -rf '$scratch'; rmdir '$root/$ZIPKIN_VERSION' 2>/dev/null"
-  say "fetching the Zipkin server $ZIPKIN_VERSION from Maven Central (once, ~125 MB)..."
+  local t0
   t0=$(now)
   # The exec classifier is the runnable Spring Boot jar; the plain one is a
   # library. The user's ~/.m2 (and settings.xml mirrors/proxies) is used.
-  if ! mvn_quiet "$scratch/mvn.log" \
-    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-    -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" \
-    -DoutputDirectory="$scratch" -Dmdep.overWriteReleases=true ||
-    ! [ -f "$scratch/${jar##*/}" ]; then
-    die "fetching the Zipkin server $ZIPKIN_VERSION failed (Maven output above). Is Maven Central reachable, and does version $ZIPKIN_VERSION exist?"
-  fi
-  mv "$scratch/${jar##*/}" "$jar"
+  mvn_copy "the Zipkin server" "$ZIPKIN_VERSION" "~125 MB" "io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" \
+    "${jar##*/}" "$root/$ZIPKIN_VERSION"
+  mv "$copied/${jar##*/}" "$jar"
   say "fetched ${jar##*/} ($(du -h "$jar" | cut -f1)) in $(($(now) - t0))s into $root/$ZIPKIN_VERSION"
 }
 
