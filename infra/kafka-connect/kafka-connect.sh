@@ -217,14 +217,8 @@ connector_states() { # <port>
 }
 
 do_wait() {
-  local pid="" log=""
   need_curl
-  if pid=$(running_pid "$pid_file" "$marker") && [ "$(state_get port)" = "$CONNECT_PORT" ]; then
-    log=$log_file
-  else
-    pid=""
-  fi
-  wait_ready "$pid" "$CONNECT_START_TIMEOUT" "$log" worker_ready "$CONNECT_PORT"
+  wait_for "$CONNECT_PORT" "$CONNECT_START_TIMEOUT" worker_ready "$CONNECT_PORT"
   say "Kafka Connect ready on $url"
 }
 

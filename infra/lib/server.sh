@@ -531,6 +531,21 @@ wait_ready() {
   die "not ready after ${timeout}s${log:+ (log above: $log)}${timeout_hint:+; $timeout_hint}"
 }
 
+# wait_for <port> <timeout s> <check command...>: what a "wait" command does
+# for a server started some other way (or in the background): waits until
+# the check passes, and fails early, with the log, if the server on <port>
+# is ours and it exits.
+wait_for() {
+  local port=$1 timeout=$2 pid="" log=""
+  shift 2
+  if pid=$(running_pid "$pid_file" "$marker") && [ "$(state_get port)" = "$port" ]; then
+    log=$log_file
+  else
+    pid=""
+  fi
+  wait_ready "$pid" "$timeout" "$log" "$@"
+}
+
 # wait_ready's watch between tries (it sees wait_ready's pid and log).
 server_alive() {
   if [ -n "$pid" ] && ! pid_alive "$pid"; then

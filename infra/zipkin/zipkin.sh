@@ -148,18 +148,10 @@ do_status() {
   status_down "$port" "does not answer as Zipkin"
 }
 
-# For a caller that started Zipkin some other way (or in the background):
-# waits for the port to answer as Zipkin, and fails early if our own server on
-# that port exits.
+# For a caller that started Zipkin some other way (or in the background).
 do_wait() {
   need_curl
-  local pid="" log=""
-  if pid=$(running_pid "$pid_file" "$marker") && [ "$(state_get port)" = "$ZIPKIN_PORT" ]; then
-    log=$log_file
-  else
-    pid=""
-  fi
-  wait_ready "$pid" "$ZIPKIN_START_TIMEOUT" "$log" zipkin_up "$ZIPKIN_PORT"
+  wait_for "$ZIPKIN_PORT" "$ZIPKIN_START_TIMEOUT" zipkin_up "$ZIPKIN_PORT"
   say "Zipkin ready on http://$HOST:$ZIPKIN_PORT"
 }
 
