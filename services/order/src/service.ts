@@ -7,6 +7,7 @@ import { createApp } from './app.ts';
 import { checkOrderConfig, type OrderSettings } from './config.ts';
 import { OrderLifecycle } from './domain/order-lifecycle.ts';
 import { Orders } from './domain/orders.ts';
+import { PendingReservations } from './domain/pending-reservations.ts';
 import type { OrderStoreWithEvents } from './domain/ports.ts';
 import { stockResultHandler, stockResultTypes } from './events/stock-results.ts';
 import { connectInventory } from './inventory/edge.ts';
@@ -60,6 +61,7 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     stock: withinRequestBudget(resilient.stock),
     reserveTimeoutMs: config.INVENTORY_DEADLINE_MS,
     checkout: config.CHECKOUT_MODE,
+    fallback: config.INVENTORY_FALLBACK,
     onEventsStored,
     onCompensationFailure: (orderId, err) => logger.error({ err, orderId }, 'could not release reservation'),
   });
@@ -69,6 +71,17 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     // Without a bus, no one hears order.cancelled: a cancellation releases the stock itself.
     ...(!bus && { directRelease: { stock: inventory, timeoutMs: config.INVENTORY_DEADLINE_MS } }),
   });
+  // The pending fallback's other half: what it accepted gets its stock once inventory answers again.
+  const pending =
+    config.INVENTORY_FALLBACK === 'pending'
+      ? new PendingReservations({
+          store,
+          stock: resilient.stock,
+          lifecycle,
+          reserveTimeoutMs: config.INVENTORY_DEADLINE_MS,
+          logger,
+        })
+      : undefined;
   const readModels = 'readModels' in store ? (store as EventSourcedOrderStore).readModels : undefined;
   const app = await createApp(config, {
     orders,
@@ -94,6 +107,7 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
   const parts: Closeable[] = [
     { name: 'HTTP server', close: () => app.close() },
     { name: 'stock results', close: () => stockResults?.close() },
+    { name: 'pending reservations', close: () => pending?.close() },
     { name: 'event relay', close: () => relay?.close() },
     { name: 'event bus', close: () => bus?.close() },
     { name: 'inventory client', close: inventory.close },
@@ -115,6 +129,7 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
       }
       if ('startProjections' in store) await (store as EventSourcedOrderStore).startProjections();
       relay?.start();
+      pending?.start(config.PENDING_RETRY_MS);
       await app.listen({ host: config.HOST, port: config.PORT });
     },
     parts,
