@@ -6,7 +6,7 @@ const faults = ownFaultsFile();
 // lab.ts: the breaker opens once at least 5 calls were made in its window and half or more failed.
 const volume = 5;
 
-describe('lab 11-fault-tolerance: inventory slowed down or hung at runtime', () => {
+describe('lab 11-fault-tolerance: inventory slowed down, hung or down at runtime', () => {
   const lab = labForThisFile('11-fault-tolerance', { connect: (lab) => labClient(lab, faults) });
 
   it('keeps 100 orders under 1 s at p99 while inventory takes 5 s, opening the breaker after its threshold', async () => {
@@ -72,4 +72,34 @@ describe('lab 11-fault-tolerance: inventory slowed down or hung at runtime', () 
     expect(bulkhead.inFlight).toBe(0);
     await lab.client.clear();
   });
+
+  it('with inventory down, refuses orders without a fallback (503, Retry-After, nothing stored) and accepts them pending with one, each confirmed once inventory is back', async () => {
+    const stored = async (service: string) => Object.values(await lab.client.orders(service)).flat().length;
+    const storedBefore = await stored('order');
+    await lab.stopService('inventory');
+
+    const refused = [];
+    for (let i = 0; i < 10; i++) refused.push(await lab.client.place('KB-001', 'order'));
+    const accepted = [];
+    for (let i = 0; i < 20; i++) accepted.push(await lab.client.place('KB-001', 'order-fallback'));
+
+    expect(refused.map((a) => `${a.status} ${a.type} retry-after=${a.retryAfter}`)).toEqual(
+      Array(10).fill('503 /problems/inventory-unavailable retry-after=5'),
+    );
+    expect(await stored('order')).toBe(storedBefore);
+    expect(accepted.map((a) => `${a.status} ${a.orderStatus}`)).toEqual(Array(20).fill('202 pending'));
+    const ids = accepted.map((a) => a.id!).sort();
+    expect((await lab.client.orders('order-fallback')).pending?.sort()).toEqual(ids);
+
+    await lab.startService('inventory');
+    // Its breaker opened while inventory was down: the first reservation waits for its trial call (5 s).
+    await until(
+      'every order accepted pending to be confirmed',
+      async () => ((await lab.client.orders('order-fallback')).confirmed ?? []).length === ids.length,
+      60_000,
+    );
+    const after = await lab.client.orders('order-fallback');
+    expect(after.confirmed?.sort()).toEqual(ids);
+    expect(after.pending).toBeUndefined();
+  }, 90_000);
 });

@@ -92,8 +92,9 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     ...(readModels && { readModels }),
     readiness: [
       { name: 'order store', check: store.ping },
-      // Async checkout does not call inventory; its readiness does not depend on it.
-      ...(config.CHECKOUT_MODE === 'sync'
+      // Async checkout does not call inventory, and the pending fallback takes orders without it:
+      // their readiness does not depend on it.
+      ...(config.CHECKOUT_MODE === 'sync' && config.INVENTORY_FALLBACK === 'none'
         ? [{ name: `inventory (${config.INVENTORY_TRANSPORT})`, check: inventory.ready }]
         : []),
       ...(bus ? [{ name: 'event bus', check: bus.ping }] : []),
