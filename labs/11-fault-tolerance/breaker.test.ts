@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { labForThisFile } from '@commlab/lab/testing';
 import { labClient, ownFaultsFile, until } from './lab-client.ts';
+import { overload } from './overload.ts';
 
 const faults = ownFaultsFile();
 // lab.ts: the breaker opens once at least 5 calls were made in its window and half or more failed.
@@ -102,4 +103,20 @@ describe('lab 11-fault-tolerance: inventory slowed down, hung or down at runtime
     expect(after.confirmed?.sort()).toEqual(ids);
     expect(after.pending).toBeUndefined();
   }, 90_000);
+
+  it('sheds new orders at the edge when flooded: refused at once with 503 overloaded and Retry-After, no order it accepted lost', async () => {
+    const answers = await overload(lab.url('order'), { seconds: 2, concurrency: 100 });
+    const shed = answers.filter((a) => a.kind === '/problems/overloaded');
+    const placed = answers.filter((a) => a.status === 201);
+    const median = (list: typeof answers) => list.map((a) => a.ms).sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+
+    expect(shed.length, `${answers.length} answers`).toBeGreaterThan(0);
+    expect(shed.every((a) => a.status === 503 && a.retryAfter === '1')).toBe(true);
+    expect(placed.length).toBeGreaterThan(0);
+    // A refusal skips all the work an order takes (store, inventory): it comes back faster.
+    expect(median(shed)).toBeLessThan(median(placed));
+    // Every order it answered 201 is stored, confirmed.
+    const confirmed = new Set((await lab.client.orders('order')).confirmed);
+    expect(placed.filter((a) => !confirmed.has(a.id!))).toEqual([]);
+  });
 });

@@ -19,6 +19,10 @@ const resilience = {
   BREAKER_ERROR_PERCENT: '50',
   BREAKER_VOLUME: '5',
   BREAKER_RESET_MS: '5000',
+  // At the edge: a new order is refused at once (503 overloaded) while the event loop was busy
+  // more than 90 % of the last quarter second.
+  SHED_EVENT_LOOP_PERCENT: '90',
+  SHED_SAMPLE_MS: '250',
 };
 
 // The same order service twice, side by side, as lab 02 does: `order` refuses an order it

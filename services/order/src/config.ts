@@ -62,6 +62,26 @@ export const OrderConfig = Type.Object({
     minimum: 0,
     description: 'requests per minute per client address on the orders API, then 429; 0 = no limit',
   }),
+  // Load shedding at the edge (lab 11, @fastify/under-pressure): new orders refused at once while the process is overloaded.
+  SHED_EVENT_LOOP_PERCENT: Type.Number({
+    default: 0,
+    minimum: 0,
+    maximum: 100,
+    description:
+      'answer new orders 503 overloaded (Retry-After) while the event loop was busy more than this share of the last sample; 0 = never',
+  }),
+  SHED_EVENT_LOOP_DELAY_MS: Type.Integer({
+    default: 0,
+    minimum: 0,
+    maximum: 60_000,
+    description: '… or while timers ran this much late on average over the last sample; 0 = never',
+  }),
+  SHED_SAMPLE_MS: Type.Integer({
+    default: 1000,
+    minimum: 10,
+    maximum: 60_000,
+    description: 'how often the event loop is sampled for load shedding',
+  }),
   // Events (lab 02): how checkout gets its stock, and where the order events go.
   CHECKOUT_MODE: Type.Union([Type.Literal('sync'), Type.Literal('async')], {
     default: 'sync',
