@@ -7,7 +7,7 @@ import { defineLab } from '@commlab/lab';
 // and lets a trial call through after 5 s; a bulkhead lets 10 reservations in flight at once and
 // 10 wait, refusing the rest at once, so a hung inventory ties up no more than that. The fault dials (`pnpm lab fault 11 …`) slow inventory
 // down or make it fail at runtime, without a restart.
-const resilience = {
+export const resilience = {
   INVENTORY_ADDR: '${inventory.addr}',
   INVENTORY_DEADLINE_MS: '600',
   CALL_TIMEOUT_MS: '350',

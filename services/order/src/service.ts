@@ -29,12 +29,13 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
   const service = config.SERVICE_NAME ?? 'order';
   const edges = edgeReporter({ url: config.CONSOLE_URL, service });
   const store = await openStore(config);
-  // gRPC calls are reported to the lab console, like every crossing.
+  // gRPC calls are reported to the lab console, like every crossing, under this service's own
+  // name in the lab: inventory's fault dials tell order-fallback's calls from order's by it.
   const inventory = connectInventory(
     config,
     [
       reportingInterceptor(edges, {
-        from: 'order',
+        from: service,
         to: 'inventory',
         subjectOf: (request) => (request as { reservationId?: string }).reservationId,
       }),
