@@ -88,10 +88,12 @@ export const experiments: LabBenchmarks['experiments'] = [
               maxInFlight: 500,
             });
             const answered = Object.values(statuses).reduce((a, b) => a + b, 0);
+            const share = (n: number) => `${Math.round((100 * n) / Math.max(1, answered))} %`;
             rows.push([
               fault.name,
               target.label,
-              `${Math.round((100 * (statuses[201] ?? 0)) / Math.max(1, answered))} %`,
+              share(statuses[201] ?? 0),
+              share((statuses[201] ?? 0) + (statuses[202] ?? 0)),
               Object.entries(statuses)
                 .map(([status, n]) => `${n}× ${status}`)
                 .join(', '),
@@ -103,7 +105,11 @@ export const experiments: LabBenchmarks['experiments'] = [
           for (const url of breakers) await closeBreaker(url);
           await nonePending(context.url('order-fallback'));
         }
-        report.table({ title: 'answers', columns: ['fault', 'order service', 'confirmed', 'statuses'], rows });
+        report.table({
+          title: 'answers',
+          columns: ['fault', 'order service', 'confirmed', 'accepted', 'statuses'],
+          rows,
+        });
         report.note(
           'Each row: orders at 10/s through one order service. "with patterns" is the lab\'s order (600 ms for stock, ' +
             '350 ms per attempt, one retry within a 10 % budget, bulkhead 10+10, breaker at 50 % of 5 calls); "+ fallback" ' +
