@@ -5,8 +5,9 @@ import { defineLab } from '@commlab/lab';
 // for stock; a second attempt follows a fully jittered backoff while the retry budget (10 % of
 // calls) lasts; a circuit breaker (opossum) opens when half of at least 5 calls in 10 s failed,
 // and lets a trial call through after 5 s; a bulkhead lets 10 reservations in flight at once and
-// 10 wait, refusing the rest at once, so a hung inventory ties up no more than that. The fault dials (`pnpm lab fault 11 …`) slow inventory
-// down or make it fail at runtime, without a restart.
+// 10 wait, refusing the rest at once, so a hung inventory ties up no more than that; at the
+// edge, new orders are shed while the event loop is saturated. The fault dials
+// (`pnpm lab fault 11 …`) slow inventory down or make it fail at runtime, without a restart.
 export const resilience = {
   INVENTORY_ADDR: '${inventory.addr}',
   INVENTORY_DEADLINE_MS: '600',
@@ -42,6 +43,7 @@ export default defineLab({
   ],
   commands: [
     { label: 'Slow inventory down', command: 'pnpm lab fault 11 order-inventory latency=5s' },
+    { label: 'Cut inventory off from order-fallback', command: 'pnpm lab fault 11 order-fallback-inventory abort' },
     { label: 'Clear the dials', command: 'pnpm lab fault 11 clear' },
   ],
 });
