@@ -68,18 +68,7 @@ export const experiments: LabBenchmarks['experiments'] = [
           await sleep(500); // the services poll the flag file every 200 ms
           for (const target of targets) {
             context.progress(`${fault.name}: ${target.label}`);
-            // Every answer counts for latency (a fast 503 is the point of a breaker); statuses are tallied apart.
-            const statuses: Record<number, number> = {};
-            const send = target.http.send({
-              method: 'POST',
-              path: '/orders',
-              headers: { 'content-type': 'application/json' },
-              body: order(),
-              ok: (status) => {
-                statuses[status] = (statuses[status] ?? 0) + 1;
-                return true;
-              },
-            });
+            const { send, statuses, tally } = placing(target.http, order());
             const run: RunResult = await openLoop(send, {
               rate: 10,
               durationMs: context.short ? 300 : 2_000,
@@ -94,9 +83,7 @@ export const experiments: LabBenchmarks['experiments'] = [
               target.label,
               share(statuses[201] ?? 0),
               share((statuses[201] ?? 0) + (statuses[202] ?? 0)),
-              Object.entries(statuses)
-                .map(([status, n]) => `${n}× ${status}`)
-                .join(', '),
+              tally(),
             ]);
             report.add(`${fault.name} · ${target.label}`, run);
           }
@@ -147,17 +134,7 @@ export const experiments: LabBenchmarks['experiments'] = [
         for (const url of [context.url('order'), plain.url]) for (let i = 0; i < 3; i++) await placeOne(url);
         for (const target of targets) {
           context.progress(`flood: ${target.label}`);
-          const statuses: Record<number, number> = {};
-          const send = target.http.send({
-            method: 'POST',
-            path: '/orders',
-            headers: { 'content-type': 'application/json' },
-            body: outOfStock,
-            ok: (status) => {
-              statuses[status] = (statuses[status] ?? 0) + 1;
-              return true;
-            },
-          });
+          const { send, tally } = placing(target.http, outOfStock);
           const run = await openLoop(send, {
             rate: 1000,
             durationMs: context.short ? 300 : 3_000,
@@ -165,12 +142,7 @@ export const experiments: LabBenchmarks['experiments'] = [
             timeoutMs: 10_000,
             maxInFlight: 5_000,
           });
-          rows.push([
-            target.label,
-            Object.entries(statuses)
-              .map(([status, n]) => `${n}× ${status}`)
-              .join(', '),
-          ]);
+          rows.push([target.label, tally()]);
           report.add(`flood of 1000 orders/s · ${target.label}`, run);
           // The next flood starts from a closed breaker, as this one did.
           await closeBreaker(target === targets[0] ? context.url('order') : plain.url);
@@ -242,6 +214,29 @@ async function closeBreaker(orderUrl: string): Promise<void> {
     if (breaker.state === 'halfOpen') await placeOne(orderUrl);
   }
   throw new Error('the breaker did not close within 20 s of clearing the fault');
+}
+
+/**
+ * Placing `body` as an order, for the open loop. Every answer counts for latency (a fast 503 is
+ * the point of a breaker, of shedding); its statuses are tallied apart.
+ */
+function placing(http: ReturnType<typeof httpDriver>, body: string) {
+  const statuses: Record<number, number> = {};
+  const send = http.send({
+    method: 'POST',
+    path: '/orders',
+    headers: { 'content-type': 'application/json' },
+    body,
+    ok: (status) => {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      return true;
+    },
+  });
+  const tally = () =>
+    Object.entries(statuses)
+      .map(([status, n]) => `${n}× ${status}`)
+      .join(', ');
+  return { send, statuses, tally };
 }
 
 /** Waits until the pending fallback confirmed (or rejected) every order it accepted. */
