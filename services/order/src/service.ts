@@ -166,11 +166,11 @@ function openStore(config: OrderSettings): Promise<OrderStoreWithEvents | EventS
       url: config.DATABASE_URL!,
       // Each lab run (and each test's) keeps its streams apart, as its broker names are.
       schema:
-        config.ORDER_STORE_SCHEMA ?? (config.EVENT_NAMESPACE ? namespaceSchema('es', config.EVENT_NAMESPACE) : undefined),
+        config.ORDER_STORE_SCHEMA ??
+        (config.EVENT_NAMESPACE ? namespaceSchema('es', config.EVENT_NAMESPACE) : undefined),
       snapshotEvery: config.ORDER_SNAPSHOT_EVERY,
     });
   }
   if (config.DATABASE_URL) return postgresOrderStore(config.DATABASE_URL);
   return Promise.resolve(sqliteOrderStore(config.ORDER_DB_FILE ?? join(config.DATA_DIR, 'orders.sqlite')));
 }
-
