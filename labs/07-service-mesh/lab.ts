@@ -19,6 +19,11 @@ export const mesh: MeshDefinition = {
         v1: { workload: 'inventory-v1', weight: 90 },
         v2: { workload: 'inventory-v2', weight: 10 },
       },
+      // Resilience in the caller's sidecar, none in the services: 2 s per try, 2 retries on
+      // another version, and a version failing 5 answers in a row ejected for about 10 s.
+      timeoutMs: 2000,
+      retries: { attempts: 2 },
+      outlierDetection: { consecutiveErrors: 5, ejectionMs: 10_000 },
     },
   },
 };
