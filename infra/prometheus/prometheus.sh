@@ -273,7 +273,10 @@ do_reload() {
 }
 
 metric() { # <port> <name>: the value of an unlabelled metric of Prometheus itself
-  http_get "http://$HOST:$1/metrics" 3 | awk -v m="$2" '$1 == m { print $2; exit }'
+  # awk reads to the end: quitting at the match closed the pipe under curl (exit 23), which
+  # pipefail made the caller's failure, so reload stopped before its SIGHUP whenever curl was
+  # still writing.
+  http_get "http://$HOST:$1/metrics" 3 | awk -v m="$2" '$1 == m && !found { print $2; found = 1 }'
 }
 reload_count() { metric "$1" prometheus_config_last_reload_success_timestamp_seconds; }
 reload_ok() { metric "$1" prometheus_config_last_reload_successful; }
