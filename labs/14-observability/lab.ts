@@ -23,6 +23,8 @@ export default defineLab({
     inventory: traced(9465, '224m'),
     order: traced(9464, '256m', { INVENTORY_ADDR: '${inventory.addr}' }),
     notification: traced(9466, '192m'),
+    // The console is not traced; it finds each order's trace in Zipkin for the page's link.
+    console: { env: { ZIPKIN_URL: '${zipkin.url}' } },
   },
   brokers: ['prometheus'],
   links: [

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
+import { openBrowser, openConsole } from '@commlab/lab/browser';
 import { labForThisFile } from '@commlab/lab/testing';
 import { signToken, subprotocol, type ServerMessage } from '@commlab/push';
 import { newTraceparent, traceOf, type ZipkinSpan } from './zipkin.ts';
@@ -106,6 +107,48 @@ describe('lab 14-observability: one order is one trace', () => {
     const spans = await wholeTrace(line!.trace_id as string);
     const post = spans.find((s) => s.kind === 'SERVER' && s.localEndpoint.serviceName === 'order');
     expect(post?.parentId).toBeUndefined();
+  });
+
+  it("links an order on the console to its trace's page in Zipkin", async () => {
+    const caller = newTraceparent();
+    const { id } = await placeAndHear('trace-console', { traceparent: caller.traceparent });
+    await wholeTrace(caller.traceId);
+    // The link beside the order on the console page: a redirect to Zipkin's page of the trace.
+    const link = await fetch(`${lab.url('console')}/api/orders/${id}/trace`, { redirect: 'manual' });
+    expect(link.status).toBe(302);
+    const location = new URL(link.headers.get('location')!);
+    expect(location.pathname).toBe(`/zipkin/traces/${caller.traceId}`);
+    expect(location.port).toBe(new URL(zipkin()).port);
+    expect((await fetch(location)).status).toBe(200);
+    // An order Zipkin holds nothing of (never placed) has no trace to show.
+    const none = await fetch(`${lab.url('console')}/api/orders/00000000-0000-0000-0000-000000000000/trace`);
+    expect(none.status).toBe(404);
+    expect(await none.json()).toMatchObject({ type: '/problems/trace-not-found' });
+  });
+
+  it('opens the trace of an order placed on the console page from the link beside it', async () => {
+    const browser = await openBrowser();
+    try {
+      const { page, errors } = await openConsole(browser, lab.url('console'), ['order', 'inventory', 'notification']);
+      await page.click('#place-order');
+      const row = page.locator('#orders tr[data-order]').first();
+      await row.waitFor();
+      const orderId = (await row.getAttribute('data-order'))!;
+      // Zipkin gets each service's spans in batches: the link leads somewhere once it has the order's.
+      const query = new URLSearchParams({ annotationQuery: `cloudevents.event_subject=${orderId}`, limit: '1' });
+      let traceId: string | undefined;
+      await expect
+        .poll(async () => {
+          const found = (await (await fetch(`${zipkin()}/api/v2/traces?${query}`)).json()) as ZipkinSpan[][];
+          return (traceId = found[0]?.[0]?.traceId);
+        })
+        .toMatch(/^[0-9a-f]{32}$/);
+      const [zipkinPage] = await Promise.all([page.context().waitForEvent('page'), row.locator('a.trace').click()]);
+      await zipkinPage.waitForURL(`**/zipkin/traces/${traceId}`);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('writes the trace id into every log line of a traced request, in every service', async () => {

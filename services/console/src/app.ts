@@ -5,6 +5,7 @@ import { Board } from './domain/board.ts';
 import { consoleProblems, labRoutes, type LabLinks } from './http/lab-routes.ts';
 import { reportRoute } from './http/report-route.ts';
 import { streamRoute } from './http/stream-route.ts';
+import { traceRoute } from './http/trace-route.ts';
 
 const page = (file: string) => readFileSync(new URL(`./page/${file}`, import.meta.url), 'utf8');
 const assets = {
@@ -28,5 +29,6 @@ export async function createApp(links: LabLinks, { logger }: { logger: Logger })
   await reportRoute(app, { board });
   await streamRoute(app, { board });
   await labRoutes(app, links);
+  await traceRoute(app, { zipkinUrl: links.zipkinUrl });
   return app;
 }

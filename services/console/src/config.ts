@@ -8,6 +8,12 @@ export const ConsoleConfig = Type.Object({
   ORDER_URL: Type.Optional(
     Type.String({ pattern: '^https?://', description: 'order API the page places orders through' }),
   ),
+  ZIPKIN_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description: "Zipkin the page links each order's trace to (lab 14), as the console reaches it",
+    }),
+  ),
   NOTIFICATION_PORT: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 65535, description: 'port the page opens its notification WebSocket on' }),
   ),

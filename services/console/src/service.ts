@@ -14,6 +14,7 @@ export async function buildService(config: Static<typeof ConsoleConfig>, { logge
       labId: config.LAB_ID,
       orderUrl: config.ORDER_URL,
       notificationPort: config.NOTIFICATION_PORT,
+      zipkinUrl: config.ZIPKIN_URL,
       tokenSecret: config.PUSH_TOKEN_SECRET,
     },
     { logger },

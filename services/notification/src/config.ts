@@ -40,6 +40,12 @@ export const NotificationConfig = Type.Object({
   PUSH_RATE_PER_SEC: Type.Integer({ default: 10, minimum: 1, description: 'client frames per second (1008 above)' }),
   LONGPOLL_WAIT_MS: Type.Integer({ default: 25_000, minimum: 0, description: 'how long /poll holds a request' }),
   PUSH_INJECT: Type.Boolean({ default: false, description: 'lab only: POST /inject appends events without a broker' }),
+  NOTIFY_DELAY_MS: Type.Integer({
+    default: 0,
+    minimum: 0,
+    maximum: 60_000,
+    description: 'wait before handling each order event, to watch a slow consumer fall behind (lab 14)',
+  }),
   // Lab 09: OAuth 2.0 access tokens from the lab's authorization server instead of the HMAC token.
   ...tokenCheckConfig('urn:commlab:notification'),
 });

@@ -5,6 +5,7 @@ import type { Database } from '@commlab/sql';
 import { createApp } from './app.ts';
 import { notificationDatabase, type NotificationSettings } from './config.ts';
 import { orderEventHandler, orderEventSubscription } from './events/order-events.ts';
+import { withNotifyDelay } from './faults/notify-delay.ts';
 import { sqlEventLog } from './store/sql-event-log.ts';
 
 /** What a test may hand in instead of what the configuration names. */
@@ -42,7 +43,8 @@ export async function buildService(config: NotificationSettings, adapters: Notif
     /** Consumes order events and listens (PORT 0: a free port); resolves to the bound address. */
     async start(): Promise<AddressInfo> {
       const reports = busEdges(edges, { service, bus: config.EVENT_BUS });
-      orderEvents = await bus?.subscribe(orderEventSubscription, reports.handler(orderEventHandler({ log, logger })));
+      const handler = withNotifyDelay(orderEventHandler({ log, logger }), config.NOTIFY_DELAY_MS);
+      orderEvents = await bus?.subscribe(orderEventSubscription, reports.handler(handler));
       await app.listen({ host: config.HOST, port: config.PORT });
       if (config.PUSH_INJECT) logger.warn('PUSH_INJECT is on: POST /inject appends events without a broker (lab only)');
       return app.server.address() as AddressInfo;

@@ -5,6 +5,7 @@ import type { CloudEvent } from '../envelope.ts';
 import { silentLog, type BusLog } from '../log.ts';
 import { openSubscriptions } from '../subscriptions.ts';
 import { defaultTopicOf } from '../types.ts';
+import { observeKafkaLag } from '../backlog.ts';
 import { toKafkaMessage } from '../wire/kafka-binding.ts';
 import { sendTraced } from '../tracing.ts';
 import { roundTrip } from '../within.ts';
@@ -119,7 +120,14 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
         },
         handler,
       );
-      return subscriptions.track(subscription);
+      // Its lag for Prometheus (a no-op without the telemetry preload), asked of the admin client.
+      const stopObserving = observeKafkaLag(admin, group, topics);
+      return subscriptions.track({
+        close: () => {
+          stopObserving();
+          return subscription.close();
+        },
+      });
     },
 
     replay: (request) => replayGroup(kafka, admin, request),

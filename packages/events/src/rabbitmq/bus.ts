@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel } from 'amqplib';
+import { vhostOf } from '../backlog.ts';
 import type { EventBus } from '../bus.ts';
 import type { CloudEvent } from '../envelope.ts';
 import { silentLog, type BusLog } from '../log.ts';
@@ -115,6 +116,7 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Ra
           prefetch: settings.prefetch,
           maxAttempts: settings.maxAttempts,
           retryDelayMs: settings.retryDelayMs,
+          vhost: vhostOf(amqpUrls(settings.url)[0]!),
           log,
           deadLetter: (message, reason) =>
             publishConfirmed(publishing, policy, {

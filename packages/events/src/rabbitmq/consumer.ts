@@ -1,4 +1,5 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
+import { observeQueueDepth } from '../backlog.ts';
 import { PoisonEventError, type EventHandler, type Subscription } from '../bus.ts';
 import { deadLetterReasonHeader } from '../dead-letters.ts';
 import type { BusLog } from '../log.ts';
@@ -19,6 +20,8 @@ export interface ConsumerOptions {
   retryDelayMs: number;
   /** Sends a dead letter and resolves once the broker confirmed it. */
   deadLetter(message: ConsumeMessage, reason: string): Promise<void>;
+  /** The virtual host of the queue, for its metrics (`/` by default). */
+  vhost: string;
   log: BusLog;
 }
 
@@ -112,11 +115,20 @@ export async function consume(link: AmqpLink, options: ConsumerOptions, handler:
     log,
   );
   await kept.start();
+  // Its depth for Prometheus (a no-op without the telemetry preload): asked on this channel,
+  // whose queue exists — a passive declare of a missing queue would close the channel.
+  const stopObserving = observeQueueDepth({
+    queue: names.queue,
+    vhost: options.vhost,
+    check: async () => kept.now?.checkQueue(names.queue),
+    unacked: () => inFlight.size,
+  });
 
   return {
     close: async () => {
       if (closing) return;
       closing = true;
+      stopObserving();
       // Stop new deliveries, let handlers in flight finish and ack, then close.
       const channel = kept.now;
       if (channel && consumerTag) await channel.cancel(consumerTag).catch(() => {});

@@ -77,7 +77,7 @@ const infraServices: Record<Infra, object> = {
     image: 'openzipkin/zipkin:3.5.1',
     environment: {
       STORAGE_TYPE: 'mem',
-      MEM_MAX_SPANS: '100000',
+      MEM_MAX_SPANS: '40000',
       SELF_TRACING_ENABLED: 'false',
       JAVA_OPTS: '-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:+ExitOnOutOfMemoryError',
     },

@@ -6,8 +6,8 @@ import { buildService } from '../service.ts';
 import { consoleProblems } from './lab-routes.ts';
 
 /** The console as main.ts builds it, in process (app.inject, no port). */
-const app = async (orderUrl: string | undefined) => {
-  const config = loadConfig(ConsoleConfig, { LAB_ID: 'test', ...(orderUrl && { ORDER_URL: orderUrl }) });
+const app = async (orderUrl: string | undefined, env: Record<string, string> = {}) => {
+  const config = loadConfig(ConsoleConfig, { LAB_ID: 'test', ...(orderUrl && { ORDER_URL: orderUrl }), ...env });
   const service = await buildService(config, {
     logger: createLogger({ name: 'console', level: 'silent', format: 'json' }),
   });
@@ -40,6 +40,33 @@ describe('the console placing orders for its page', () => {
       type: '/problems/validation',
       errors: [{ pointer: '#/querystring/customer' }],
     });
+  });
+
+  it("answers 503 no-trace-backend for an order's trace when the lab sends its traces nowhere", async () => {
+    const service = await app(undefined);
+    expect((await service.inject({ url: '/api/lab' })).json()).toMatchObject({ traces: false });
+    const response = await service.inject({ url: '/api/orders/8d1c2f3a/trace' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ type: '/problems/no-trace-backend' });
+  });
+
+  it('answers 502 zipkin-unreachable, naming the address, when Zipkin does not answer', async () => {
+    const service = await app(undefined, { ZIPKIN_URL: 'http://127.0.0.1:9' });
+    expect((await service.inject({ url: '/api/lab' })).json()).toMatchObject({ traces: true });
+    const response = await service.inject({ url: '/api/orders/8d1c2f3a/trace' });
+    expect(response.statusCode).toBe(502);
+    expect(response.json()).toMatchObject({
+      type: '/problems/zipkin-unreachable',
+      detail: /^http:\/\/127\.0\.0\.1:9: /,
+    });
+  });
+
+  it('refuses an order id that is none with a validation problem, before asking Zipkin', async () => {
+    const response = await (
+      await app(undefined, { ZIPKIN_URL: 'http://127.0.0.1:9' })
+    ).inject({ url: '/api/orders/x%20or%201=1/trace' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ type: '/problems/validation', errors: [{ pointer: '#/params/id' }] });
   });
 
   it('documents each of its problem types in docs/contracts.md', () => {

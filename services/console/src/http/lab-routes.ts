@@ -6,6 +6,8 @@ export interface LabLinks {
   labId: string | undefined;
   orderUrl: string | undefined;
   notificationPort: number | undefined;
+  /** Where the console asks Zipkin for an order's trace (lab 14); unset: the page shows no trace links. */
+  zipkinUrl: string | undefined;
   tokenSecret: string;
 }
 
@@ -21,6 +23,23 @@ export const consoleProblems = defineProblems({
     title: 'Order service unreachable',
     description: 'The console could not reach the order service it forwards orders to; is it running?',
   },
+  'no-trace-backend': {
+    status: 503,
+    title: 'No trace backend in this lab',
+    description:
+      "This lab sends its traces nowhere (the console's ZIPKIN_URL is unset), so no order has a trace to show.",
+  },
+  'zipkin-unreachable': {
+    status: 502,
+    title: 'Zipkin unreachable',
+    description: 'The console could not ask Zipkin for the trace; is it running?',
+  },
+  'trace-not-found': {
+    status: 404,
+    title: 'No trace of this order',
+    description:
+      'Zipkin holds no span of the order: its trace was not sampled, it has published no event, or its spans have not arrived yet.',
+  },
 });
 
 const customerPattern = '^[A-Za-z0-9._@-]{1,64}$';
@@ -31,7 +50,11 @@ const customerPattern = '^[A-Za-z0-9._@-]{1,64}$';
  * the order service reports that REST call as it does any other).
  */
 export async function labRoutes(app: FastifyInstance, links: LabLinks) {
-  app.get('/api/lab', async () => ({ labId: links.labId ?? null, notificationPort: links.notificationPort ?? null }));
+  app.get('/api/lab', async () => ({
+    labId: links.labId ?? null,
+    notificationPort: links.notificationPort ?? null,
+    traces: links.zipkinUrl !== undefined,
+  }));
 
   app.get<{ Querystring: { customer: string } }>(
     '/api/push-token',

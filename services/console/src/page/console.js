@@ -3,6 +3,7 @@
 // WebSocket push as the chosen customer with the same client any browser app would use.
 const $ = (selector) => document.querySelector(selector);
 const orders = new Map(); // order id → { customer, status, edges: Set }
+let traces = false; // the lab has a trace backend: each order links to its trace (lab 14)
 // Edges seen for orders not listed yet: reports race the REST answer that lists an order, and
 // a report without a status (a gRPC call) must not be lost because it came first.
 const unlisted = new Map(); // order id → Set of edges
@@ -72,6 +73,15 @@ function renderOrder(orderId, order) {
     row.innerHTML = `<td><code></code></td><td></td><td class="status"></td><td></td>`;
     row.children[0].firstChild.textContent = orderId.slice(0, 8);
     row.children[0].title = orderId;
+    if (traces) {
+      // The console finds the order's trace in Zipkin and sends the browser there.
+      const link = document.createElement('a');
+      link.href = `/api/orders/${encodeURIComponent(orderId)}/trace`;
+      link.target = '_blank';
+      link.className = 'trace';
+      link.textContent = 'trace';
+      row.children[0].append(' ', link);
+    }
     $('#orders tbody').prepend(row);
   }
   row.children[1].textContent = order.customer;
@@ -178,10 +188,12 @@ async function listen(port) {
 }
 
 async function main() {
-  connectStream();
-  $('#order-form').addEventListener('submit', (e) => void placeOrder(e));
+  // The lab first: whether orders get a trace link is known before the first one is drawn.
   const lab = await (await fetch('/api/lab')).json();
   $('#lab-id').textContent = lab.labId ?? '';
+  traces = lab.traces;
+  connectStream();
+  $('#order-form').addEventListener('submit', (e) => void placeOrder(e));
   if (lab.notificationPort) {
     await listen(lab.notificationPort);
     $('#customer').addEventListener('change', () => void listen(lab.notificationPort));
