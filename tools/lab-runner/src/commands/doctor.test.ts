@@ -29,12 +29,14 @@ describe('pnpm lab doctor', () => {
     machine = {
       nodeVersion: 'v24.21.0',
       nodeEngines: '>=22.18',
-      // RabbitMQ answers; Kafka, PostgreSQL and Redis point at a port nothing listens on.
+      // RabbitMQ answers; the rest point at a port nothing listens on (whatever this machine runs).
       infra: {
         'kafka.brokers': `127.0.0.1:${free}`,
         'rabbitmq.url': `amqp://guest:guest@127.0.0.1:${portOf(broker)}`,
         'postgres.url': `postgres://postgres@127.0.0.1:${free}/postgres`,
         'redis.url': `redis://127.0.0.1:${free}`,
+        'zipkin.url': `http://127.0.0.1:${free}`,
+        'prometheus.url': `http://127.0.0.1:${free}`,
       },
       labs: [resolveLab('09-test', { services: { order: {} }, links: [] }, {}, (service) => defaults[service]!)],
       engine: undefined,
@@ -64,6 +66,8 @@ describe('pnpm lab doctor', () => {
       `kafka not answering on 127.0.0.1:${free} (pnpm lab up starts or names it when a lab needs it)`,
       `postgres not answering on 127.0.0.1:${free} (pnpm lab up starts or names it when a lab needs it)`,
       `redis not answering on 127.0.0.1:${free} (pnpm lab up starts or names it when a lab needs it)`,
+      `zipkin not answering on 127.0.0.1:${free} (pnpm lab up starts or names it when a lab needs it)`,
+      `prometheus not answering on 127.0.0.1:${free} (pnpm lab up starts or names it when a lab needs it)`,
       'no running Docker or Podman engine: native runs only (that is fine for every lab)',
     ]);
   });
