@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { openEventBus, processedEvents, type Subscription } from '@commlab/events';
 import { busEdges, createLogger, edgeReporter, type Closeable, type EdgeReporter, type Logger } from '@commlab/kit';
+import { eventIdentityFrom } from '@commlab/security/events';
 import type { Database } from '@commlab/sql';
 import { createApp } from './app.ts';
 import { notificationDatabase, type NotificationSettings } from './config.ts';
@@ -28,6 +29,8 @@ export async function buildService(config: NotificationSettings, adapters: Notif
   const log = await sqlEventLog(database, await processedEvents(database));
   const edges = adapters.edges ?? edgeReporter({ url: config.CONSOLE_URL, service });
   const bus = await openEventBus(config, logger);
+  // Lab 09: an order event is appended only when order signed it (EVENT_PRODUCERS).
+  const identity = eventIdentityFrom(config);
   const app = await createApp(config, {
     log,
     logger,
@@ -42,7 +45,7 @@ export async function buildService(config: NotificationSettings, adapters: Notif
     /** Consumes order events and listens (PORT 0: a free port); resolves to the bound address. */
     async start(): Promise<AddressInfo> {
       const reports = busEdges(edges, { service, bus: config.EVENT_BUS });
-      orderEvents = await bus?.subscribe(orderEventSubscription, reports.handler(orderEventHandler({ log, logger })));
+      orderEvents = await bus?.subscribe(orderEventSubscription, reports.handler(identity.handler(orderEventHandler({ log, logger }))));
       await app.listen({ host: config.HOST, port: config.PORT });
       if (config.PUSH_INJECT) logger.warn('PUSH_INJECT is on: POST /inject appends events without a broker (lab only)');
       return app.server.address() as AddressInfo;
