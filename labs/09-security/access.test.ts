@@ -2,9 +2,22 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { credentials, status, type ChannelCredentials } from '@grpc/grpc-js';
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderEventTypes } from '@commlab/contracts/events';
+import {
+  deadLetterReason,
+  newEvent,
+  openEventBus,
+  rabbitMqNames,
+  serviceBusNames,
+  type CloudEvent,
+  type EventBus,
+} from '@commlab/events';
+import { eventIdentity, signerFromFile } from '@commlab/security/events';
 import { labForThisFile } from '@commlab/lab/testing';
 import { certsDir, certsScript, labClient, stockOf, tlsAs, unary } from './lab-client.ts';
 
@@ -99,6 +112,129 @@ describe('lab 09-security', () => {
       );
       expect(await lab.client.push(orderAudience).upgraded).toEqual({ status: 401 });
     });
+  });
+
+  /**
+   * Every event crossing RabbitMQ carries the signature of the service that produced it. What
+   * an intruder with the broker's credentials publishes — unsigned, signed by a key nobody
+   * trusts, or signed by a real service that may not emit that type — is dead-lettered by each
+   * consumer with the reason, and changes nothing: no stock reserved or released, nothing
+   * notified. inventory and notification both consume order events here.
+   */
+  describe('caller identity through RabbitMQ', () => {
+    let bus: EventBus;
+    let connection: ChannelModel;
+    let channel: Channel;
+    let names: ReturnType<typeof serviceBusNames>;
+
+    beforeAll(async () => {
+      const env = lab.env('order');
+      const settings = { AMQP_URL: env.AMQP_URL!, EVENT_NAMESPACE: env.EVENT_NAMESPACE! };
+      bus = (await openEventBus({ ...settings, EVENT_BUS: 'rabbitmq', KAFKA_BROKERS: '' }, quiet))!;
+      names = serviceBusNames(settings.EVENT_NAMESPACE);
+      connection = await amqp.connect(settings.AMQP_URL);
+      channel = await connection.createChannel();
+    });
+    afterAll(async () => {
+      await connection?.close();
+      await bus?.close();
+    });
+
+    const notifications = async (orderId: string) => {
+      const response = await fetch(`${lab.url('notification')}/notifications?orderId=${orderId}`);
+      return ((await response.json()) as { items: { type: string; status: string }[] }).items;
+    };
+
+    it('signs what order publishes: a real order is notified, and its cancellation releases the stock', async () => {
+      const token = lab.client.userToken('reader-1');
+      const before = await stockOf(lab.client, 'CB-007');
+      const placed = await lab.client.place(token, 'reader-1', [{ sku: 'CB-007', quantity: 1 }]);
+      expect(placed.status).toBe(201);
+      const told = async () => (await notifications(placed.body!.id)).map((n) => n.type.split('.')[2]);
+      await expect.poll(told).toEqual(['placed', 'confirmed']);
+      // The cancellation reaches inventory only as order's signed event: the stock comes back.
+      expect((await lab.client.call('POST', `/orders/${placed.body!.id}/cancel`, token)).status).toBe(200);
+      await expect.poll(() => stockOf(lab.client, 'CB-007')).toBe(before);
+      await expect.poll(told).toEqual(['placed', 'confirmed', 'cancelled']);
+    });
+
+    const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const orderEvent = (type: string, orderId: string, status: string) =>
+      newEvent({
+        source: '/commlab/order',
+        type,
+        subject: orderId,
+        data: {
+          orderId,
+          customerId: 'reader-1',
+          status,
+          lines: [{ sku: 'CB-007', quantity: 1 }],
+          createdAt: new Date().toISOString(),
+        },
+      });
+    const rows: { row: string; publish: (event: CloudEvent) => Promise<void>; reason: RegExp }[] = [
+      { row: 'no producer identity', publish: (e) => bus.publish(e), reason: /^producer refused: unsigned/ },
+      {
+        row: 'a forged one: signed by a key nobody issued, naming order',
+        publish: (e) =>
+          eventIdentity({ signer: { identity: 'spiffe://commlab/order', privateKey: attacker } })
+            .publisher(bus)
+            .publish(e),
+        reason: /^producer refused: the signature of spiffe:\/\/commlab\/order does not verify/,
+      },
+      {
+        row: 'a real service not allowed that type: inventory signing an order event',
+        publish: (e) =>
+          eventIdentity({ signer: signerFromFile(join(certsDir, 'inventory.pem')) })
+            .publisher(bus)
+            .publish(e),
+        reason: /^producer refused: spiffe:\/\/commlab\/inventory may not emit commlab\.order\.(placed|cancelled)\.v1/,
+      },
+    ];
+
+    it.each(rows)(
+      'dead-letters an order.placed with $row in inventory and notification, and reserves and notifies nothing',
+      async ({ publish, reason }) => {
+        const before = await stockOf(lab.client, 'CB-007');
+        const event = orderEvent(orderEventTypes.placed, `intruder-${randomUUID()}`, 'pending');
+        await publish(event);
+        for (const group of ['inventory.stock-requests', 'notification.order-events']) {
+          const dead = await deadLetter(rabbitMqNames(names.exchange, names.group(group)).deadLetterQueue, event.id);
+          expect(deadLetterReason(dead), group).toMatch(reason);
+        }
+        expect(await stockOf(lab.client, 'CB-007')).toBe(before);
+        expect(await notifications(event.subject)).toEqual([]);
+      },
+    );
+
+    it("dead-letters a cancellation of a real order that order did not sign; the order's stock stays reserved", async () => {
+      const token = lab.client.userToken('reader-1');
+      const placed = await lab.client.place(token, 'reader-1', [{ sku: 'CB-007', quantity: 1 }]);
+      expect(placed.status).toBe(201);
+      const held = await stockOf(lab.client, 'CB-007');
+      const forged = orderEvent(orderEventTypes.cancelled, placed.body!.id, 'cancelled');
+      await rows[2]!.publish(forged);
+      const dead = await deadLetter(
+        rabbitMqNames(names.exchange, names.group('inventory.stock-requests')).deadLetterQueue,
+        forged.id,
+      );
+      expect(deadLetterReason(dead)).toMatch(rows[2]!.reason);
+      expect(await stockOf(lab.client, 'CB-007')).toBe(held);
+      expect((await lab.client.call('GET', `/orders/${placed.body!.id}`, token)).body).toMatchObject({
+        status: 'confirmed',
+      });
+    });
+
+    /** Reads a dead-letter queue until the event with this id arrives; returns its headers. */
+    async function deadLetter(queue: string, eventId: string) {
+      const until = Date.now() + 20_000;
+      while (Date.now() < until) {
+        const message = await channel.get(queue, { noAck: true });
+        if (message && message.properties.messageId === eventId) return message.properties.headers;
+        if (!message) await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`event ${eventId} was not dead-lettered in ${queue}`);
+    }
   });
 
   /**
@@ -202,3 +338,6 @@ describe('lab 09-security', () => {
     });
   });
 });
+
+/** The test's own bus logs only its errors. */
+const quiet = { info() {}, warn() {}, error: console.error };
