@@ -19,6 +19,8 @@ import {
 } from '@commlab/events';
 import { eventIdentity, signerFromFile } from '@commlab/security/events';
 import { labForThisFile } from '@commlab/lab/testing';
+import { loadLab, nativeInfra } from '@commlab/lab/runner';
+import { verifyLab } from '@commlab/lab-runner/src/verify/verify-lab.ts';
 import { certsDir, certsScript, labClient, stockOf, tlsAs, unary } from './lab-client.ts';
 
 // One lab for both halves: each start is four processes, and the machines CI runs on are small.
@@ -111,6 +113,58 @@ describe('lab 09-security', () => {
         'inventory:read',
       );
       expect(await lab.client.push(orderAudience).upgraded).toEqual({ status: 401 });
+    });
+  });
+
+  /**
+   * What a reader sees working: the console's page places orders through the console's server,
+   * which calls the order API with its own client-credentials token, and watches a lab customer's
+   * notifications with a real access token for that customer; `pnpm lab verify` authenticates
+   * as the lab-verify client.
+   */
+  describe('the console and pnpm lab verify with access tokens', () => {
+    const console_ = () => lab.url('console');
+
+    it("places the page's order with the console's token and pushes it to the customer's WebSocket", async () => {
+      const { token } = (await (await fetch(`${console_()}/api/push-token?customer=reader-1`)).json()) as {
+        token: string;
+      };
+      expect(decodeJwt(token)).toMatchObject({
+        sub: 'reader-1',
+        aud: 'urn:commlab:notification',
+        client_id: 'console',
+      });
+      const push = lab.client.push(token);
+      expect(await push.upgraded).toEqual({ status: 101 });
+      push.socket.send(JSON.stringify({ type: 'subscribe', after: 0 }));
+
+      const response = await fetch(`${console_()}/api/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customerId: 'reader-1', lines: [{ sku: 'CB-007', quantity: 1 }] }),
+      });
+      expect(response.status).toBe(201);
+      const order = (await response.json()) as { id: string };
+      await expect.poll(() => push.messages.some((m) => (m as { orderId?: string }).orderId === order.id)).toBe(true);
+      push.socket.close();
+    });
+
+    it('signs in only the lab customers it was given', async () => {
+      const response = await fetch(`${console_()}/api/push-token?customer=mallory`);
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({ type: '/problems/unknown-customer' });
+    });
+
+    it('passes pnpm lab verify: the order flow with its token, and the signed events notified', async () => {
+      const outcomes = await verifyLab(
+        await loadLab('09-security'),
+        lab,
+        lab.target === 'compose' ? nativeInfra({}) : nativeInfra(),
+      );
+      expect(outcomes.filter((o) => !o.ok)).toEqual([]);
+      const lines = outcomes.map((o) => o.text);
+      expect(lines).toContainEqual('order places an order over REST and reads it back (confirmed)');
+      expect(lines).toContainEqual(expect.stringMatching(/^notification received the order's events over rabbitmq/));
     });
   });
 

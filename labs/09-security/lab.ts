@@ -60,6 +60,18 @@ export default defineLab({
         ...producers,
       },
     },
+    // The console places the page's orders with its own client-credentials token, and signs the
+    // customer the page watches in (authorization code + PKCE, the lab's throwaway passwords) for
+    // a real push token: the lab's documented shortcut for a page without a login of its own.
+    console: {
+      env: {
+        AUTH_ISSUER: issuer,
+        AUTH_TOKEN_URL: '${auth.url}/token',
+        AUTH_CLIENT_ID: 'lab-console',
+        AUTH_CLIENT_SECRET: 'lab-console-secret',
+        CONSOLE_CUSTOMERS: 'reader-1:reader-1-password,reader-2:reader-2-password',
+      },
+    },
   },
   links: [
     { label: 'Orders API (needs a token)', url: '${order.url}/v2/orders' },

@@ -82,7 +82,8 @@ export function trustFromFiles(producers: string, folder: string): ProducerTrust
     const [identity, type] = entry.split('=') as [string, string];
     types.set(identity, [...(types.get(identity) ?? []), type]);
   }
-  const certificate = (identity: string) => readFileSync(join(folder, `${new URL(identity).pathname.split('/').pop()}.crt`));
+  const certificate = (identity: string) =>
+    readFileSync(join(folder, `${new URL(identity).pathname.split('/').pop()}.crt`));
   const keys = producerKeysFromCertificates(readFileSync(join(folder, 'ca.crt')), [...types.keys()].map(certificate));
   return producerTrust(
     Object.fromEntries(

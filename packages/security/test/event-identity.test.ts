@@ -20,7 +20,11 @@ const inventory = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const trust = producerTrust({
   'spiffe://commlab/order': { key: order.publicKey, source: '/commlab/order', types: ['commlab.order.*'] },
-  'spiffe://commlab/inventory': { key: inventory.publicKey, source: '/commlab/inventory', types: ['commlab.inventory.*'] },
+  'spiffe://commlab/inventory': {
+    key: inventory.publicKey,
+    source: '/commlab/inventory',
+    types: ['commlab.inventory.*'],
+  },
 });
 const asOrder = eventIdentity({ signer: { identity: 'spiffe://commlab/order', privateKey: order.privateKey } });
 const consumer = eventIdentity({ trust });
@@ -119,9 +123,15 @@ describe('caller identity through the brokers', () => {
     });
 
     expect(applied.map((e) => e.id)).toEqual([genuine.id]);
-    expect(applied[0]).toMatchObject({ subject: 'order-genuine', data: genuine.data, traceparent: genuine.traceparent });
+    expect(applied[0]).toMatchObject({
+      subject: 'order-genuine',
+      data: genuine.data,
+      traceparent: genuine.traceparent,
+    });
     for (const row of rows) {
-      expect(dead.find((d) => d.subject === row.event.subject)?.reason, row.row).toMatch(new RegExp(`^${escape(row.reason)}`));
+      expect(dead.find((d) => d.subject === row.event.subject)?.reason, row.row).toMatch(
+        new RegExp(`^${escape(row.reason)}`),
+      );
     }
   });
 
@@ -159,7 +169,9 @@ describe('caller identity through the brokers', () => {
 
     expect(applied.map((e) => e.id)).toEqual([genuine.id]);
     for (const row of rows) {
-      expect(dead.find((d) => d.subject === row.event.subject)?.reason, row.row).toMatch(new RegExp(`^${escape(row.reason)}`));
+      expect(dead.find((d) => d.subject === row.event.subject)?.reason, row.row).toMatch(
+        new RegExp(`^${escape(row.reason)}`),
+      );
     }
   });
 });
