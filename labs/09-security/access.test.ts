@@ -8,6 +8,7 @@ import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderEventTypes } from '@commlab/contracts/events';
+import { signToken } from '@commlab/push';
 import {
   deadLetterReason,
   newEvent,
@@ -96,7 +97,7 @@ describe('lab 09-security', () => {
   });
 
   describe('the push service with access tokens', () => {
-    it('accepts a notification token on upgrade, and refuses none, a token for another audience or without the scope', async () => {
+    it('accepts a notification token on upgrade, and refuses none, the labs’ HMAC token, a token for another audience or without the scope', async () => {
       const listen = lab.client.userToken('reader-1', 'notifications:read', 'urn:commlab:notification');
       const accepted = lab.client.push(listen);
       expect(await accepted.upgraded).toEqual({ status: 101 });
@@ -105,6 +106,8 @@ describe('lab 09-security', () => {
       accepted.socket.close();
 
       expect(await lab.client.push('not-a-token').upgraded).toEqual({ status: 401 });
+      // The earlier labs' home-made HMAC token, signed with their default secret, is no token here.
+      expect(await lab.client.push(signToken('commlab-lab-secret', 'reader-1')).upgraded).toEqual({ status: 401 });
       expect(await lab.client.push(lab.client.userToken('reader-1')).upgraded).toEqual({ status: 401 });
       const orderAudience = await lab.client.serviceToken(
         'order',
@@ -145,7 +148,9 @@ describe('lab 09-security', () => {
       });
       expect(response.status).toBe(201);
       const order = (await response.json()) as { id: string };
-      await expect.poll(() => push.messages.some((m) => (m as { orderId?: string }).orderId === order.id)).toBe(true);
+      await expect
+        .poll(() => push.messages.some((m) => (m as { event?: { orderId: string } }).event?.orderId === order.id))
+        .toBe(true);
       push.socket.close();
     });
 

@@ -159,13 +159,19 @@ describe('lab 09-security: key and certificate rotation under traffic', () => {
     expect(outcomes.filter((o) => o.kid === next).length).toBeGreaterThan(0);
   }, 240_000);
 
-  it('closes a push connection with 4401 when its token expires mid-connection', async () => {
+  it('closes a push connection with 4401, and ends a Server-Sent Events stream, when its token expires', async () => {
     const token = lab.client.userToken('reader-1', 'notifications:read', 'urn:commlab:notification');
     const push = lab.client.push(token);
     expect(await push.upgraded).toEqual({ status: 101 });
+    const sse = fetch(`${lab.url('notification')}/sse`, { headers: { authorization: `Bearer ${token}` } }).then(
+      async (response) => ({ status: response.status, body: await response.text() }),
+    );
     const expiresAt = Number(decodeJwt(token).exp) * 1000;
     const closed = await push.closed;
     expect(closed).toEqual({ code: 4401, reason: 'token expired' });
+    const streamed = await sse;
+    expect(streamed.status).toBe(200);
+    expect(streamed.body).toMatch(/event: token-expired\ndata: \{"code":4401\}\n\n$/);
     // Closed at the token's expiry, not before (and not long after).
     expect(Date.now()).toBeGreaterThanOrEqual(expiresAt - 1_000);
   }, 90_000);
