@@ -56,7 +56,8 @@ export function eventIdentity({ signer, trust }: { signer?: EventSigner; trust?:
 }
 
 function signed(event: CloudEvent, signer: EventSigner): CloudEvent {
-  const { [perHop]: traceparent, dssematerial: _material, signedextattrs: _names, ...rest } = event;
+  // signEvent replaces any dssematerial and signedextattrs the event came with.
+  const { [perHop]: traceparent, ...rest } = event;
   const withSignature = signEvent(rest as SignableEvent, signer) as unknown as CloudEvent;
   return traceparent ? { ...withSignature, traceparent } : withSignature;
 }

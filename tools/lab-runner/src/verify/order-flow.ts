@@ -18,7 +18,7 @@ interface Order {
 export async function orderFlow(lab: Lab, at: LabAt, name: string): Promise<Outcome[]> {
   const base = at.url(name);
   let placed: Order;
-  let headers: Record<string, string> = {};
+  let headers: Record<string, string>;
   try {
     headers = await authorization(lab, at, name);
     const response = await fetch(`${base}/orders`, {
