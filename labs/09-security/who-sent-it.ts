@@ -19,7 +19,8 @@ import {
 import { loadLab, nativeInfra, runDir } from '@commlab/lab/runner';
 import { eventIdentity, eventIdentityFrom, signerFromFile } from '@commlab/security/events';
 
-const { values } = parseArgs({ options: { amqp: { type: 'string', default: nativeInfra()['rabbitmq.url'] } } });
+const { values } = parseArgs({ options: { amqp: { type: 'string' } } });
+const url = values.amqp ?? nativeInfra()['rabbitmq.url'];
 const lab = await loadLab('09-security');
 // The lab's settings as a native run resolves them (${certs.dir} → .run/certs).
 const settings = (service: string) => {
@@ -34,8 +35,8 @@ const settings = (service: string) => {
 
 const exchange = `lab09.identity-demo.${randomBytes(3).toString('hex')}`;
 const group = `${exchange}.notification`;
-const bus = await createRabbitMqBus({ url: values.amqp, exchange, prefetch: 1 });
-const raw = await amqp.connect(values.amqp);
+const bus = await createRabbitMqBus({ url, exchange, prefetch: 1 });
+const raw = await amqp.connect(url);
 const channel = await raw.createChannel();
 const applied: string[] = [];
 try {

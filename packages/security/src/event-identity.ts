@@ -1,5 +1,5 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Type from 'typebox';
 import { PoisonEventError, type CloudEvent, type EventHandler, type EventPublisher } from '@commlab/events';
@@ -9,6 +9,7 @@ import {
   producerTrust,
   signEvent,
   type EventSigner,
+  type ProducerCheck,
   type ProducerTrust,
   type SignableEvent,
 } from './producer-identity.ts';
@@ -33,7 +34,18 @@ export const noEventIdentity: EventIdentity = { publisher: (p) => p, handler: (h
  */
 const perHop = 'traceparent';
 
-export function eventIdentity({ signer, trust }: { signer?: EventSigner; trust?: ProducerTrust }): EventIdentity {
+/** A consumer's verdict on an event's producer (checkEventProducer against some trust). */
+export type EventCheck = (event: SignableEvent) => ProducerCheck<SignableEvent>;
+
+export function eventIdentity({
+  signer,
+  trust,
+  check = trust && ((event) => checkEventProducer(event, trust)),
+}: {
+  signer?: EventSigner;
+  trust?: ProducerTrust;
+  check?: EventCheck | undefined;
+}): EventIdentity {
   return {
     publisher: (publisher) =>
       signer
@@ -43,12 +55,12 @@ export function eventIdentity({ signer, trust }: { signer?: EventSigner; trust?:
           }
         : publisher,
     handler: (handle) =>
-      trust
+      check
         ? async (event) => {
-            const check = checkEventProducer(event as CloudEvent & SignableEvent, trust);
-            if (!check.ok) throw new PoisonEventError(`producer refused: ${check.reason}`);
+            const verdict = check(event as CloudEvent & SignableEvent);
+            if (!verdict.ok) throw new PoisonEventError(`producer refused: ${verdict.reason}`);
             // The handler sees only what was signed (plus the per-hop trace context).
-            const verified = check.event as unknown as CloudEvent;
+            const verified = verdict.event as unknown as CloudEvent;
             await handle(event.traceparent ? { ...verified, traceparent: event.traceparent } : verified);
           }
         : handle,
@@ -62,12 +74,32 @@ function signed(event: CloudEvent, signer: EventSigner): CloudEvent {
   return traceparent ? { ...withSignature, traceparent } : withSignature;
 }
 
-/** The signer in a PEM file holding a certificate with one SPIFFE ID and its private key (certs.sh's `<name>.pem`). */
+/**
+ * The signer in a PEM file holding a certificate with one SPIFFE ID and its private key
+ * (certs.sh's `<name>.pem`, which it replaces whole). Read again when the file changes, so a
+ * rotated certificate signs from the next event on, as it serves the next TLS connection.
+ */
 export function signerFromFile(file: string): EventSigner {
-  const pem = readFileSync(file);
-  const ids = spiffeIds(new X509Certificate(pem));
-  if (ids.length !== 1) throw new Error(`${file}: the certificate must name exactly one SPIFFE ID (has ${ids.length})`);
-  return { identity: ids[0]!, privateKey: createPrivateKey(pem) };
+  const read = () => {
+    const pem = readFileSync(file);
+    const ids = spiffeIds(new X509Certificate(pem));
+    if (ids.length !== 1)
+      throw new Error(`${file}: the certificate must name exactly one SPIFFE ID (has ${ids.length})`);
+    return { identity: ids[0]!, privateKey: createPrivateKey(pem), changed: statSync(file).mtimeMs };
+  };
+  let current = read();
+  const fresh = () => {
+    if (statSync(file).mtimeMs !== current.changed) current = read();
+    return current;
+  };
+  return {
+    get identity() {
+      return fresh().identity;
+    },
+    get privateKey() {
+      return fresh().privateKey;
+    },
+  };
 }
 
 /**
@@ -76,8 +108,13 @@ export function signerFromFile(file: string): EventSigner {
  * folder holding the lab CA (`ca.crt`) and each producer's certificate (`order.crt` for
  * spiffe://commlab/order). Each producer must claim the CloudEvents `source` its SPIFFE ID
  * names: spiffe://commlab/order → /commlab/order.
+ *
+ * Certificates rotate: when a known producer's signature does not verify, the folder is read
+ * again (at most every few seconds) and the check repeated with the new keys. Keys seen before
+ * are kept, so an event signed before its producer's rotation (in flight, redelivered,
+ * replayed) still verifies.
  */
-export function trustFromFiles(producers: string, folder: string): ProducerTrust {
+export function trustFromFiles(producers: string, folder: string, rereadAfterMs = 2_000): EventCheck {
   const types = new Map<string, string[]>();
   for (const entry of producers.split(',')) {
     const [identity, type] = entry.split('=') as [string, string];
@@ -85,16 +122,46 @@ export function trustFromFiles(producers: string, folder: string): ProducerTrust
   }
   const certificate = (identity: string) =>
     readFileSync(join(folder, `${new URL(identity).pathname.split('/').pop()}.crt`));
-  const keys = producerKeysFromCertificates(readFileSync(join(folder, 'ca.crt')), [...types.keys()].map(certificate));
-  return producerTrust(
-    Object.fromEntries(
-      [...types].map(([identity, allowed]) => {
-        const key = keys.get(identity);
-        if (!key) throw new Error(`${folder}: no certificate names ${identity}`);
-        return [identity, { key, source: sourceOf(identity), types: allowed }];
-      }),
-    ),
-  );
+  /** Each producer's keys, newest first. */
+  const keys = new Map<string, KeyObject[]>();
+  let readAt = 0;
+  const read = (): boolean => {
+    readAt = Date.now();
+    const now = producerKeysFromCertificates(readFileSync(join(folder, 'ca.crt')), [...types.keys()].map(certificate));
+    let added = false;
+    for (const identity of types.keys()) {
+      const key = now.get(identity);
+      if (!key) throw new Error(`${folder}: no certificate names ${identity}`);
+      const seen = keys.get(identity) ?? [];
+      if (!seen.some((k) => k.equals(key))) {
+        keys.set(identity, [key, ...seen]);
+        added = true;
+      }
+    }
+    return added;
+  };
+  read();
+  // One trust view per generation of keys: the newest first, then each older one.
+  const views = () =>
+    Array.from({ length: Math.max(...[...keys.values()].map((k) => k.length)) }, (_, generation) =>
+      producerTrust(
+        Object.fromEntries(
+          [...types].map(([identity, allowed]) => {
+            const known = keys.get(identity)!;
+            return [identity, { key: known[generation] ?? known[0]!, source: sourceOf(identity), types: allowed }];
+          }),
+        ),
+      ),
+    );
+  const attempt = (event: SignableEvent) => {
+    const verdicts = views().map((trust) => checkEventProducer(event, trust));
+    return verdicts.find((v) => v.ok) ?? verdicts[0]!;
+  };
+  return (event) => {
+    const verdict = attempt(event);
+    const rotated = !verdict.ok && verdict.reason.endsWith('does not verify') && Date.now() - readAt >= rereadAfterMs;
+    return rotated && read() ? attempt(event) : verdict;
+  };
 }
 
 /** spiffe://commlab/order → /commlab/order: the CloudEvents source a workload's events carry. */
@@ -145,6 +212,6 @@ export function eventIdentityFrom(config: EventIdentitySettings): EventIdentity 
   if (!signerFile && !producers) return noEventIdentity;
   return eventIdentity({
     ...(signerFile && { signer: signerFromFile(signerFile) }),
-    ...(producers && folder && { trust: trustFromFiles(producers, folder) }),
+    ...(producers && folder && { check: trustFromFiles(producers, folder) }),
   });
 }

@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +16,7 @@ import {
   type EventBus,
 } from '@commlab/events';
 import { amqpUrl, kafkaBrokers } from '@commlab/testkit';
-import { eventIdentity } from '../src/event-identity.ts';
+import { eventIdentity, signerFromFile, trustFromFiles } from '../src/event-identity.ts';
 import { producerTrust, signEvent, type SignableEvent } from '../src/producer-identity.ts';
 
 const order = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -179,3 +183,40 @@ describe('caller identity through the brokers', () => {
 function escape(text: string) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('caller identity across a certificate rotation', () => {
+  it('verifies events signed before and after order gets a new certificate, with no restart on either side', async () => {
+    // The lab's own PKI script, into a folder of this test's.
+    const dir = mkdtempSync(join(tmpdir(), 'commlab-event-certs-'));
+    const certs = (...args: string[]) =>
+      execFileSync(new URL('../../../infra/certs/certs.sh', import.meta.url).pathname, args, {
+        env: { ...process.env, CERTS_DIR: dir },
+        stdio: 'pipe',
+      });
+    const signed: CloudEvent[] = [];
+    const sign = async (publisher: { publish(event: CloudEvent): Promise<void> }, subject: string) => {
+      await publisher.publish(placed(subject));
+      return signed.at(-1)! as unknown as SignableEvent;
+    };
+    try {
+      certs('issue', 'order');
+      const publisher = eventIdentity({ signer: signerFromFile(join(dir, 'order.pem')) }).publisher({
+        publish: async (event) => void signed.push(event),
+        close: async () => {},
+      });
+      const check = trustFromFiles('spiffe://commlab/order=commlab.order.*', dir, 0);
+
+      const before = await sign(publisher, 'before');
+      expect(check(before).ok).toBe(true);
+      certs('issue', 'order');
+      const after = await sign(publisher, 'after');
+      expect(check(after)).toMatchObject({ ok: true, producer: 'spiffe://commlab/order' });
+      // The key before the rotation is kept: an event signed with it still verifies.
+      expect(check(before).ok).toBe(true);
+      const forged = signedBy(placed('forged'), 'spiffe://commlab/order', attacker.privateKey);
+      expect(check(forged as unknown as SignableEvent)).toMatchObject({ ok: false, reason: /does not verify$/ });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
