@@ -20,7 +20,7 @@ import { loadLab, nativeInfra, runDir } from '@commlab/lab/runner';
 import { eventIdentity, eventIdentityFrom, signerFromFile } from '@commlab/security/events';
 
 const { values } = parseArgs({ options: { amqp: { type: 'string' } } });
-const url = values.amqp ?? nativeInfra()['rabbitmq.url'];
+const url = values.amqp ?? nativeInfra()['rabbitmq.url']!;
 const lab = await loadLab('09-security');
 // The lab's settings as a native run resolves them (${certs.dir} → .run/certs).
 const settings = (service: string) => {
