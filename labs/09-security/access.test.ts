@@ -19,6 +19,7 @@ import {
   type EventBus,
 } from '@commlab/events';
 import { eventIdentity, signerFromFile } from '@commlab/security/events';
+import { openBrowser, openConsole } from '@commlab/lab/browser';
 import { labForThisFile } from '@commlab/lab/testing';
 import { loadLab, nativeInfra } from '@commlab/lab/runner';
 import { verifyLab } from '@commlab/lab-runner/src/verify/verify-lab.ts';
@@ -152,6 +153,26 @@ describe('lab 09-security', () => {
         .poll(() => push.messages.some((m) => (m as { event?: { orderId: string } }).event?.orderId === order.id))
         .toBe(true);
       push.socket.close();
+    });
+
+    it('shows lab 09 working in a real browser: an order placed on the page goes REST → gRPC → RabbitMQ → WebSocket', async () => {
+      const browser = await openBrowser();
+      try {
+        const { page, errors } = await openConsole(browser, console_(), ['order', 'inventory', 'notification']);
+        // The page's push connection opened with reader-1's access token.
+        await page.locator('#push-state[data-state="open"]').waitFor();
+        await page.click('#place-order');
+        const row = page.locator('#orders tr[data-order]').first();
+        await row.waitFor();
+        for (const edge of ['REST', 'gRPC', 'broker', 'WebSocket']) {
+          await row.locator(`.chip.on[data-edge="${edge}"]`).waitFor();
+        }
+        await expect.poll(() => row.locator('.status').textContent()).toBe('confirmed');
+        expect(await browser.screenshot('09-security-console')).toMatch(/09-security-console\.png$/);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
     });
 
     it('signs in only the lab customers it was given', async () => {
