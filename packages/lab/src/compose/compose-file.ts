@@ -128,8 +128,6 @@ export function composeFile(lab: Lab, buildContext = '../..'): string {
         LOG_FORMAT: 'json',
         ...(lab.faults && { FAULTS_FILE: `${composeFaultsDir}/flags.json` }),
       },
-      // The folder `pnpm lab fault` writes the dials to (a folder, so a replaced file is seen).
-      ...(lab.faults && { volumes: [`./../../.run/${lab.id}/faults:${composeFaultsDir}`] }),
       ports: [spec.port, ...Object.values(spec.extraPorts ?? {}).map((extra) => extra.port)].map(
         (port) => `127.0.0.1:${port}:${port}`,
       ),
@@ -140,10 +138,8 @@ export function composeFile(lab: Lab, buildContext = '../..'): string {
         retries: 20,
         start_period: '5s',
       },
-      ...(spec.volumes && { volumes: spec.volumes }),
+      ...mounts(lab, spec, buildContext),
       mem_limit: spec.memory,
-      // The lab PKI (infra/certs), read-only, for a service whose settings name a certificate.
-      ...(usesCerts(spec.env) && { volumes: [`${buildContext}/.run/certs:${containerCertsDir}:ro`] }),
       // Node as PID 1 leaves zombies unreaped; a tiny init also forwards signals, so `down` is quick.
       init: true,
       ...(waitFor.length > 0 && {
@@ -258,6 +254,18 @@ function header(lab: Lab): string {
     '# change lab.ts and regenerate; a test fails when this file and lab.ts disagree.',
     '',
   ].join('\n');
+}
+
+/** A service's bind mounts: its lab's own, and those its lab's features need. */
+function mounts(lab: Lab, spec: ServiceSpec, buildContext: string): { volumes?: string[] } {
+  const volumes = [
+    ...(spec.volumes ?? []),
+    // The folder `pnpm lab fault` writes the dials to (a folder, so a replaced file is seen).
+    ...(lab.faults ? [`./../../.run/${lab.id}/faults:${composeFaultsDir}`] : []),
+    // The lab PKI (infra/certs), read-only, for a service whose settings name a certificate.
+    ...(usesCerts(spec.env) ? [`${buildContext}/.run/certs:${containerCertsDir}:ro`] : []),
+  ];
+  return volumes.length > 0 ? { volumes } : {};
 }
 
 function usesCerts(env: Record<string, string>): boolean {

@@ -96,19 +96,20 @@ export async function checkInContainers(labs: Lab[]): Promise<Counts> {
 
     const images = await buildAll(run, checked);
 
-    const reports: LabReport[] = [];
+    const ready: Lab[] = [];
     for (const lab of checked) {
       const unbuilt = Object.values(lab.services).filter((s) => !images.get(s.service)?.ok);
       if (run.interrupted || unbuilt.length > 0) {
         say.fail(`${lab.id}: not started (${run.interrupted ? 'interrupted' : 'an image did not build'})`);
         counts.failed++;
-        continue;
-      }
-      const report = await checkLab(run, lab);
-      reports.push(report);
-      counts.passed += report.passed;
-      counts.failed += report.failed;
-      counts.skipped += report.skipped;
+      } else if (!(await ensureInfra(lab.infra))) counts.failed++;
+      else ready.push(lab);
+    }
+    const { tests, reports } = await checkLabs(run, ready);
+    for (const tally of [tests, ...reports]) {
+      counts.passed += tally.passed;
+      counts.failed += tally.failed;
+      counts.skipped += tally.skipped;
     }
     summarise(run.engine, [...images.values()], reports);
     return counts;
@@ -141,32 +142,20 @@ async function buildAll(run: Run, labs: Lab[]): Promise<Map<string, BuiltImage>>
   return images;
 }
 
-// A test that truly cannot run against containers says why on a line
-// `// lab-test: native-only (why)`; it runs in the native part only and counts as skipped here.
-const nativeOnlyMarker = /^\/\/ lab-test: native-only\b(.*)$/m;
-
-async function checkLab(run: Run, lab: Lab): Promise<LabReport> {
-  const report: LabReport = { id: lab.id, passed: 0, failed: 0, skipped: 0, startups: [], memory: new Map() };
-  if (!(await ensureInfra(lab.infra))) {
-    report.failed++;
-    return report;
-  }
-  const dir = join(labsDir, lab.id);
-  const allFiles = globSync('**/*.test.ts', { cwd: dir, exclude: (path) => path.includes('node_modules') }).sort();
-  const nativeOnly = allFiles.filter((file) => {
-    const marker = nativeOnlyMarker.exec(readFileSync(join(dir, file), 'utf8'));
-    if (marker) say.warn(`${lab.id} · ${file}: native-only${marker[1]}; not run in containers`);
-    return marker !== null;
-  });
-  report.skipped += nativeOnly.length;
-  const testFiles = allFiles.filter((file) => !nativeOnly.includes(file)).map((file) => join('labs', lab.id, file));
-
+/**
+ * Runs the labs' test files in one vitest run, two files at a time as natively (the integration
+ * project's maxWorkers), whichever lab they belong to: run lab by lab, the second worker idled
+ * while a lab's last, longest file ran. Then, lab by lab, what its starts cost and whether any
+ * container was left behind.
+ */
+async function checkLabs(run: Run, labs: Lab[]): Promise<{ tests: Counts; reports: LabReport[] }> {
+  const tests: Counts = { passed: 0, failed: 0, skipped: 0 };
+  if (labs.length === 0) return { tests, reports: [] };
+  const testFiles = labs.flatMap((lab) => testFilesOf(lab, tests));
   mkdirSync(runDir, { recursive: true });
-  const reportFile = join(runDir, `compose-check-${lab.id}-${process.pid}.jsonl`);
+  const reportFile = join(runDir, `compose-check-${process.pid}.jsonl`);
   rmSync(reportFile, { force: true });
-  say.step(`${lab.id}: ${testFiles.length} test file(s), each against the lab in ${run.engine.name} containers`);
-  // Two files at a time, as natively (the integration project's maxWorkers): each starts its own
-  // containers, and one waits on the brokers while the other starts.
+  say.step(`${testFiles.length} test file(s) of ${labs.length} lab(s), each against its lab in ${run.engine.name} containers`);
   const counts = await runVitest(
     ['--project', 'integration', ...testFiles],
     {
@@ -174,11 +163,11 @@ async function checkLab(run: Run, lab: Lab): Promise<LabReport> {
       COMMLAB_CONTAINER_ENGINE: run.engine.name,
       COMMLAB_COMPOSE_REPORT: reportFile,
     },
-    `compose-check-${lab.id}`,
+    'compose-check',
   );
-  report.passed += counts.passed;
-  report.failed += counts.failed;
-  report.skipped += counts.skipped;
+  tests.passed += counts.passed;
+  tests.failed += counts.failed;
+  tests.skipped += counts.skipped;
 
   const runs = existsSync(reportFile)
     ? readFileSync(reportFile, 'utf8')
@@ -187,6 +176,33 @@ async function checkLab(run: Run, lab: Lab): Promise<LabReport> {
         .map((line) => JSON.parse(line) as ComposeRun)
     : [];
   rmSync(reportFile, { force: true });
+  const reports = [];
+  for (const lab of labs) reports.push(await leftBehind(run, lab, runs.filter((entry) => entry.lab === lab.id)));
+  return { tests, reports };
+}
+
+// A test that truly cannot run against containers says why on a line
+// `// lab-test: native-only (why)`; it runs in the native part only and counts as skipped here.
+const nativeOnlyMarker = /^\/\/ lab-test: native-only\b(.*)$/m;
+
+/** A lab's test files that run against containers (paths from the repository root); native-only ones count as skipped. */
+function testFilesOf(lab: Lab, tests: Counts): string[] {
+  const dir = join(labsDir, lab.id);
+  const files = globSync('**/*.test.ts', { cwd: dir, exclude: (path) => path.includes('node_modules') }).sort();
+  return files
+    .filter((file) => {
+      const marker = nativeOnlyMarker.exec(readFileSync(join(dir, file), 'utf8'));
+      if (!marker) return true;
+      say.warn(`${lab.id} · ${file}: native-only${marker[1]}; not run in containers`);
+      tests.skipped++;
+      return false;
+    })
+    .map((file) => join('labs', lab.id, file));
+}
+
+/** A lab's starts (their start-up times and memory), and one pass if its tests left no container behind. */
+async function leftBehind(run: Run, lab: Lab, runs: ComposeRun[]): Promise<LabReport> {
+  const report: LabReport = { id: lab.id, passed: 0, failed: 0, skipped: 0, startups: [], memory: new Map() };
   for (const entry of runs) {
     if (entry.event !== 'stopped') continue;
     report.startups.push(entry.startupMs);
