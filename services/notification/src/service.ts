@@ -45,7 +45,10 @@ export async function buildService(config: NotificationSettings, adapters: Notif
     /** Consumes order events and listens (PORT 0: a free port); resolves to the bound address. */
     async start(): Promise<AddressInfo> {
       const reports = busEdges(edges, { service, bus: config.EVENT_BUS });
-      orderEvents = await bus?.subscribe(orderEventSubscription, reports.handler(identity.handler(orderEventHandler({ log, logger }))));
+      orderEvents = await bus?.subscribe(
+        orderEventSubscription,
+        reports.handler(identity.handler(orderEventHandler({ log, logger }))),
+      );
       await app.listen({ host: config.HOST, port: config.PORT });
       if (config.PUSH_INJECT) logger.warn('PUSH_INJECT is on: POST /inject appends events without a broker (lab only)');
       return app.server.address() as AddressInfo;
