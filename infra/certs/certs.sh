@@ -15,23 +15,15 @@ set -euo pipefail
 prog=certs.sh
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd -- "$here/../.." && pwd)
+# Messages, argument errors, clean-up on exit, the command dispatch.
+# shellcheck source=../lib/server.sh
+. "$here/../lib/server.sh"
 
 CERTS_DIR=${CERTS_DIR:-$repo/.run/certs}
 CERTS_HOURS=${CERTS_HOURS:-24}
 CERTS_CA_DAYS=${CERTS_CA_DAYS:-30}
 CERTS_TRUST_DOMAIN=${CERTS_TRUST_DOMAIN:-commlab}
 CERTS_KEY_MODE=${CERTS_KEY_MODE:-600}
-
-say() { printf '%s\n' "$*"; }
-die() {
-  printf '%s: %s\n' "$prog" "$*" >&2
-  exit 1
-}
-usage_error() {
-  printf '%s: %s\n' "$prog" "$*" >&2
-  printf "run '%s --help' for usage\n" "$prog" >&2
-  exit 2
-}
 
 usage() {
   cat <<EOF
@@ -111,6 +103,13 @@ check_service() {
   esac
 }
 
+check_services() { # <command> <service>...: at least one, each a valid name
+  local cmd=$1 svc
+  shift
+  [ $# -gt 0 ] || usage_error "$cmd: name at least one service"
+  for svc in "$@"; do check_service "$svc"; done
+}
+
 command -v openssl >/dev/null 2>&1 || die "openssl not found:
   Debian/Ubuntu: sudo apt-get install openssl"
 
@@ -119,11 +118,11 @@ ca_crt=$CERTS_DIR/ca.crt
 ca_key=$CERTS_DIR/ca.key
 foreign_dir=$CERTS_DIR/foreign
 
+# The folder a key and certificate are made in before they are renamed into
+# place; removed if a run stops half-way.
 scratch=""
-cleanup() { if [ -n "$scratch" ]; then rm -rf "$scratch"; fi; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# shellcheck disable=SC2016 # expanded when the hook runs
+at_exit 'if [ -n "$scratch" ]; then rm -rf "$scratch"; fi'
 
 # ------------------------------------------------------------- helpers
 
@@ -132,6 +131,26 @@ trap 'exit 143' TERM
 stamp() {
   local t=$(($(date +%s) + $1))
   date -u -d "@$t" +%Y%m%d%H%M%SZ 2>/dev/null || date -u -r "$t" +%Y%m%d%H%M%SZ
+}
+
+# ssl <what it makes> <openssl args...>: openssl, whose messages are shown
+# only when it fails.
+ssl() {
+  local what=$1
+  shift
+  openssl "$@" 2>"$scratch/err" || {
+    cat "$scratch/err" >&2
+    die "openssl could not $what"
+  }
+}
+
+# swap_in <scratch file>=<target>...: renames each file made in the scratch
+# folder into place, in the order given, then drops the scratch folder.
+swap_in() {
+  local pair
+  for pair in "$@"; do mv "$scratch/${pair%%=*}" "${pair#*=}"; done
+  rm -rf "$scratch"
+  scratch=""
 }
 
 # new_key <file>: a P-256 key, readable by its owner only (CERTS_KEY_MODE
@@ -149,23 +168,17 @@ make_ca() {
   scratch=$(mktemp -d "$dir/.new-ca.XXXXXX")
   new_key "$scratch/ca.key"
   # pathlen:0: this CA signs leaf certificates only.
-  openssl req -x509 -new -key "$scratch/ca.key" -sha256 -days "$CERTS_CA_DAYS" \
+  ssl "make the CA in $dir" req -x509 -new -key "$scratch/ca.key" -sha256 -days "$CERTS_CA_DAYS" \
     -subj "/O=commlab/CN=$cn" \
     -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
     -addext "keyUsage=critical,keyCertSign,cRLSign" \
     -addext "subjectKeyIdentifier=hash" \
-    -out "$scratch/ca.crt" 2>"$scratch/err" || {
-    cat "$scratch/err" >&2
-    die "openssl could not make the CA in $dir"
-  }
+    -out "$scratch/ca.crt"
   : >"$dir/.ca/index.txt"
   echo "unique_subject = no" >"$dir/.ca/index.txt.attr" # re-issuing a service is rotation
   openssl rand -hex 16 >"$dir/.ca/serial"
   chmod "$CERTS_KEY_MODE" "$scratch/ca.key"
-  mv "$scratch/ca.key" "$dir/ca.key"
-  mv "$scratch/ca.crt" "$dir/ca.crt"
-  rm -rf "$scratch"
-  scratch=""
+  swap_in ca.key="$dir/ca.key" ca.crt="$dir/ca.crt"
 }
 
 # The openssl ca config: no policy beyond "there is a CN", dates and
@@ -221,10 +234,7 @@ sign() {
   mkdir -p "$out"
   scratch=$(mktemp -d "$out/.new-$svc.XXXXXX")
   new_key "$scratch/key"
-  openssl req -new -key "$scratch/key" -subj "/O=commlab/CN=$svc" -out "$scratch/csr" 2>"$scratch/err" || {
-    cat "$scratch/err" >&2
-    die "openssl could not make a request for $svc"
-  }
+  ssl "make a request for $svc" req -new -key "$scratch/key" -subj "/O=commlab/CN=$svc" -out "$scratch/csr"
   # Exactly one URI SAN, as an X.509-SVID requires; the DNS and IP names let
   # plain TLS clients (curl, HAProxy, Node) check the host name too.
   san="URI:spiffe://$CERTS_TRUST_DOMAIN/$svc,DNS:$svc,DNS:localhost,IP:127.0.0.1,IP:0:0:0:0:0:0:0:1"
@@ -242,20 +252,13 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 subjectAltName = $san
 EOF
-  openssl ca -batch -notext -config "$ca/.ca/openssl.cnf" -in "$scratch/csr" \
+  ssl "sign the certificate for $svc" ca -batch -notext -config "$ca/.ca/openssl.cnf" -in "$scratch/csr" \
     -startdate "$(stamp "$from")" -enddate "$(stamp "$to")" \
-    -extfile "$scratch/ext" -extensions leaf -out "$scratch/crt" 2>"$scratch/err" || {
-    cat "$scratch/err" >&2
-    die "openssl could not sign the certificate for $svc"
-  }
+    -extfile "$scratch/ext" -extensions leaf -out "$scratch/crt"
   cat "$scratch/crt" "$scratch/key" >"$scratch/pem"
   chmod "$CERTS_KEY_MODE" "$scratch/key" "$scratch/pem"
   chmod 644 "$scratch/crt"
-  mv "$scratch/key" "$out/$svc.key"
-  mv "$scratch/crt" "$out/$svc.crt"
-  mv "$scratch/pem" "$out/$svc.pem"
-  rm -rf "$scratch"
-  scratch=""
+  swap_in key="$out/$svc.key" crt="$out/$svc.crt" pem="$out/$svc.pem"
 }
 
 describe() { # <crt>
@@ -273,9 +276,8 @@ spiffe_id() { # <crt>: the URI SAN
 # -------------------------------------------------------------- commands
 
 do_issue() {
-  [ $# -gt 0 ] || usage_error "issue: name at least one service"
   local svc
-  for svc in "$@"; do check_service "$svc"; done
+  check_services issue "$@"
   ensure_ca
   for svc in "$@"; do
     local rotated=""
@@ -286,9 +288,8 @@ do_issue() {
 }
 
 do_expired() {
-  [ $# -gt 0 ] || usage_error "expired: name at least one service"
   local svc
-  for svc in "$@"; do check_service "$svc"; done
+  check_services expired "$@"
   ensure_ca
   for svc in "$@"; do
     # Valid from two days ago until one hour ago: expired, but otherwise a
@@ -299,9 +300,8 @@ do_expired() {
 }
 
 do_foreign() {
-  [ $# -gt 0 ] || usage_error "foreign: name at least one service"
   local svc
-  for svc in "$@"; do check_service "$svc"; done
+  check_services foreign "$@"
   if ! { [ -f "$foreign_dir/ca.crt" ] && ca_valid_for "$foreign_dir/ca.crt" $((CERTS_HOURS * 3600)); }; then
     make_ca "$foreign_dir" "commlab foreign CA (not trusted by the labs)"
     say "foreign CA: $foreign_dir/ca.crt"
@@ -363,25 +363,18 @@ do_clean() {
   fi
 }
 
-[ $# -gt 0 ] || usage_error "missing command (ca, issue, expired, foreign, show, verify, clean)"
-cmd=$1
-shift
-case $cmd in
-  ca)
-    [ $# -eq 0 ] || usage_error "ca takes no service names"
-    if [ -n "$force" ] && [ -f "$ca_crt" ]; then
-      rm -f "$ca_crt" "$ca_key"
-      rm -rf "$ca_dir"
-      say "replacing the CA; re-issue every certificate afterwards"
-    fi
-    ensure_ca
-    describe "$ca_crt"
-    ;;
-  issue | rotate) do_issue "$@" ;;
-  expired) do_expired "$@" ;;
-  foreign) do_foreign "$@" ;;
-  show) do_show "$@" ;;
-  verify) do_verify "$@" ;;
-  clean) do_clean ;;
-  *) usage_error "unknown command '$cmd' (ca, issue, expired, foreign, show, verify, clean)" ;;
-esac
+do_ca() {
+  [ $# -eq 0 ] || usage_error "ca takes no service names"
+  if [ -n "$force" ] && [ -f "$ca_crt" ]; then
+    rm -f "$ca_crt" "$ca_key"
+    rm -rf "$ca_dir"
+    say "replacing the CA; re-issue every certificate afterwards"
+  fi
+  ensure_ca
+  describe "$ca_crt"
+}
+
+commands=(ca issue expired foreign show verify clean)
+# "rotate" is another word for issue (which rotates what exists).
+if [ "${1:-}" = rotate ]; then set -- issue "${@:2}"; fi
+serve "$@"

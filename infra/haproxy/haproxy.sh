@@ -21,8 +21,7 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 
 HAPROXY_START_TIMEOUT=${HAPROXY_START_TIMEOUT:-20}
 HAPROXY_STOP_TIMEOUT=${HAPROXY_STOP_TIMEOUT:-10}
-need_number HAPROXY_START_TIMEOUT "$HAPROXY_START_TIMEOUT"
-need_number HAPROXY_STOP_TIMEOUT "$HAPROXY_STOP_TIMEOUT"
+need_numbers HAPROXY_START_TIMEOUT HAPROXY_STOP_TIMEOUT
 
 usage() {
   cat <<EOF
@@ -100,16 +99,22 @@ if [ -n "$name" ]; then
 fi
 
 root=$cache_root/haproxy
-inst=$root/instances/$name
-pid_file=$inst/master.pid
-log_file=$inst/haproxy.log
-state_file=$inst/state
-master_sock=$inst/master.sock
-api_sock=$inst/api.sock
-runtime_cfg=$inst/runtime.cfg
-servers_state=$inst/servers.state
-# The master's command line names our runtime.cfg, which no other process has.
-marker="-f $runtime_cfg"
+
+# The per-instance paths of instance <name> (status and list go through all).
+select_instance() { # <name>
+  name=$1
+  inst=$root/instances/$name
+  pid_file=$inst/master.pid
+  log_file=$inst/haproxy.log
+  state_file=$inst/state
+  master_sock=$inst/master.sock
+  api_sock=$inst/api.sock
+  runtime_cfg=$inst/runtime.cfg
+  servers_state=$inst/servers.state
+  # The master's command line names our runtime.cfg, which no other process has.
+  marker="-f $runtime_cfg"
+}
+select_instance "$name"
 
 need_name() {
   [ -n "$name" ] || usage_error "$cmd needs --name NAME (or --config FILE)"
@@ -124,8 +129,6 @@ find_haproxy() {
     haproxy_bin=$(command -v haproxy || echo /usr/sbin/haproxy)
   fi
 }
-
-state_get() { if [ -f "$state_file" ]; then sed -n "s/^$1=//p" "$state_file"; fi; }
 
 absolute() { # <path>
   local dir
@@ -344,20 +347,6 @@ instances() {
   find "$root/instances" -mindepth 1 -maxdepth 1 -type d -exec basename {} \; | sort
 }
 
-# Re-derives the per-instance paths for another instance name.
-select_instance() {
-  name=$1
-  inst=$root/instances/$name
-  pid_file=$inst/master.pid
-  log_file=$inst/haproxy.log
-  state_file=$inst/state
-  master_sock=$inst/master.sock
-  api_sock=$inst/api.sock
-  runtime_cfg=$inst/runtime.cfg
-  servers_state=$inst/servers.state
-  marker="-f $runtime_cfg"
-}
-
 do_status() {
   if [ -n "$name" ]; then
     status_one
@@ -397,47 +386,42 @@ do_api() {
   esac
 }
 
-case $cmd in
-  start | stop | restart | reload | install) take_lock "$root/.lock${name:+-$name}" ;;
-esac
-case $cmd in
-  start) do_start ;;
-  stop) do_stop ;;
-  restart)
-    need_name
-    [ -n "$config" ] || config=$(state_get config)
-    [ -n "$api_port" ] || api_port=$(state_get api_port)
-    do_stop
-    do_start
-    ;;
-  reload) do_reload ;;
-  status) do_status ;;
-  wait)
-    need_name
-    pid=$(running_pid "$pid_file" "$marker") || pid=""
-    wait_ready "$pid" "$HAPROXY_START_TIMEOUT" "$log_file" worker_answers
-    say "HAProxy '$name' ready"
-    ;;
-  api) do_api ;;
-  check)
-    need_config
-    find_haproxy
-    mkdir -p "$inst"
-    write_runtime_cfg
-    check_config
-    say "$config: OK"
-    ;;
-  install)
-    find_haproxy
-    say "haproxy: $haproxy_bin ($("$haproxy_bin" -v | head -n 1))"
-    ;;
-  list) do_list ;;
-  logs)
-    need_name
-    [ -f "$log_file" ] || die "no log yet: $log_file"
-    exec tail -n 50 -F "$log_file"
-    ;;
-  -h | --help | help) usage ;;
-  '') usage_error "missing command (start, stop, restart, reload, status, wait, api, check, install, list, logs)" ;;
-  *) usage_error "unknown command '$cmd' (start, stop, restart, reload, status, wait, api, check, install, list, logs)" ;;
-esac
+do_restart() {
+  need_name
+  [ -n "$config" ] || config=$(state_get config)
+  [ -n "$api_port" ] || api_port=$(state_get api_port)
+  do_stop
+  do_start
+}
+
+do_wait() {
+  local pid
+  need_name
+  pid=$(running_pid "$pid_file" "$marker") || pid=""
+  wait_ready "$pid" "$HAPROXY_START_TIMEOUT" "$log_file" worker_answers
+  say "HAProxy '$name' ready"
+}
+
+do_check() {
+  need_config
+  find_haproxy
+  mkdir -p "$inst"
+  write_runtime_cfg
+  check_config
+  say "$config: OK"
+}
+
+do_install() {
+  find_haproxy
+  say "haproxy: $haproxy_bin ($("$haproxy_bin" -v | head -n 1))"
+}
+
+do_logs() {
+  need_name
+  follow_log "$log_file"
+}
+
+commands=(start stop restart reload status wait api check install list logs)
+locked_commands=(start stop restart reload install)
+lock_dir=$root/.lock${name:+-$name}
+serve "$cmd"

@@ -13,7 +13,10 @@
 # KAFKA_CLUSTER_START_TIMEOUT (90 s), KAFKA_CLUSTER_STOP_TIMEOUT (20 s), JAVA_HOME.
 set -euo pipefail
 
+prog=cluster.sh
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../lib/server.sh
+. "$here/../lib/server.sh"
 
 KAFKA_VERSION=${KAFKA_VERSION:-4.4.0}
 KAFKA_CLUSTER_PORT=${KAFKA_CLUSTER_PORT:-19092}
@@ -29,38 +32,25 @@ KAFKA_CLUSTER_START_TIMEOUT=${KAFKA_CLUSTER_START_TIMEOUT:-90}
 KAFKA_CLUSTER_STOP_TIMEOUT=${KAFKA_CLUSTER_STOP_TIMEOUT:-20}
 
 case $KAFKA_CLUSTER_PORT$KAFKA_CLUSTER_CONTROLLER_PORT$KAFKA_CLUSTER_START_TIMEOUT$KAFKA_CLUSTER_STOP_TIMEOUT in
-  *[!0-9]*) printf 'cluster.sh: KAFKA_CLUSTER_PORT, KAFKA_CLUSTER_CONTROLLER_PORT and the timeouts must be numbers\n' >&2 && exit 1 ;;
+  *[!0-9]*) die "KAFKA_CLUSTER_PORT, KAFKA_CLUSTER_CONTROLLER_PORT and the timeouts must be numbers" ;;
 esac
+# shellcheck disable=SC2034 # used by nodes.sh
+node_stop_timeout=$KAFKA_CLUSTER_STOP_TIMEOUT
 
 # Fixed, and not the single broker's, so a data dir of one is never mistaken
 # for the other: base64url("commlab-kafka-03").
 CLUSTER_ID=Y29tbWxhYi1rYWZrYS0wMw
-HOST=127.0.0.1
 BROKERS=(kafka-1 kafka-2 kafka-3)
 CONTROLLERS=(controller-1 controller-2 controller-3)
 NODES=("${BROKERS[@]}" "${CONTROLLERS[@]}")
 
-cache=${COMMLAB_CACHE:-${HOME:?HOME is not set}/.cache/commlab}
-cluster_root=$cache/kafka-cluster
-libs_dir=$cache/kafka/$KAFKA_VERSION/libs
+cluster_root=$cache_root/kafka-cluster
+libs_dir=$cache_root/kafka/$KAFKA_VERSION/libs
 
-say() { printf '%s\n' "$*"; }
-die() {
-  printf 'cluster.sh: %s\n' "$*" >&2
-  exit 1
-}
-
+# shellcheck source=../lib/nodes.sh
+. "$here/../lib/nodes.sh"
 # shellcheck source=../kafka/lib.sh
 . "$here/../kafka/lib.sh"
-
-scratch=""
-cleanup() {
-  if [ -n "$scratch" ]; then rm -rf "$scratch"; fi
-  lock_release_all
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 usage() {
   cat <<EOF
@@ -85,7 +75,6 @@ EOF
 # --------------------------------------------------------------- the nodes
 
 is_broker() { [[ $1 == kafka-[123] ]]; }
-is_node() { [[ $1 == kafka-[123] || $1 == controller-[123] ]]; }
 index_of() { echo "${1##*-}"; }
 # Brokers are 1-3 (what a reader sees as partition leaders), controllers 101-103.
 node_id() { if is_broker "$1"; then index_of "$1"; else echo $((100 + $(index_of "$1"))); fi; }
@@ -114,25 +103,7 @@ log_file() { echo "$cluster_root/$1/node.log"; }
 out_file() { echo "$cluster_root/$1/node.out"; }
 
 # The JVM command line ends with our rendered config: how a node is recognised.
-node_pattern() { echo "* kafka.Kafka $(props_file "$1")"; }
-
-# Prints the pid of a node started from this cache, if it runs.
-running_pid() {
-  local node=$1 pid pattern
-  pattern=$(node_pattern "$node")
-  pid=$(pid_from "$(pid_file "$node")")
-  if [ -n "$pid" ] && pid_matches "$pid" "$pattern"; then
-    echo "$pid"
-    return 0
-  fi
-  rm -f "$(pid_file "$node")"
-  if pid=$(pid_find "$pattern"); then
-    echo "$pid" >"$(pid_file "$node")"
-    echo "$pid"
-    return 0
-  fi
-  return 1
-}
+node_marker() { echo " kafka.Kafka $(props_file "$1")"; }
 
 render_properties() { # <node> <target file> <data dir>
   local template=controller.properties
@@ -161,7 +132,7 @@ java_cmd() { # <node> <main class> <args...>
 # Formats a node's data dir unless it is formatted for this cluster; refuses a
 # data dir of another cluster or node rather than wiping it.
 ensure_storage() {
-  local node=$1 dir meta found
+  local node=$1 dir meta found scratch
   dir=$(data_dir "$node")
   meta=$dir/meta.properties
   if [ -f "$meta" ]; then
@@ -176,6 +147,7 @@ ensure_storage() {
   # Format a temp dir and rename it: an interrupted format never leaves a dir
   # that looks formatted but is not.
   scratch=$(mktemp -d "$(node_dir "$node")/.format.XXXXXX")
+  at_exit "rm -rf '$scratch'"
   render_properties "$node" "$scratch/server.properties" "$scratch/data"
   java_cmd "$node" kafka.tools.StorageTool format --config "$scratch/server.properties" --cluster-id "$CLUSTER_ID"
   if ! "${jcmd[@]}" >"$scratch/format.log" 2>&1 </dev/null; then
@@ -185,35 +157,16 @@ ensure_storage() {
   rm -rf "$dir"
   mv "$scratch/data" "$dir"
   rm -rf "$scratch"
-  scratch=""
 }
 
-START_MARK='=== cluster.sh start'
-tail_log() { # <node>: this run's last lines and its first error
-  local log out
-  log=$(log_file "$1")
-  out=$(out_file "$1")
-  if [ -s "$log" ]; then
-    printf -- '--- last 20 lines of %s ---\n' "$log" >&2
-    awk -v mark="$START_MARK" 'index($0, mark) == 1 { n = 0; err = "" }
-      { line[n++] = $0 }
-      err == "" && / (ERROR|FATAL) / { err = $0 }
-      END {
-        for (i = (n > 20 ? n - 20 : 0); i < n; i++) print line[i]
-        if (err != "") print "--- first error of this run ---\n" err
-      }' "$log" >&2
-  fi
-  if [ -s "$out" ]; then
-    printf -- '--- %s ---\n' "$out" >&2
-    tail -n 20 "$out" >&2
-  fi
-}
+# A node's run: its log since the start mark, its first error, its output.
+node_tail() { tail_log "$(log_file "$1")" "$(out_file "$1")"; }
 
 # Starts one node (under its lock) unless it runs; does not wait for it.
 launch() {
   local node=$1 port pid
-  lock_take "$(node_dir "$node").lock" "$node"
-  if pid=$(running_pid "$node"); then
+  lock_node "$node"
+  if pid=$(node_pid "$node"); then
     say "$node already running (pid $pid)"
     return 0
   fi
@@ -223,8 +176,7 @@ launch() {
   fi
   ensure_storage "$node"
   render_properties "$node" "$(props_file "$node")" "$(data_dir "$node")"
-  printf '%s %s: %s, Kafka %s on %s:%s ===\n' "$START_MARK" "$(date '+%Y-%m-%d %H:%M:%S')" \
-    "$node" "$KAFKA_VERSION" "$HOST" "$port" >>"$(log_file "$node")"
+  mark_start "$(log_file "$node")" "$node, Kafka $KAFKA_VERSION on $HOST:$port"
   java_cmd "$node" kafka.Kafka "$(props_file "$node")"
   pid=$(node_spawn "$(pid_file "$node")" "$(out_file "$node")" "${jcmd[@]}") ||
     die "$node did not start (see $(out_file "$node"))"
@@ -232,7 +184,7 @@ launch() {
 }
 
 prepare() {
-  need_java
+  need_kafka_java
   # The single broker's fetch, under its own lock: one copy of the jars.
   if ! [ -f "$libs_dir/kafka_2.13-$KAFKA_VERSION.jar" ]; then
     KAFKA_VERSION=$KAFKA_VERSION "$here/../kafka/kafka.sh" fetch
@@ -241,7 +193,7 @@ prepare() {
 
 running_count() { # <nodes...>: how many of them run
   local n=0 node
-  for node in "$@"; do if running_pid "$node" >/dev/null; then n=$((n + 1)); fi; done
+  for node in "$@"; do if node_pid "$node" >/dev/null; then n=$((n + 1)); fi; done
   echo "$n"
 }
 
@@ -254,33 +206,17 @@ is_live() {
   [[ ,$ids, == *,$(node_id "$1"),* ]]
 }
 
-# await <what> <check command...>: polls every half second until the check
-# passes; fails naming what is missing, with the logs of nodes that died.
-await() {
-  local what=$1 t0 next_note=10 elapsed node pid
-  shift
-  t0=$(now)
-  while ! "$@"; do
-    elapsed=$(($(now) - t0))
-    for node in "${NODES[@]}"; do
-      pid=$(pid_from "$(pid_file "$node")")
-      if [ -n "$pid" ] && ! pid_alive "$pid"; then
-        tail_log "$node"
-        rm -f "$(pid_file "$node")"
-        die "$node exited while waiting for $what (log above: $(log_file "$node"))"
-      fi
-    done
-    if [ "$elapsed" -ge "$KAFKA_CLUSTER_START_TIMEOUT" ]; then
-      for node in "${BROKERS[@]}"; do running_pid "$node" >/dev/null && ! is_live "$node" && tail_log "$node"; done
-      die "gave up after ${KAFKA_CLUSTER_START_TIMEOUT}s waiting for $what (raise KAFKA_CLUSTER_START_TIMEOUT on a slow machine; '$0 status' shows what runs)"
-    fi
-    if [ "$elapsed" -ge "$next_note" ]; then
-      say "  waiting for $what (${elapsed}s)..."
-      next_note=$((elapsed + 10))
-    fi
-    sleep 0.5
-  done
+# What await (nodes.sh) checks while it waits, on every node: a node that
+# died fails the wait at once; at the timeout it shows the brokers that run
+# but are not live.
+node_exited() {
+  local pid
+  pid=$(read_pid "$(pid_file "$1")")
+  [ -n "$pid" ] && ! pid_alive "$pid"
 }
+node_stuck() { is_broker "$1" && node_pid "$1" >/dev/null && ! is_live "$1"; }
+node_start_timeout=$KAFKA_CLUSTER_START_TIMEOUT
+await_hint="raise KAFKA_CLUSTER_START_TIMEOUT on a slow machine"
 
 all_live() {
   local b
@@ -296,8 +232,8 @@ do_start() {
   t0=$(now)
   prepare
   for node in "${NODES[@]}"; do launch "$node"; done
-  lock_release_all
-  await "all three brokers live" all_live
+  release_locks
+  await "all three brokers live" "${NODES[*]}" all_live
   say "Kafka cluster up in $(($(now) - t0))s: 3 brokers, 3 controllers"
   say "Kafka cluster ready on $(bootstrap)"
 }
@@ -305,91 +241,42 @@ do_start() {
 # Waits for one node that was just started.
 await_node() {
   local node=$1 quorum
-  await "$node to listen" port_listens "$node"
+  await "$node to listen" "${NODES[*]}" port_listens "$node"
   is_broker "$node" || return 0
   quorum=$(running_count "${CONTROLLERS[@]}")
   if [ "$quorum" -lt 2 ]; then
     say "$node listens, but only $quorum of 3 controllers run: it becomes a live broker once a controller majority is back"
     return 0
   fi
-  await "$node to be a live broker" is_live "$node"
+  await "$node to be a live broker" "${NODES[*]}" is_live "$node"
 }
 
 node_start() {
   prepare
   launch "$1"
-  lock_release_all
+  release_locks
   await_node "$1"
   say "$1 ready"
 }
 
-node_stop() {
-  local node=$1 pid
-  lock_take "$(node_dir "$node").lock" "$node"
-  if pid=$(running_pid "$node"); then
-    say "stopping $node (pid $pid)..."
-    pid_stop "$pid" "$KAFKA_CLUSTER_STOP_TIMEOUT" "$node"
-    rm -f "$(pid_file "$node")"
-    say "$node stopped"
-  else
-    say "$node is not running"
-  fi
-}
-
-node_kill() {
-  local node=$1 pid
-  lock_take "$(node_dir "$node").lock" "$node"
-  if pid=$(running_pid "$node"); then
-    pid_kill "$pid" "$node"
-    rm -f "$(pid_file "$node")"
-    say "$node killed (pid $pid)"
-  else
-    say "$node is not running"
-  fi
-}
-
-# Stops several nodes at once: SIGTERM to all, then wait (a broker's clean
-# shutdown waits for the controllers, so brokers go first).
-stop_group() {
-  local node pid pids=() names=()
-  for node in "$@"; do
-    lock_take "$(node_dir "$node").lock" "$node"
-    if pid=$(running_pid "$node"); then
-      kill -TERM "$pid" 2>/dev/null || true
-      pids+=("$pid")
-      names+=("$node")
-    fi
-  done
-  local i
-  for i in "${!pids[@]}"; do
-    pid_stop "${pids[$i]}" "$KAFKA_CLUSTER_STOP_TIMEOUT" "${names[$i]}"
-    rm -f "$(pid_file "${names[$i]}")"
-  done
-  if [ "${#names[@]}" -gt 0 ]; then say "stopped ${names[*]}"; fi
-}
-
+# A broker's clean shutdown waits for the controllers: brokers go first.
 do_stop() {
   local t0
   t0=$(now)
-  stop_group "${BROKERS[@]}"
-  stop_group "${CONTROLLERS[@]}"
+  stop_nodes "${BROKERS[@]}"
+  stop_nodes "${CONTROLLERS[@]}"
   say "Kafka cluster stopped ($(($(now) - t0))s)"
-}
-
-do_kill() {
-  local node
-  for node in "${NODES[@]}"; do node_kill "$node"; done
 }
 
 node_status() { # <node>: one line; true if it runs
   local node=$1 pid role=controller live=""
   if is_broker "$node"; then role=broker; fi
-  if pid=$(running_pid "$node"); then
+  if pid=$(node_pid "$node"); then
     if is_broker "$node"; then
       if is_live "$node"; then live=", live"; else live=", not live"; fi
     fi
     printf '%-13s %-10s id %-4s %s:%-6s running, pid %s, RSS %s MiB%s\n' "$node" "$role" "$(node_id "$node")" \
-      "$HOST" "$(node_port "$node")" "$pid" $(($(pid_rss_kib "$pid") / 1024)) "$live"
+      "$HOST" "$(node_port "$node")" "$pid" "$(rss_mib "$pid")" "$live"
     return 0
   fi
   printf '%-13s %-10s id %-4s %s:%-6s not running\n' "$node" "$role" "$(node_id "$node")" "$HOST" "$(node_port "$node")"
@@ -401,8 +288,8 @@ do_status() {
   for node in "${NODES[@]}"; do
     if node_status "$node"; then
       up=$((up + 1))
-      pid=$(running_pid "$node")
-      rss=$((rss + $(pid_rss_kib "$pid")))
+      pid=$(node_pid "$node")
+      rss=$((rss + $(rss_kib "$pid")))
     fi
   done
   say "$up of 6 nodes running, RSS together $((rss / 1024)) MiB (data: $cluster_root)"
@@ -416,44 +303,8 @@ do_reset() {
   say "wiped the cluster's data under $cluster_root; the next start formats a fresh cluster"
 }
 
-need_node() {
-  is_node "${1:-}" || die "unknown node '${1:-}'; one of: ${NODES[*]}"
-}
+do_brokers() { bootstrap; }
 
-case ${1:-} in
-  start) do_start ;;
-  stop) do_stop ;;
-  kill) do_kill ;;
-  restart)
-    do_stop
-    do_start
-    ;;
-  status) do_status ;;
-  reset) do_reset ;;
-  brokers) bootstrap ;;
-  logs)
-    need_node "${2:-}"
-    [ -f "$(log_file "$2")" ] || die "no log yet: $(log_file "$2")"
-    exec tail -n 50 -F "$(log_file "$2")"
-    ;;
-  node)
-    need_node "${2:-}"
-    case ${3:-} in
-      start) node_start "$2" ;;
-      stop) node_stop "$2" ;;
-      kill) node_kill "$2" ;;
-      restart)
-        node_stop "$2"
-        lock_release_all
-        node_start "$2"
-        ;;
-      status) node_status "$2" ;;
-      *) die "usage: $0 node <node> start|stop|kill|restart|status" ;;
-    esac
-    ;;
-  -h | --help | help) usage ;;
-  *)
-    usage >&2
-    exit 2
-    ;;
-esac
+# Each node takes its own lock (nodes.sh): no command locks the whole cluster.
+commands=(start stop kill restart status reset brokers logs node)
+serve "$@"

@@ -31,8 +31,7 @@ CONNECT_JVM_OPTS=${CONNECT_JVM_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:Ti
 CONNECT_START_TIMEOUT=${CONNECT_START_TIMEOUT:-90}
 CONNECT_STOP_TIMEOUT=${CONNECT_STOP_TIMEOUT:-30}
 need_port CONNECT_PORT "$CONNECT_PORT"
-need_number CONNECT_START_TIMEOUT "$CONNECT_START_TIMEOUT"
-need_number CONNECT_STOP_TIMEOUT "$CONNECT_STOP_TIMEOUT"
+need_numbers CONNECT_START_TIMEOUT CONNECT_STOP_TIMEOUT
 case $CONNECT_GROUP in '' | *[!A-Za-z0-9._-]*) usage_error "CONNECT_GROUP may only hold letters, digits, '.', '_' and '-', got '$CONNECT_GROUP'" ;; esac
 
 root=$cache_root/kafka-connect
@@ -78,22 +77,8 @@ fetched() {
 }
 
 fetch_libs() {
-  [ -f "$libs_dir/connect-runtime-$CONNECT_VERSION.jar" ] && return 0
-  mkdir -p "$root/$CONNECT_VERSION"
-  local scratch t0
-  scratch=$(mktemp -d "$root/$CONNECT_VERSION/.fetch.XXXXXX")
-  at_exit "rm -rf '$scratch'; rmdir '$root/$CONNECT_VERSION' 2>/dev/null"
-  cp "$here/pom.xml" "$scratch/pom.xml"
-  say "fetching Kafka Connect $CONNECT_VERSION from Maven Central (once, ~45 MB)..."
-  t0=$(now)
-  if ! mvn_quiet "$scratch/mvn.log" -f "$scratch/pom.xml" -Dkafka.version="$CONNECT_VERSION" \
-    dependency:copy-dependencies ||
-    ! [ -f "$scratch/libs/connect-runtime-$CONNECT_VERSION.jar" ]; then
-    die "fetching Kafka Connect $CONNECT_VERSION failed (Maven output above). Is Maven Central reachable, and does version $CONNECT_VERSION exist?"
-  fi
-  rm -rf "$libs_dir"
-  mv "$scratch/libs" "$libs_dir"
-  say "fetched $(find "$libs_dir" -name '*.jar' | wc -l | tr -d ' ') jars ($(du -sh "$libs_dir" | cut -f1)) in $(($(now) - t0))s into $libs_dir"
+  fetch_pom_libs "Kafka Connect" "$CONNECT_VERSION" "~45 MB" "$libs_dir" "connect-runtime-$CONNECT_VERSION.jar" \
+    "$here/pom.xml" -Dkafka.version="$CONNECT_VERSION"
 }
 
 # The connector's plugin archive holds every jar it needs. Resolving the
@@ -101,30 +86,24 @@ fetch_libs() {
 # serve, and would mix its dependencies into the worker's class path.
 fetch_debezium() {
   [ -d "$plugins_dir/debezium-connector-postgres" ] && return 0
-  mkdir -p "$root/debezium"
-  local scratch t0 archive
-  scratch=$(mktemp -d "$root/debezium/.fetch.XXXXXX")
-  at_exit "rm -rf '$scratch'"
-  say "fetching the Debezium PostgreSQL connector $DEBEZIUM_VERSION plugin from Maven Central (once, ~25 MB)..."
+  local t0 archive=debezium-connector-postgres-$DEBEZIUM_VERSION-plugin.tar.gz
   t0=$(now)
-  if ! mvn_quiet "$scratch/mvn.log" \
-    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-    -Dartifact="io.debezium:debezium-connector-postgres:$DEBEZIUM_VERSION:tar.gz:plugin" \
-    -DoutputDirectory="$scratch/archive"; then
-    die "fetching the Debezium connector $DEBEZIUM_VERSION failed (Maven output above). Is Maven Central reachable, and does version $DEBEZIUM_VERSION exist?"
-  fi
-  archive=$scratch/archive/debezium-connector-postgres-$DEBEZIUM_VERSION-plugin.tar.gz
-  [ -f "$archive" ] || die "Maven finished but $archive is missing"
-  mkdir -p "$scratch/plugins"
-  tar -xzf "$archive" -C "$scratch/plugins" || die "cannot unpack $archive"
-  [ -d "$scratch/plugins/debezium-connector-postgres" ] ||
-    die "$archive has no debezium-connector-postgres/ folder (the plugin layout changed?)"
+  mvn_copy "the Debezium PostgreSQL connector plugin" "$DEBEZIUM_VERSION" "~25 MB" \
+    "io.debezium:debezium-connector-postgres:$DEBEZIUM_VERSION:tar.gz:plugin" "$archive" "$root/debezium"
+  mkdir -p "$copied/plugins"
+  tar -xzf "$copied/$archive" -C "$copied/plugins" || die "cannot unpack $copied/$archive"
+  [ -d "$copied/plugins/debezium-connector-postgres" ] ||
+    die "$copied/$archive has no debezium-connector-postgres/ folder (the plugin layout changed?)"
   rm -rf "$plugins_dir"
-  mv "$scratch/plugins" "$plugins_dir"
+  mv "$copied/plugins" "$plugins_dir"
   say "fetched Debezium $DEBEZIUM_VERSION ($(find "$plugins_dir" -name '*.jar' | wc -l | tr -d ' ') jars) in $(($(now) - t0))s into $plugins_dir"
 }
 
 do_fetch() {
+  if fetched; then say "Kafka Connect $CONNECT_VERSION and Debezium $DEBEZIUM_VERSION already fetched: $root"; else fetch_all; fi
+}
+
+fetch_all() {
   need_mvn "Kafka Connect and the Debezium connector"
   fetch_libs
   fetch_debezium
@@ -143,8 +122,6 @@ worker_ready() { # <port>
 is_connect() { # <port>: answers as Kafka Connect (GET / has its version and commit)
   http_get "http://$HOST:$1/" 2 | grep -q '"kafka_cluster_id"'
 }
-
-state_get() { if [ -f "$state_file" ]; then sed -n "s/^$1=//p" "$state_file"; fi; }
 
 # First broker of KAFKA_BROKERS answers on TCP: the worker would otherwise
 # retry for a minute and then exit with a less direct message.
@@ -171,11 +148,7 @@ do_start() {
   t0=$(now)
   need_curl
   if pid=$(running_pid "$pid_file" "$marker"); then
-    local port
-    port=$(state_get port)
-    if [ -n "$port" ] && [ "$port" != "$CONNECT_PORT" ]; then
-      die "the Connect worker from $root (pid $pid) already runs on port $port; stop it first to use port $CONNECT_PORT"
-    fi
+    need_same_port "Connect worker" "$pid" "$CONNECT_PORT"
     say "Kafka Connect from $root is already running (pid $pid)"
     wait_ready "$pid" "$CONNECT_START_TIMEOUT" "$log_file" worker_ready "$CONNECT_PORT"
     say "Kafka Connect ready on $url"
@@ -196,7 +169,7 @@ do_start() {
   Start the shared broker first: infra/kafka/kafka.sh start   (or point KAFKA_BROKERS at one)"
 
   need_java 17 "Kafka Connect $CONNECT_VERSION"
-  fetched || do_fetch
+  fetched || fetch_all
   mkdir -p "$run_dir"
   sed -e "s|@BOOTSTRAP@|$KAFKA_BROKERS|g" -e "s|@GROUP@|$CONNECT_GROUP|g" \
     -e "s|@PORT@|$CONNECT_PORT|g" -e "s|@PLUGINS@|$plugins_dir|g" \
@@ -215,44 +188,19 @@ do_start() {
   say "Kafka Connect ready on $url"
 }
 
-do_stop() {
-  local pid t0
-  t0=$(now)
-  if ! pid=$(running_pid "$pid_file" "$marker"); then
-    if port_open "$CONNECT_PORT"; then
-      say "no Kafka Connect started from $root; $HOST:$CONNECT_PORT is served by $(port_owner "$CONNECT_PORT"), left alone"
-    else
-      say "Kafka Connect is not running"
-    fi
-    return 0
-  fi
-  say "stopping Kafka Connect (pid $pid)..."
-  stop_pid "$pid" "$CONNECT_STOP_TIMEOUT"
-  rm -f "$pid_file"
-  say "Kafka Connect stopped ($(($(now) - t0))s)"
-}
+do_stop() { stop_server "Kafka Connect" "$CONNECT_PORT" "$CONNECT_STOP_TIMEOUT"; }
 
 do_status() {
-  local pid port=$CONNECT_PORT
+  local port
   need_curl
-  if pid=$(running_pid "$pid_file" "$marker"); then
-    port=$(state_get port)
-    port=${port:-$CONNECT_PORT}
-    say "kafka-connect.sh worker: running, pid $pid, Kafka Connect $(state_get version) with Debezium $(state_get debezium), $HOST:$port, Kafka $(state_get brokers), group $(state_get group), RSS $(rss_mib "$pid") MiB, up $(uptime_of "$pid")"
-  else
-    say "kafka-connect.sh worker: not running"
-  fi
+  server_status worker "$CONNECT_PORT" "Kafka Connect $(state_get version) with Debezium $(state_get debezium)" \
+    "Kafka $(state_get brokers), group $(state_get group)"
   say "log: $log_file"
   if worker_ready "$port"; then
     say "http://$HOST:$port is ready; connectors: $(connector_states "$port")"
     return 0
   fi
-  if port_open "$port"; then
-    say "$HOST:$port is in use by $(port_owner "$port"), which is not a ready Kafka Connect worker with Debezium"
-  else
-    say "nothing listens on $HOST:$port"
-  fi
-  return 3
+  status_down "$port" "is not a ready Kafka Connect worker with Debezium"
 }
 
 # "name (connector STATE, tasks STATE...)" per connector: a connector can be
@@ -269,14 +217,8 @@ connector_states() { # <port>
 }
 
 do_wait() {
-  local pid="" log=""
   need_curl
-  if pid=$(running_pid "$pid_file" "$marker") && [ "$(state_get port)" = "$CONNECT_PORT" ]; then
-    log=$log_file
-  else
-    pid=""
-  fi
-  wait_ready "$pid" "$CONNECT_START_TIMEOUT" "$log" worker_ready "$CONNECT_PORT"
+  wait_for "$CONNECT_PORT" "$CONNECT_START_TIMEOUT" worker_ready "$CONNECT_PORT"
   say "Kafka Connect ready on $url"
 }
 
@@ -307,35 +249,10 @@ do_reset() {
   say "  Replication slots a Debezium connector made stay in PostgreSQL; drop them there (pg_drop_replication_slot) or they keep WAL."
 }
 
-case ${1:-} in
-  fetch | start | stop | restart | reset) take_lock "$root/.lock" ;;
-esac
-case ${1:-} in
-  fetch)
-    if fetched; then say "Kafka Connect $CONNECT_VERSION and Debezium $DEBEZIUM_VERSION already fetched: $root"; else do_fetch; fi
-    ;;
-  start) do_start ;;
-  stop) do_stop ;;
-  restart)
-    do_stop
-    do_start
-    ;;
-  status) do_status ;;
-  wait) do_wait ;;
-  reset) do_reset ;;
-  logs)
-    [ -f "$log_file" ] || die "no log yet: $log_file"
-    exec tail -n 50 -F "$log_file"
-    ;;
-  console-consumer)
-    shift
-    run_tool org.apache.kafka.tools.consumer.ConsoleConsumer "$@"
-    ;;
-  topics)
-    shift
-    run_tool org.apache.kafka.tools.TopicCommand "$@"
-    ;;
-  -h | --help | help) usage ;;
-  '') usage_error "missing command (fetch, start, stop, restart, status, wait, reset, logs, console-consumer, topics)" ;;
-  *) usage_error "unknown command '$1' (fetch, start, stop, restart, status, wait, reset, logs, console-consumer, topics)" ;;
-esac
+do_console_consumer() { run_tool org.apache.kafka.tools.consumer.ConsoleConsumer "$@"; }
+do_topics() { run_tool org.apache.kafka.tools.TopicCommand "$@"; }
+
+commands=(fetch start stop restart status wait reset logs console-consumer topics)
+locked_commands=(fetch start stop restart reset)
+lock_dir=$root/.lock
+serve "$@"

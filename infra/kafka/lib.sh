@@ -1,46 +1,20 @@
 #!/usr/bin/env bash
 # Shared by kafka.sh (one broker) and ../kafka-cluster/cluster.sh (three):
-# finding Java, and the readiness probes that speak the Kafka protocol from
-# plain bash. Sourced, not run. The caller defines say, die, KAFKA_VERSION and
-# HOST (the address brokers listen on).
+# the Java a Kafka version needs, and the readiness probes that speak the
+# Kafka protocol from plain bash. Sourced, not run, after ../lib/server.sh
+# (say, die, need_java, HOST: the address brokers listen on); the caller sets
+# KAFKA_VERSION before calling need_kafka_java.
 # shellcheck shell=bash
 
-# port_owner and the process helpers of the cluster scripts.
-# shellcheck source=../lib/nodes.sh
-. "$(dirname -- "${BASH_SOURCE[0]}")/../lib/nodes.sh"
-
-# ---------------------------------------------------------------------- java
-java_bin=""
-need_java() {
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
-    java_bin=$JAVA_HOME/bin/java
-  elif command -v java >/dev/null 2>&1; then
-    java_bin=$(command -v java)
-  else
-    die "Java not found. Kafka needs a Java 17+ runtime:
-  Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless
-  macOS:         brew install openjdk@17
-  or set JAVA_HOME to an existing JDK/JRE."
-  fi
-  local version major want
-  version=$("$java_bin" -version 2>&1 | awk -F'"' '/version/ { print $2; exit }')
-  major=${version%%[.+-]*}
-  if [ "$major" = 1 ]; then # 1.8.0_x style
-    major=${version#1.}
-    major=${major%%.*}
-  fi
-  # Kafka 4 brokers need Java 17; 3.x brokers still run on 11.
-  case $KAFKA_VERSION in 3.*) want=11 ;; *) want=17 ;; esac
-  case $major in
-    '' | *[!0-9]*) die "cannot tell the version of $java_bin (got '${version}')" ;;
+# Kafka 4 brokers need Java 17; 3.x brokers still run on 11.
+need_kafka_java() {
+  case $KAFKA_VERSION in
+    3.*) need_java 11 "Kafka $KAFKA_VERSION" ;;
+    *) need_java 17 "Kafka $KAFKA_VERSION" ;;
   esac
-  [ "$major" -ge "$want" ] || die "Kafka $KAFKA_VERSION needs Java $want+, but $java_bin is Java $major:
-  Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless  (then set JAVA_HOME or update-alternatives)"
 }
 
-# ----------------------------------------------------- ports and the probe
-
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+# --------------------------------------------------------------- the probe
 
 # Reads exactly $1 bytes from fd 3 and prints them as decimal numbers. dd
 # with bs=1 never reads ahead, so consecutive calls share the stream safely.

@@ -1,152 +1,143 @@
-#!/usr/bin/env bash
-# Process helpers shared by the three-node cluster scripts
-# (../kafka-cluster/cluster.sh, ../rabbitmq-cluster/cluster.sh): locks, starting
-# a node in its own session, stopping and killing it, its memory. Sourced, not
-# run; the caller defines say and die.
 # shellcheck shell=bash
+# What the three-node cluster scripts (../kafka-cluster/cluster.sh,
+# ../rabbitmq-cluster/cluster.sh) add to server.sh, which they source first:
+# a lock per node, finding, starting, stopping and killing nodes, and the
+# commands both have (kill, restart, logs <node>, node <node> ...). Sourced,
+# not run.
+#
+# The script defines NODES (every node's name); node_dir, pid_file, log_file
+# and node_marker <node> (a string only that node's command line holds);
+# node_start, node_status, node_tail (its log, for a failure), node_exited
+# and node_stuck <node> (see await); do_start and do_stop; sets await_hint
+# and node_start_timeout; and sets node_stop_timeout (seconds before a
+# SIGTERM becomes a SIGKILL) before sourcing this file.
+# shellcheck disable=SC2154 # node_stop_timeout: set by the sourcing script
+: "${node_stop_timeout:?set node_stop_timeout before sourcing nodes.sh}"
 
-now() { date +%s; }
+# Tests start and kill nodes from several processes: one command per node at
+# a time, and a command waits at most 10 minutes for another on its node.
+# shellcheck disable=SC2034 # read by take_lock (server.sh)
+lock_patience=600
+lock_node() { take_lock "$(node_dir "$1").lock" "command on $1"; }
 
-# ---------------------------------------------------------------------- locks
+# The pid of a node started from this cache, if it runs.
+node_pid() { running_pid "$(pid_file "$1")" "$(node_marker "$1")"; }
 
-# lock_take <dir> <what>: one mutating command per node at a time (tests may
-# start and kill nodes from several processes). A mkdir lock (flock is not on
-# macOS) holding its owner's pid, so that a lock left by a killed run is taken
-# over. Released by lock_release_all, which the caller's EXIT trap runs.
-locks_held=()
-lock_take() {
-  local dir=$1 what=$2 holder waited=0
-  mkdir -p "$(dirname -- "$dir")"
-  until mkdir "$dir" 2>/dev/null; do
-    holder=$(cat "$dir/pid" 2>/dev/null || true)
-    # Dead holder, or one killed between its mkdir and writing its pid.
-    if { [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null; } ||
-      { [ -z "$holder" ] && [ "$waited" -ge 10 ]; }; then
-      rm -rf "$dir"
-      continue
-    fi
-    if [ "$waited" -eq 4 ]; then say "waiting for another command on $what (pid ${holder:-?}) to finish..."; fi
-    if [ "$waited" -ge 1200 ]; then die "another command (pid ${holder:-?}) has held $dir for 10 minutes"; fi
-    sleep 0.5
-    waited=$((waited + 1))
-  done
-  echo "$$" >"$dir/pid"
-  locks_held+=("$dir")
-}
-
-lock_release_all() {
-  local dir
-  for dir in "${locks_held[@]}"; do rm -rf "$dir"; done
-  locks_held=()
-}
-
-# ------------------------------------------------------------------ processes
-
-# node_spawn <pid file> <output file> <command...>: starts a node in a session of
-# its own (setsid where available), so that a Ctrl-C meant for whatever ran
-# the script does not also kill the node; the child writes its own pid because
-# setsid may fork. Prints the pid.
+# node_spawn <pid file> <output file> <command...>: spawn, with the output
+# file emptied first, so that it holds the node's last run only.
 node_spawn() {
-  local pid_file=$1 out_file=$2 i pid=""
-  shift 2
-  # shellcheck disable=SC2016 # expanded by the child shell, on purpose
-  local record_pid='echo $$ >"$1"; shift; exec "$@"'
-  rm -f "$pid_file"
-  if command -v setsid >/dev/null 2>&1; then
-    setsid bash -c "$record_pid" node "$pid_file" "$@" >"$out_file" 2>&1 </dev/null &
+  : >"$2"
+  spawn "$@"
+}
+
+node_stop() {
+  local node=$1 pid
+  lock_node "$node"
+  if pid=$(node_pid "$node"); then
+    say "stopping $node (pid $pid)..."
+    stop_pid "$pid" "$node_stop_timeout" TERM "$node"
+    rm -f "$(pid_file "$node")"
+    say "$node stopped"
   else
-    nohup bash -c "$record_pid" node "$pid_file" "$@" >"$out_file" 2>&1 </dev/null &
+    say "$node is not running"
   fi
-  for ((i = 0; i < 50; i++)); do
-    pid=$(pid_from "$pid_file")
-    [ -z "$pid" ] || break
-    sleep 0.1
-  done
-  [ -n "$pid" ] || return 1
-  echo "$pid"
 }
 
-pid_from() { if [ -f "$1" ]; then tr -dc '0-9' <"$1"; fi; }
-
-# pid_matches <pid> <glob>: alive, and its command line matches <glob> (pid
-# reuse after a reboot must never make us signal an unrelated process).
-pid_matches() {
-  local pid=$1 pattern=$2 args
-  [ -n "$pid" ] && pid_alive "$pid" || return 1
-  # -ww: never cut the command line short.
-  args=$(ps -ww -p "$pid" -o args= 2>/dev/null) || return 1
-  # shellcheck disable=SC2053 # a glob on purpose
-  [[ $args == $pattern ]]
+# SIGKILL, as a crash or a pulled power cord.
+node_kill() {
+  local node=$1 pid
+  lock_node "$node"
+  if pid=$(node_pid "$node"); then
+    kill_pid "$pid" "$node"
+    rm -f "$(pid_file "$node")"
+    say "$node killed (pid $pid)"
+  else
+    say "$node is not running"
+  fi
 }
 
-# pid_find <glob>: the first process whose command line matches (a node whose
-# pid file was lost).
-pid_find() {
-  local pid args
-  while read -r pid args; do
-    # shellcheck disable=SC2053
-    if [[ $args == $1 ]]; then
-      echo "$pid"
-      return 0
+# stop_nodes <node>...: SIGTERM to all of them at once, then waits for each
+# (a Kafka broker's clean shutdown waits for the controllers, so that script
+# stops its brokers first).
+stop_nodes() {
+  local node pid i pids=() names=()
+  for node in "$@"; do
+    lock_node "$node"
+    if pid=$(node_pid "$node"); then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+      names+=("$node")
     fi
-  done < <(ps -ww -eo pid=,args= 2>/dev/null)
-  return 1
+  done
+  for i in "${!pids[@]}"; do
+    stop_pid "${pids[$i]}" "$node_stop_timeout" TERM "${names[$i]}"
+    rm -f "$(pid_file "${names[$i]}")"
+  done
+  if [ "${#names[@]}" -gt 0 ]; then say "stopped ${names[*]}"; fi
 }
 
-# pid_alive <pid>: running; a zombie is not (a dead node whose parent, often
-# init, has not reaped it yet still answers kill -0).
-pid_alive() {
-  local stat
-  stat=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-  [ -n "$stat" ] && [[ $stat != Z* ]]
+# await <what> <nodes> <check command...>: polls the check every half second
+# with a progress line every 10 s. Fails as soon as one of <nodes> (a
+# space-separated list) has exited (node_exited), with its log; or after
+# node_start_timeout seconds, with the logs of those that node_stuck names.
+# shellcheck disable=SC2154 # node_start_timeout and await_hint: set by the sourcing script
+await() {
+  local what=$1 watched=$2 node
+  shift 2
+  if poll "$node_start_timeout" 10 "$what" nodes_alive "$@"; then return 0; fi
+  for node in $watched; do if node_stuck "$node"; then node_tail "$node"; fi; done
+  die "gave up after ${node_start_timeout}s waiting for $what ($await_hint; '$0 status' shows what runs)"
 }
 
-# pid_wait_gone <pid> <timeout s>: true once the process is gone.
-pid_wait_gone() {
-  local pid=$1 waited=0
-  while pid_alive "$pid"; do
-    [ "$waited" -lt $(($2 * 10)) ] || return 1
-    sleep 0.1
-    waited=$((waited + 1))
+# await's watch between tries (it sees await's what and watched).
+nodes_alive() {
+  local node
+  for node in $watched; do
+    if node_exited "$node"; then
+      node_tail "$node"
+      rm -f "$(pid_file "$node")"
+      die "$node exited while waiting for $what (log above: $(log_file "$node"))"
+    fi
   done
 }
 
-# pid_stop <pid> <timeout s> <name>: SIGTERM (a clean shutdown), then SIGKILL
-# after the timeout.
-pid_stop() {
-  local pid=$1 timeout=$2 name=$3
-  kill -TERM "$pid" 2>/dev/null || return 0
-  if ! pid_wait_gone "$pid" "$timeout"; then
-    say "$name (pid $pid) still running after ${timeout}s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    pid_wait_gone "$pid" 10 || die "$name (pid $pid) survived SIGKILL"
-  fi
+need_node() { # <name>
+  local node
+  for node in "${NODES[@]}"; do [ "$node" != "${1:-}" ] || return 0; done
+  die "unknown node '${1:-}'; one of: ${NODES[*]}"
 }
 
-# pid_kill <pid> <name>: SIGKILL, as a crash or a pulled power cord; returns
-# once the process is gone.
-pid_kill() {
-  kill -KILL "$1" 2>/dev/null || return 0
-  pid_wait_gone "$1" 10 || die "$2 (pid $1) survived SIGKILL"
+# ------------------------------------------------------------------ commands
+
+do_kill() {
+  local node
+  for node in "${NODES[@]}"; do node_kill "$node"; done
 }
 
-# pid_rss_kib <pid>: resident memory of a process, in KiB (0 when gone).
-pid_rss_kib() {
-  local rss
-  rss=$(ps -p "$1" -o rss= 2>/dev/null | tr -d ' ')
-  echo "${rss:-0}"
+# do_stop keeps its node locks until the script ends; do_start takes them again.
+do_restart() {
+  do_stop
+  release_locks
+  do_start
 }
 
-# Names whatever listens on a port, for error messages.
-port_owner() {
-  local port=$1 who=""
-  if command -v ss >/dev/null 2>&1; then
-    who=$(ss -Hltnp "sport = :$port" 2>/dev/null | sed -n 's/.*users:((\("[^"]*",pid=[0-9]*\).*/\1/p' | head -n 1)
-    who=${who//\"/}
-    who=${who/,pid=/ (pid }${who:+)}
-  fi
-  if [ -z "$who" ] && command -v lsof >/dev/null 2>&1; then
-    who=$(lsof -nP -iTCP:"$port" -sTCP:LISTEN 2>/dev/null | awk 'NR == 2 { print $1 " (pid " $2 ")" }')
-  fi
-  printf '%s' "${who:-another process}"
+do_logs() { # <node>
+  need_node "${1:-}"
+  follow_log "$(log_file "$1")"
+}
+
+do_node() { # <node> start|stop|kill|restart|status
+  need_node "${1:-}"
+  case ${2:-} in
+    start) node_start "$1" ;;
+    stop) node_stop "$1" ;;
+    kill) node_kill "$1" ;;
+    restart)
+      node_stop "$1"
+      release_locks
+      node_start "$1"
+      ;;
+    status) node_status "$1" ;;
+    *) die "usage: $0 node <node> start|stop|kill|restart|status" ;;
+  esac
 }

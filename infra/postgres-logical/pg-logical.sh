@@ -18,7 +18,7 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 PG_LOGICAL_PORT=${PG_LOGICAL_PORT:-5433}
 PG_LOGICAL_START_TIMEOUT=${PG_LOGICAL_START_TIMEOUT:-60}
 need_port PG_LOGICAL_PORT "$PG_LOGICAL_PORT"
-need_number PG_LOGICAL_START_TIMEOUT "$PG_LOGICAL_START_TIMEOUT"
+need_numbers PG_LOGICAL_START_TIMEOUT
 port=$PG_LOGICAL_PORT
 
 usage() {
@@ -240,32 +240,22 @@ do_reset() {
   fi
 }
 
-case ${1:-} in
-  start | stop | restart | reset) take_lock "$cache_root/postgres-logical/.lock-$port" ;;
-esac
-case ${1:-} in
-  start) do_start ;;
-  stop) do_stop ;;
-  restart)
-    do_stop
-    do_start
-    ;;
-  status) do_status ;;
-  wait)
-    find_bins
-    pid=""
-    if running; then pid=$(postmaster_pid); fi
-    wait_ready "$pid" "$PG_LOGICAL_START_TIMEOUT" "" accepting
-    say "PostgreSQL ready on $(url)"
-    ;;
-  reset) do_reset ;;
-  url) url ;;
-  psql)
-    shift
-    find_bins
-    exec "$pg_bin/psql" -X -h "$HOST" -p "$port" -U postgres -d postgres "$@"
-    ;;
-  -h | --help | help) usage ;;
-  '') usage_error "missing command (start, stop, restart, status, wait, reset, url, psql)" ;;
-  *) usage_error "unknown command '$1' (start, stop, restart, status, wait, reset, url, psql)" ;;
-esac
+do_wait() {
+  local pid=""
+  find_bins
+  if running; then pid=$(postmaster_pid); fi
+  wait_ready "$pid" "$PG_LOGICAL_START_TIMEOUT" "" accepting
+  say "PostgreSQL ready on $(url)"
+}
+
+do_url() { url; }
+
+do_psql() {
+  find_bins
+  exec "$pg_bin/psql" -X -h "$HOST" -p "$port" -U postgres -d postgres "$@"
+}
+
+commands=(start stop restart status wait reset url psql)
+locked_commands=(start stop restart reset)
+lock_dir=$cache_root/postgres-logical/.lock-$port
+serve "$@"

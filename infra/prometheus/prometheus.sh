@@ -22,8 +22,7 @@ PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}
 PROMETHEUS_RETENTION=${PROMETHEUS_RETENTION:-1d}
 PROMETHEUS_START_TIMEOUT=${PROMETHEUS_START_TIMEOUT:-60}
 PROMETHEUS_STOP_TIMEOUT=${PROMETHEUS_STOP_TIMEOUT:-20}
-need_number PROMETHEUS_START_TIMEOUT "$PROMETHEUS_START_TIMEOUT"
-need_number PROMETHEUS_STOP_TIMEOUT "$PROMETHEUS_STOP_TIMEOUT"
+need_numbers PROMETHEUS_START_TIMEOUT PROMETHEUS_STOP_TIMEOUT
 
 usage() {
   cat <<EOF
@@ -105,8 +104,6 @@ find_bins() {
     promtool_bin=$(command -v promtool)
   fi
 }
-
-state_get() { if [ -f "$state_file" ]; then sed -n "s/^$1=//p" "$state_file"; fi; }
 
 our_pid() {
   local dir
@@ -272,8 +269,11 @@ do_reload() {
   say "Prometheus on $HOST:$port reloaded $config"
 }
 
+# Reads the whole page: an awk that exits at the match makes curl fail on
+# a closed pipe now and then (exit 23), which pipefail turns into a failed
+# reload.
 metric() { # <port> <name>: the value of an unlabelled metric of Prometheus itself
-  http_get "http://$HOST:$1/metrics" 3 | awk -v m="$2" '$1 == m { print $2; exit }'
+  http_get "http://$HOST:$1/metrics" 3 | awk -v m="$2" '$1 == m && !found { print $2; found = 1 }'
 }
 reload_count() { metric "$1" prometheus_config_last_reload_success_timestamp_seconds; }
 reload_ok() { metric "$1" prometheus_config_last_reload_successful; }
@@ -296,12 +296,7 @@ do_status() {
     say "http://$HOST:$port is ready; targets: ${targets:-none yet (they appear within about 5 s of a start or reload)}"
     return 0
   fi
-  if port_open "$port"; then
-    say "$HOST:$port is in use by $(port_owner "$port"), which is not a ready Prometheus"
-  else
-    say "nothing listens on $HOST:$port"
-  fi
-  return 3
+  status_down "$port" "is not a ready Prometheus"
 }
 
 do_wait() {
@@ -316,38 +311,28 @@ do_wait() {
   say "Prometheus ready on http://$HOST:$port"
 }
 
-case $cmd in
-  start | stop | restart | reload | install) take_lock "$root/.lock-$port" ;;
-esac
-case $cmd in
-  start) do_start ;;
-  stop) do_stop ;;
-  restart)
-    # Without options: the running one's config, and its data unless temporary.
-    [ -n "$config" ] || config=$(state_get config)
-    if [ -z "$data" ] && [ "$(state_get temp)" != 1 ]; then data=$(state_get data); fi
-    need_config
-    do_stop
-    do_start
-    ;;
-  reload) do_reload ;;
-  status) do_status ;;
-  wait) do_wait ;;
-  check)
-    need_config
-    find_bins
-    check_config "$config"
-    say "$config: OK"
-    ;;
-  install)
-    find_bins
-    say "prometheus: $prometheus_bin ($("$prometheus_bin" --version 2>&1 | head -n 1))"
-    ;;
-  logs)
-    [ -f "$log_file" ] || die "no log yet: $log_file"
-    exec tail -n 50 -F "$log_file"
-    ;;
-  -h | --help | help) usage ;;
-  '') usage_error "missing command (start, stop, restart, reload, status, wait, check, install, logs)" ;;
-  *) usage_error "unknown command '$cmd' (start, stop, restart, reload, status, wait, check, install, logs)" ;;
-esac
+do_restart() {
+  # Without options: the running one's config, and its data unless temporary.
+  [ -n "$config" ] || config=$(state_get config)
+  if [ -z "$data" ] && [ "$(state_get temp)" != 1 ]; then data=$(state_get data); fi
+  need_config
+  do_stop
+  do_start
+}
+
+do_check() {
+  need_config
+  find_bins
+  check_config "$config"
+  say "$config: OK"
+}
+
+do_install() {
+  find_bins
+  say "prometheus: $prometheus_bin ($("$prometheus_bin" --version 2>&1 | head -n 1))"
+}
+
+commands=(start stop restart reload status wait check install logs)
+locked_commands=(start stop restart reload install)
+lock_dir=$root/.lock-$port
+serve "$cmd"

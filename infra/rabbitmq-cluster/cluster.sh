@@ -15,19 +15,16 @@
 # RABBITMQ_CLUSTER_STOP_TIMEOUT (30 s).
 set -euo pipefail
 
+prog=cluster.sh
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../lib/server.sh
+. "$here/../lib/server.sh"
 
 RABBITMQ_CLUSTER_PORT=${RABBITMQ_CLUSTER_PORT:-5673}
 RABBITMQ_CLUSTER_DIST_PORT=${RABBITMQ_CLUSTER_DIST_PORT:-25673}
 RABBITMQ_CLUSTER_MANAGEMENT=${RABBITMQ_CLUSTER_MANAGEMENT:-off}
 RABBITMQ_CLUSTER_START_TIMEOUT=${RABBITMQ_CLUSTER_START_TIMEOUT:-90}
 RABBITMQ_CLUSTER_STOP_TIMEOUT=${RABBITMQ_CLUSTER_STOP_TIMEOUT:-30}
-
-say() { printf '%s\n' "$*"; }
-die() {
-  printf 'cluster.sh: %s\n' "$*" >&2
-  exit 1
-}
 
 case $RABBITMQ_CLUSTER_PORT$RABBITMQ_CLUSTER_DIST_PORT$RABBITMQ_CLUSTER_START_TIMEOUT$RABBITMQ_CLUSTER_STOP_TIMEOUT in
   *[!0-9]*) die "RABBITMQ_CLUSTER_PORT, RABBITMQ_CLUSTER_DIST_PORT and the timeouts must be numbers" ;;
@@ -36,20 +33,18 @@ case $RABBITMQ_CLUSTER_MANAGEMENT in
   on | off) ;;
   *) die "RABBITMQ_CLUSTER_MANAGEMENT must be on or off" ;;
 esac
+# RabbitMQ treats SIGTERM as a clean shutdown.
+# shellcheck disable=SC2034 # used by nodes.sh
+node_stop_timeout=$RABBITMQ_CLUSTER_STOP_TIMEOUT
 
 # shellcheck source=../lib/nodes.sh
 . "$here/../lib/nodes.sh"
 
 NODES=(rabbit-1 rabbit-2 rabbit-3)
-cache=${COMMLAB_CACHE:-${HOME:?HOME is not set}/.cache/commlab}
-cluster_root=$cache/rabbitmq-cluster
+cluster_root=$cache_root/rabbitmq-cluster
 # The cookie lives here, as .erlang.cookie: the nodes and our CLI calls run
 # with HOME set to it, so they share a cookie that is not the machine's.
 home_dir=$cluster_root/home
-
-trap lock_release_all EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 usage() {
   cat <<EOF
@@ -117,22 +112,7 @@ urls() {
 # The Erlang VM's command line carries this marker (an argument the VM
 # ignores), so a node is recognised by its process even without a pid file.
 marker() { echo "-commlab_node $(node_dir "$1")"; }
-node_pattern() { echo "*beam*$(marker "$1") *"; }
-
-running_pid() {
-  local node=$1 pid pattern
-  pattern=$(node_pattern "$node")
-  pid=$(pid_from "$(pid_file "$node")")
-  if [ -n "$pid" ] && pid_matches "$pid" "$pattern"; then
-    echo "$pid"
-    return 0
-  fi
-  if pid=$(pid_find "$pattern"); then
-    echo "$pid"
-    return 0
-  fi
-  return 1
-}
+node_marker() { echo "$(marker "$1") "; }
 
 has_data() { [ -d "$(data_dir "$1")/$(node_name "$1")" ]; }
 
@@ -202,8 +182,8 @@ cli() { # <tool> <node> <args...>
   in_env "$node" "$sbin/$tool" -n "$(node_name "$node")" "$@"
 }
 
-START_MARK='=== cluster.sh start'
-tail_log() {
+# RabbitMQ's own log spans every run and has no start marks: its plain tail.
+node_tail() {
   local log out
   log=$(log_file "$1")
   out=$(out_file "$1")
@@ -220,8 +200,8 @@ tail_log() {
 # Starts one node (under its lock) unless it runs; does not wait for it.
 launch() {
   local node=$1 port pid
-  lock_take "$(node_dir "$node").lock" "$node"
-  if pid=$(running_pid "$node"); then
+  lock_node "$node"
+  if pid=$(node_pid "$node"); then
     say "$node already running (pid $pid)"
     return 0
   fi
@@ -233,8 +213,7 @@ launch() {
   ensure_cookie
   write_config "$node"
   rm -f "$(pid_file "$node")"
-  printf '%s %s: %s on 127.0.0.1:%s ===\n' "$START_MARK" "$(date '+%Y-%m-%d %H:%M:%S')" \
-    "$(node_name "$node")" "$(amqp_port "$node")" >>"$(out_file "$node").log"
+  mark_start "$(out_file "$node").log" "$(node_name "$node") on 127.0.0.1:$(amqp_port "$node")"
   # The rabbitmq-server script stays as the VM's parent (it turns SIGTERM
   # into a clean stop); the VM's own pid comes from RABBITMQ_PID_FILE.
   local -a vars
@@ -244,42 +223,22 @@ launch() {
   say "starting $(node_name "$node") (AMQP 127.0.0.1:$(amqp_port "$node"), distribution $(dist_port "$node"))"
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 # A node is up once its AMQP listener accepts connections: RabbitMQ opens it
 # last, after the node joined the cluster and recovered its queues.
 is_up() { port_open "$(amqp_port "$1")"; }
 
-# await <what> <nodes> <check...>: polls every half second; fails naming what
-# is missing, with the log of a node that died or never came up.
-await() {
-  local what=$1 nodes=$2 t0 next_note=10 elapsed node
-  shift 2
-  t0=$(now)
-  while ! "$@"; do
-    elapsed=$(($(now) - t0))
-    for node in $nodes; do
-      if ! running_pid "$node" >/dev/null && ! script_running "$node"; then
-        tail_log "$node"
-        die "$node exited while waiting for $what (log above: $(log_file "$node"))"
-      fi
-    done
-    if [ "$elapsed" -ge "$RABBITMQ_CLUSTER_START_TIMEOUT" ]; then
-      for node in $nodes; do is_up "$node" || tail_log "$node"; done
-      die "gave up after ${RABBITMQ_CLUSTER_START_TIMEOUT}s waiting for $what (a node restarted alone waits for the peers it last saw; '$0 status' shows what runs)"
-    fi
-    if [ "$elapsed" -ge "$next_note" ]; then
-      say "  waiting for $what (${elapsed}s)..."
-      next_note=$((elapsed + 10))
-    fi
-    sleep 0.5
-  done
-}
+# What await (nodes.sh) checks while it waits: a node whose VM and start
+# script are both gone fails the wait at once; at the timeout it shows the
+# nodes that are not up.
+node_exited() { ! node_pid "$1" >/dev/null && ! script_running "$1"; }
+node_stuck() { ! is_up "$1"; }
+node_start_timeout=$RABBITMQ_CLUSTER_START_TIMEOUT
+await_hint="a node restarted alone waits for the peers it last saw"
 
 # The start script runs before the VM writes its pid file.
 script_running() {
   local pid
-  pid=$(pid_from "$(node_dir "$1")/script.pid")
+  pid=$(read_pid "$(node_dir "$1")/script.pid")
   [ -n "$pid" ] && pid_alive "$pid"
 }
 
@@ -306,12 +265,12 @@ do_start() {
   # a running cluster to join instead of two fresh nodes choosing each other.
   if [ "${#known[@]}" -gt 0 ]; then
     for node in "${known[@]}"; do launch "$node"; done
-    lock_release_all
+    release_locks
     await "${known[*]} to be up" "${known[*]}" all_up "${known[@]}"
   fi
   for node in "${fresh[@]}"; do
     launch "$node"
-    lock_release_all
+    release_locks
     await "$node to be up" "$node" is_up "$node"
   done
   local members
@@ -325,62 +284,25 @@ do_start() {
 node_start() {
   need_rabbitmq
   launch "$1"
-  lock_release_all
+  release_locks
   await "$1 to be up" "$1" is_up "$1"
   say "$(node_name "$1") ready on 127.0.0.1:$(amqp_port "$1")"
 }
 
-node_stop() {
-  local node=$1 pid
-  lock_take "$(node_dir "$node").lock" "$node"
-  if pid=$(running_pid "$node"); then
-    say "stopping $(node_name "$node") (pid $pid)..."
-    # RabbitMQ treats SIGTERM as a clean shutdown.
-    pid_stop "$pid" "$RABBITMQ_CLUSTER_STOP_TIMEOUT" "$node"
-    say "$node stopped"
-  else
-    say "$node is not running"
-  fi
-}
-
-node_kill() {
-  local node=$1 pid
-  lock_take "$(node_dir "$node").lock" "$node"
-  if pid=$(running_pid "$node"); then
-    pid_kill "$pid" "$node"
-    say "$node killed (pid $pid)"
-  else
-    say "$node is not running"
-  fi
-}
-
 do_stop() {
-  local node pid pids=() names=() t0 i
+  local t0
   t0=$(now)
-  for node in "${NODES[@]}"; do
-    lock_take "$(node_dir "$node").lock" "$node"
-    if pid=$(running_pid "$node"); then
-      kill -TERM "$pid" 2>/dev/null || true
-      pids+=("$pid")
-      names+=("$node")
-    fi
-  done
-  for i in "${!pids[@]}"; do pid_stop "${pids[$i]}" "$RABBITMQ_CLUSTER_STOP_TIMEOUT" "${names[$i]}"; done
+  stop_nodes "${NODES[@]}"
   say "RabbitMQ cluster stopped ($(($(now) - t0))s)"
-}
-
-do_kill() {
-  local node
-  for node in "${NODES[@]}"; do node_kill "$node"; done
 }
 
 node_status() {
   local node=$1 pid
-  if pid=$(running_pid "$node"); then
+  if pid=$(node_pid "$node"); then
     local up="starting"
     if is_up "$node"; then up="up"; fi
     printf '%-9s %-19s AMQP 127.0.0.1:%-5s %s, pid %s, RSS %s MiB\n' "$node" "$(node_name "$node")" \
-      "$(amqp_port "$node")" "$up" "$pid" $(($(pid_rss_kib "$pid") / 1024))
+      "$(amqp_port "$node")" "$up" "$pid" "$(rss_mib "$pid")"
     return 0
   fi
   printf '%-9s %-19s AMQP 127.0.0.1:%-5s not running\n' "$node" "$(node_name "$node")" "$(amqp_port "$node")"
@@ -392,8 +314,8 @@ do_status() {
   for node in "${NODES[@]}"; do
     if node_status "$node"; then
       up=$((up + 1))
-      pid=$(running_pid "$node")
-      rss=$((rss + $(pid_rss_kib "$pid")))
+      pid=$(node_pid "$node")
+      rss=$((rss + $(rss_kib "$pid")))
       if [ -z "$seen" ] && is_up "$node"; then
         need_rabbitmq
         seen="$node sees running nodes [$(running_members "$node")]"
@@ -438,53 +360,10 @@ passthrough() { # <tool> <args...>
   cli "$tool" "$node" "$@"
 }
 
-need_node() {
-  is_node "${1:-}" || die "unknown node '${1:-}'; one of: ${NODES[*]}"
-}
+do_urls() { urls; }
+do_ctl() { passthrough rabbitmqctl "$@"; }
+do_queues() { passthrough rabbitmq-queues "$@"; }
 
-case ${1:-} in
-  start) do_start ;;
-  stop) do_stop ;;
-  kill) do_kill ;;
-  restart)
-    do_stop
-    lock_release_all
-    do_start
-    ;;
-  status) do_status ;;
-  reset) do_reset ;;
-  urls) urls ;;
-  logs)
-    need_node "${2:-}"
-    [ -f "$(log_file "$2")" ] || die "no log yet: $(log_file "$2")"
-    exec tail -n 50 -F "$(log_file "$2")"
-    ;;
-  ctl)
-    shift
-    passthrough rabbitmqctl "$@"
-    ;;
-  queues)
-    shift
-    passthrough rabbitmq-queues "$@"
-    ;;
-  node)
-    need_node "${2:-}"
-    case ${3:-} in
-      start) node_start "$2" ;;
-      stop) node_stop "$2" ;;
-      kill) node_kill "$2" ;;
-      restart)
-        node_stop "$2"
-        lock_release_all
-        node_start "$2"
-        ;;
-      status) node_status "$2" ;;
-      *) die "usage: $0 node <node> start|stop|kill|restart|status" ;;
-    esac
-    ;;
-  -h | --help | help) usage ;;
-  *)
-    usage >&2
-    exit 2
-    ;;
-esac
+# Each node takes its own lock (nodes.sh): no command locks the whole cluster.
+commands=(start stop kill restart status reset urls logs ctl queues node)
+serve "$@"

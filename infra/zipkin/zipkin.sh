@@ -25,9 +25,7 @@ ZIPKIN_MAX_SPANS=${ZIPKIN_MAX_SPANS:-100000}
 ZIPKIN_START_TIMEOUT=${ZIPKIN_START_TIMEOUT:-60}
 ZIPKIN_STOP_TIMEOUT=${ZIPKIN_STOP_TIMEOUT:-20}
 need_port ZIPKIN_PORT "$ZIPKIN_PORT"
-need_number ZIPKIN_MAX_SPANS "$ZIPKIN_MAX_SPANS"
-need_number ZIPKIN_START_TIMEOUT "$ZIPKIN_START_TIMEOUT"
-need_number ZIPKIN_STOP_TIMEOUT "$ZIPKIN_STOP_TIMEOUT"
+need_numbers ZIPKIN_MAX_SPANS ZIPKIN_START_TIMEOUT ZIPKIN_STOP_TIMEOUT
 
 root=$cache_root/zipkin
 jar=$root/$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar
@@ -58,26 +56,19 @@ EOF
 # ------------------------------------------------------------------- fetch
 
 do_fetch() {
+  if [ -f "$jar" ]; then say "Zipkin $ZIPKIN_VERSION already fetched: $jar"; else fetch_jar; fi
+}
+
+fetch_jar() {
   [ -f "$jar" ] && return 0
   need_mvn "the Zipkin server jar"
-  mkdir -p "$root/$ZIPKIN_VERSION"
-  # Fetch next to the final name and rename, so a killed fetch never leaves
-  # a truncated jar that looks complete.
-  local scratch t0
-  scratch=$(mktemp -d "$root/$ZIPKIN_VERSION/.fetch.XXXXXX")
-  at_exit "rm -rf '$scratch'; rmdir '$root/$ZIPKIN_VERSION' 2>/dev/null"
-  say "fetching the Zipkin server $ZIPKIN_VERSION from Maven Central (once, ~125 MB)..."
+  local t0
   t0=$(now)
   # The exec classifier is the runnable Spring Boot jar; the plain one is a
   # library. The user's ~/.m2 (and settings.xml mirrors/proxies) is used.
-  if ! mvn_quiet "$scratch/mvn.log" \
-    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-    -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" \
-    -DoutputDirectory="$scratch" -Dmdep.overWriteReleases=true ||
-    ! [ -f "$scratch/${jar##*/}" ]; then
-    die "fetching the Zipkin server $ZIPKIN_VERSION failed (Maven output above). Is Maven Central reachable, and does version $ZIPKIN_VERSION exist?"
-  fi
-  mv "$scratch/${jar##*/}" "$jar"
+  mvn_copy "the Zipkin server" "$ZIPKIN_VERSION" "~125 MB" "io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" \
+    "${jar##*/}" "$root/$ZIPKIN_VERSION"
+  mv "$copied/${jar##*/}" "$jar"
   say "fetched ${jar##*/} ($(du -h "$jar" | cut -f1)) in $(($(now) - t0))s into $root/$ZIPKIN_VERSION"
 }
 
@@ -95,8 +86,6 @@ zipkin_version() { # <port>: what /info reports
   http_get "http://$HOST:$1/info" 2 | sed -n 's/.*"version" *: *"\([^"]*\)".*/\1/p' | head -n 1
 }
 
-state_get() { if [ -f "$state_file" ]; then sed -n "s/^$1=//p" "$state_file"; fi; }
-
 # ------------------------------------------------------------------- start
 
 do_start() {
@@ -104,11 +93,7 @@ do_start() {
   t0=$(now)
   need_curl
   if pid=$(running_pid "$pid_file" "$marker"); then
-    local port
-    port=$(state_get port)
-    if [ -n "$port" ] && [ "$port" != "$ZIPKIN_PORT" ]; then
-      die "the Zipkin from $root (pid $pid) already runs on port $port; stop it first to use port $ZIPKIN_PORT"
-    fi
+    need_same_port Zipkin "$pid" "$ZIPKIN_PORT"
     say "Zipkin from $root is already running (pid $pid)"
     wait_ready "$pid" "$ZIPKIN_START_TIMEOUT" "$log_file" zipkin_up "$ZIPKIN_PORT"
     say "Zipkin ready on http://$HOST:$ZIPKIN_PORT"
@@ -125,7 +110,7 @@ do_start() {
   fi
 
   need_java 17 "Zipkin $ZIPKIN_VERSION"
-  do_fetch
+  fetch_jar
   mkdir -p "$run_dir"
   printf 'version=%s\nport=%s\n' "$ZIPKIN_VERSION" "$ZIPKIN_PORT" >"$state_file"
   say "starting Zipkin $ZIPKIN_VERSION on $HOST:$ZIPKIN_PORT (log: $log_file)..."
@@ -149,82 +134,29 @@ do_start() {
   say "Zipkin ready on http://$HOST:$ZIPKIN_PORT"
 }
 
-do_stop() {
-  local pid t0
-  t0=$(now)
-  if ! pid=$(running_pid "$pid_file" "$marker"); then
-    if port_open "$ZIPKIN_PORT"; then
-      say "no Zipkin started from $root; $HOST:$ZIPKIN_PORT is served by $(port_owner "$ZIPKIN_PORT"), left alone"
-    else
-      say "Zipkin is not running"
-    fi
-    return 0
-  fi
-  say "stopping Zipkin (pid $pid)..."
-  stop_pid "$pid" "$ZIPKIN_STOP_TIMEOUT"
-  rm -f "$pid_file"
-  say "Zipkin stopped ($(($(now) - t0))s)"
-}
+do_stop() { stop_server Zipkin "$ZIPKIN_PORT" "$ZIPKIN_STOP_TIMEOUT"; }
 
 do_status() {
-  local pid port=$ZIPKIN_PORT
+  local port
   need_curl
-  if pid=$(running_pid "$pid_file" "$marker"); then
-    port=$(state_get port)
-    port=${port:-$ZIPKIN_PORT}
-    say "zipkin.sh server: running, pid $pid, Zipkin $(state_get version), $HOST:$port, RSS $(rss_mib "$pid") MiB, up $(uptime_of "$pid")"
-  else
-    say "zipkin.sh server: not running"
-  fi
+  server_status server "$ZIPKIN_PORT" "Zipkin $(state_get version)"
   say "log: $log_file"
   if zipkin_up "$port"; then
     say "http://$HOST:$port answers as Zipkin $(zipkin_version "$port")"
     return 0
   fi
-  if port_open "$port"; then
-    say "$HOST:$port is in use by $(port_owner "$port"), which does not answer as Zipkin"
-  else
-    say "nothing listens on $HOST:$port"
-  fi
-  return 3
+  status_down "$port" "does not answer as Zipkin"
 }
 
-# For a caller that started Zipkin some other way (or in the background):
-# waits for the port to answer as Zipkin, and fails early if our own server on
-# that port exits.
+# For a caller that started Zipkin some other way (or in the background).
 do_wait() {
   need_curl
-  local pid="" log=""
-  if pid=$(running_pid "$pid_file" "$marker") && [ "$(state_get port)" = "$ZIPKIN_PORT" ]; then
-    log=$log_file
-  else
-    pid=""
-  fi
-  wait_ready "$pid" "$ZIPKIN_START_TIMEOUT" "$log" zipkin_up "$ZIPKIN_PORT"
+  wait_for "$ZIPKIN_PORT" "$ZIPKIN_START_TIMEOUT" zipkin_up "$ZIPKIN_PORT"
   say "Zipkin ready on http://$HOST:$ZIPKIN_PORT"
 }
 
 [ $# -le 1 ] || usage_error "takes one command, got: $*"
-case ${1:-} in
-  fetch | start | stop | restart) take_lock "$root/.lock" ;;
-esac
-case ${1:-} in
-  fetch)
-    if [ -f "$jar" ]; then say "Zipkin $ZIPKIN_VERSION already fetched: $jar"; else do_fetch; fi
-    ;;
-  start) do_start ;;
-  stop) do_stop ;;
-  restart)
-    do_stop
-    do_start
-    ;;
-  status) do_status ;;
-  wait) do_wait ;;
-  logs)
-    [ -f "$log_file" ] || die "no log yet: $log_file"
-    exec tail -n 50 -F "$log_file"
-    ;;
-  -h | --help | help) usage ;;
-  '') usage_error "missing command (fetch, start, stop, restart, status, wait, logs)" ;;
-  *) usage_error "unknown command '$1' (fetch, start, stop, restart, status, wait, logs)" ;;
-esac
+commands=(fetch start stop restart status wait logs)
+locked_commands=(fetch start stop restart)
+lock_dir=$root/.lock
+serve "$@"

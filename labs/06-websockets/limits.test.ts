@@ -68,7 +68,9 @@ describe('lab 06-websockets: heartbeats, auth, limits and bad input', () => {
 
   it('closes a connection with 4401 when its token expires', async () => {
     const id = customer();
-    const client = await openSocket(lab, id, { token: tokenFor(id, 1) });
+    // Expiry is in whole seconds: a 1 s token may have only milliseconds left, too few to
+    // connect on a busy machine (seen: 401 at upgrade). With 3 s it lives 2–3 s.
+    const client = await openSocket(lab, id, { token: tokenFor(id, 3) });
     client.send({ type: 'subscribe' });
     const { code, reason } = await client.closed;
     expect(code).toBe(closeCodes.tokenExpired);

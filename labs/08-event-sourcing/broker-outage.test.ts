@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openEventStore, pgDatabase } from '@commlab/event-store';
+import { openEventStore } from '@commlab/event-store';
+import { postgresDatabase } from '@commlab/sql';
 import { newOrderEvent, orderStreamId } from '@commlab/event-store/orders';
 import { fromAmqpMessage } from '@commlab/events';
 import { labForThisFile } from '@commlab/lab/testing';
@@ -81,7 +82,7 @@ describe('lab 08: the broker unreachable while orders are placed and transaction
 
     const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
     url.searchParams.set('options', `-c search_path=${lab.client.schema()}`);
-    const db = await pgDatabase(url.toString());
+    const db = await postgresDatabase(url.toString());
     const store = await openEventStore(db);
     const rolledBack = async () => {
       const orderId = randomUUID();

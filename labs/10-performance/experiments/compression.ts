@@ -2,7 +2,7 @@ import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from 'node:zlib'
 import { openLoop, Report, type Experiment } from '@commlab/bench';
 import { httpDriver } from '@commlab/bench/drivers/http';
 import { compress, ordersJson, type Encoding } from '@commlab/bench/payload';
-import { startBareFastify } from './support.ts';
+import { startBareFastify, timeUs } from './support.ts';
 
 const encodings: Encoding[] = ['identity', 'gzip', 'br', 'zstd'];
 const decompress: Record<Encoding, (b: Buffer) => Buffer> = {
@@ -11,17 +11,6 @@ const decompress: Record<Encoding, (b: Buffer) => Buffer> = {
   br: brotliDecompressSync,
   zstd: zstdDecompressSync,
 };
-
-/** Median time of `fn` in µs over a few batches: short, repeated, so one interruption does not count. */
-function timeUs(fn: () => unknown, iterations: number): number {
-  const batches: number[] = [];
-  for (let b = 0; b < 5; b++) {
-    const start = performance.now();
-    for (let i = 0; i < iterations; i++) fn();
-    batches.push(((performance.now() - start) * 1_000) / iterations);
-  }
-  return batches.sort((x, y) => x - y)[2]!;
-}
 
 /** Experiment 4: when compression pays, and what it costs in CPU. */
 export const compression: Experiment = {

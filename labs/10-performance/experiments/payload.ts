@@ -4,17 +4,7 @@ import { Packr } from 'msgpackr';
 import protobuf from 'protobufjs';
 import { Report, type Experiment } from '@commlab/bench';
 import { sampleOrder } from '@commlab/bench/payload';
-
-/** Median µs per call of `fn` over five batches. */
-function timeUs(fn: () => unknown, iterations: number): number {
-  const batches: number[] = [];
-  for (let b = 0; b < 5; b++) {
-    const start = performance.now();
-    for (let i = 0; i < iterations; i++) fn();
-    batches.push(((performance.now() - start) * 1_000) / iterations);
-  }
-  return batches.sort((x, y) => x - y)[2]!;
-}
+import { timeUs } from './support.ts';
 
 interface Format {
   name: string;

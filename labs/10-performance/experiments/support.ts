@@ -66,3 +66,14 @@ export function formatUs(us: number | undefined): string {
 export function times(value: number): string {
   return `${value.toFixed(2)}×`;
 }
+
+/** Median µs per call of `fn` over five batches: short, repeated, so one interruption does not count. */
+export function timeUs(fn: () => unknown, iterations: number): number {
+  const batches: number[] = [];
+  for (let b = 0; b < 5; b++) {
+    const start = performance.now();
+    for (let i = 0; i < iterations; i++) fn();
+    batches.push(((performance.now() - start) * 1_000) / iterations);
+  }
+  return batches.sort((x, y) => x - y)[2]!;
+}

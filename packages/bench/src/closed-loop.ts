@@ -1,7 +1,7 @@
 import { ErrorCounts, errorKind } from './errors.ts';
 import { Latencies } from './histogram.ts';
 import { defaultTimeoutMs, type RunBounds, type Send } from './open-loop.ts';
-import type { RunResult } from './result.ts';
+import { measured, type RunResult } from './result.ts';
 
 export interface ClosedLoopOptions extends RunBounds {
   /** Workers, each sending its next request only once its previous one is done. */
@@ -65,16 +65,5 @@ export async function closedLoop(send: Send, options: ClosedLoopOptions): Promis
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const windowMs = Math.max(lastDone, Math.min(end, performance.now())) - measuredFrom;
-  return {
-    mode: 'closed',
-    achievedRate: windowMs > 0 ? (ok * 1_000) / windowMs : 0,
-    sent,
-    ok,
-    errors: errors.toJSON(),
-    durationMs: windowMs,
-    latency: latencies.summary(),
-    spectrum: latencies.spectrum(),
-    concurrency,
-    histogram: latencies,
-  };
+  return { ...measured('closed', { sent, ok, errors, latencies, windowMs }), concurrency };
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCounts, errorKind } from './errors.ts';
 import { Latencies } from './histogram.ts';
-import type { RunResult } from './result.ts';
+import { measured, type RunResult } from './result.ts';
 
 /** One request of a run: its number and when the schedule meant it to leave (performance.now() ms). */
 export interface BenchRequest {
@@ -124,17 +124,5 @@ export async function openLoop(send: Send, options: OpenLoopOptions): Promise<Ru
   if (inFlight.size > 0) await new Promise<void>((resolve) => (drained = resolve));
   clearInterval(sweep);
   const windowMs = Math.max(scheduleEnd, lastDone) - measuredFrom;
-  return {
-    mode: 'open',
-    offeredRate: rate,
-    achievedRate: windowMs > 0 ? (ok * 1_000) / windowMs : 0,
-    sent,
-    ok,
-    errors: errors.toJSON(),
-    durationMs: windowMs,
-    latency: latencies.summary(),
-    spectrum: latencies.spectrum(),
-    sendLag: lag.summary(),
-    histogram: latencies,
-  };
+  return { ...measured('open', { sent, ok, errors, latencies, windowMs }), offeredRate: rate, sendLag: lag.summary() };
 }

@@ -1,3 +1,4 @@
+import type { ErrorCounts } from './errors.ts';
 import type { Latencies, LatencySummary, SpectrumPoint } from './histogram.ts';
 
 export type LoopMode = 'open' | 'closed';
@@ -28,4 +29,23 @@ export interface RunResult {
   concurrency?: number;
   /** The raw histogram, when the run kept one (for merging rounds). */
   histogram?: Latencies;
+}
+
+/** What either loop counted over its measured window, as a result (the loop adds its own fields). */
+export function measured(
+  mode: LoopMode,
+  counted: { sent: number; ok: number; errors: ErrorCounts; latencies: Latencies; windowMs: number },
+): RunResult {
+  const { sent, ok, errors, latencies, windowMs } = counted;
+  return {
+    mode,
+    achievedRate: windowMs > 0 ? (ok * 1_000) / windowMs : 0,
+    sent,
+    ok,
+    errors: errors.toJSON(),
+    durationMs: windowMs,
+    latency: latencies.summary(),
+    spectrum: latencies.spectrum(),
+    histogram: latencies,
+  };
 }

@@ -2,8 +2,7 @@
  * What the event store needs from PostgreSQL, written as the same small seam as `@commlab/sql`
  * (its `Database`, `Sql`): statements mark values with `?`, whole numbers come back as
  * numbers, `transaction(work)` is all or nothing. A `Database` from `@commlab/sql`'s
- * `postgresDatabase` fits these types as it is; `pgDatabase` (./postgres.ts) is the same thing
- * on `pg` for as long as that package is not in the workspace.
+ * `postgresDatabase` fits these types as it is: open the store on one of those.
  */
 
 /** A value a statement takes. Arrays and objects travel as JSON text (`?::jsonb`). */

@@ -1,5 +1,5 @@
 export type { Database, Notifications, Sql, SqlValue } from './database.ts';
-export { pgDatabase, pgNotifications, type PgDatabaseOptions, type PgNotificationsOptions } from './postgres.ts';
+export { pgNotifications, type PgNotificationsOptions } from './postgres.ts';
 export {
   openEventStore,
   resetEventStore,

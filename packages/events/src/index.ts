@@ -31,3 +31,4 @@ export type { BusLog } from './log.ts';
 export { BusConfig, BusSettings } from './bus-config.ts';
 export { openEventBus, serviceBusNames } from './open-bus.ts';
 export { eventData } from './event-data.ts';
+export { namespaceSchema } from './namespace-schema.ts';

@@ -36,6 +36,12 @@ export interface ServiceDefaults {
    * `{ "EVENT_BUS=kafka": { "KAFKA_BROKERS": "${kafka.brokers}" } }`.
    */
   brokers?: Record<string, Record<string, string>>;
+  /**
+   * Settings with which the service keeps its data in PostgreSQL in a schema of the run's own,
+   * `<prefix>_<EVENT_NAMESPACE>` (@commlab/events namespaceSchema), by prefix, e.g.
+   * `{ "ORDER_STORE=event-store": "es" }`: `lab reset` drops those schemas.
+   */
+  schemas?: Record<string, string>;
   /** Settings the service gets in every lab (placeholders allowed). */
   env?: Record<string, string>;
 }
@@ -91,6 +97,8 @@ export interface ServiceSpec {
   memory: string;
   env: Record<string, string>;
   volumes?: string[];
+  /** Prefixes of the PostgreSQL schemas it keeps this run's data in (its defaults' `schemas` its settings pick). */
+  schemas?: string[];
 }
 
 /** A lab as it runs: its id, every service (the console included) and the brokers they need. */

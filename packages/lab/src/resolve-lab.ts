@@ -69,6 +69,7 @@ export function resolveLab(
       memory: service.memory ?? defaults.memory,
       env,
       ...(service.volumes && { volumes: service.volumes }),
+      ...schemasPicked(defaults, env),
     };
   }
 
@@ -123,6 +124,16 @@ function consoleEnv(id: string, declared: LabDefinition['services']): Record<str
 
 function withoutKeys(settings: Record<string, string>, present: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(settings).filter(([key]) => !(key in present)));
+}
+
+function schemasPicked(defaults: ServiceDefaults, env: Record<string, string>): { schemas?: string[] } {
+  const schemas = Object.entries(defaults.schemas ?? {})
+    .filter(([when]) => {
+      const [setting, value] = splitCondition(when);
+      return env[setting] === value;
+    })
+    .map(([, prefix]) => prefix);
+  return schemas.length > 0 ? { schemas } : {};
 }
 
 function splitCondition(when: string): [string, string] {

@@ -20,13 +20,17 @@ describe('a service\'s own lab defaults (package.json "lab")', () => {
     [{ port: 1, health: 'http', memory: 'lots' }, 'where: memory must be a Compose limit such as "192m", got "lots"'],
     [
       { port: 1, health: 'http', memory: '1m', ports: 2 },
-      'where: unknown field ports (known: port, health, memory, brokers, env)',
+      'where: unknown field ports (known: port, health, memory, brokers, schemas, env)',
     ],
     [
       { port: 1, health: 'http', memory: '1m', brokers: { kafka: {} } },
       'where: brokers: "kafka" is no SETTING=value condition',
     ],
     [{ port: 1, health: 'http', memory: '1m', env: { A: 1 } }, 'where: env must map setting names to strings'],
+    [
+      { port: 1, health: 'http', memory: '1m', schemas: { 'STORE=pg': 'Orders!' } },
+      'where: schemas["STORE=pg"]: "Orders!" is no schema prefix (a-z, 0-9, _)',
+    ],
   ])('refuses %j, naming what is wrong', (value, message) => {
     expect(() => checkDefaults(value, 'where')).toThrow(message);
   });

@@ -29,7 +29,7 @@ export function checkDefaults(value: unknown, where: string): ServiceDefaults {
   };
   if (typeof value !== 'object' || value === null) return fail('missing; give port, health and memory');
   const lab = value as Record<string, unknown>;
-  const known = ['port', 'health', 'memory', 'brokers', 'env'];
+  const known = ['port', 'health', 'memory', 'brokers', 'schemas', 'env'];
   const unknown = Object.keys(lab).filter((key) => !known.includes(key));
   if (unknown.length > 0) fail(`unknown field ${unknown.join(', ')} (known: ${known.join(', ')})`);
   if (!Number.isInteger(lab.port) || (lab.port as number) < 1 || (lab.port as number) > 65_535) {
@@ -51,6 +51,13 @@ export function checkDefaults(value: unknown, where: string): ServiceDefaults {
     for (const [when, then] of Object.entries(lab.brokers as object)) {
       if (!/^[A-Z][A-Z0-9_]*=\S+$/.test(when)) fail(`brokers: "${when}" is no SETTING=value condition`);
       settings(then, `brokers["${when}"]`);
+    }
+  }
+  if (lab.schemas !== undefined) {
+    settings(lab.schemas, 'schemas');
+    for (const [when, prefix] of Object.entries(lab.schemas as Record<string, string>)) {
+      if (!/^[A-Z][A-Z0-9_]*=\S+$/.test(when)) fail(`schemas: "${when}" is no SETTING=value condition`);
+      if (!/^[a-z][a-z0-9_]*$/.test(prefix)) fail(`schemas["${when}"]: "${prefix}" is no schema prefix (a-z, 0-9, _)`);
     }
   }
   return lab as unknown as ServiceDefaults;

@@ -6,7 +6,7 @@ import { sqliteDatabase } from './sqlite.ts';
 
 export { dialects, type Database, type Dialect, type Sql, type SqlValue, type Transaction } from './database.ts';
 export { sqliteDatabase } from './sqlite.ts';
-export { pgTransaction, postgresDatabase, type PgConnection } from './postgres.ts';
+export { pgTransaction, postgresDatabase, type PgConnection, type PostgresOptions } from './postgres.ts';
 
 /** A service's database: PostgreSQL when a URL is given (DATABASE_URL), otherwise the embedded SQLite file. */
 export function openDatabase({ url, file }: { url?: string | undefined; file: string }): Promise<Database> {

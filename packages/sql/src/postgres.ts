@@ -15,8 +15,13 @@ const setUpLock = 7_386_624;
  * here. The URL may choose a schema, e.g. `?options=-c%20search_path%3Dlab01`: tables are
  * then created and read there.
  */
-export async function postgresDatabase(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 5, connectionTimeoutMillis: 5_000, types });
+export interface PostgresOptions {
+  /** Connections in the pool (default 5): one per concurrent transaction. */
+  max?: number;
+}
+
+export async function postgresDatabase(url: string, { max = 5 }: PostgresOptions = {}): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000, types });
   // A pooled connection that breaks while idle is dropped by the pool; the next query opens
   // another, and readiness reports the outage meanwhile. Unhandled, it would end the process.
   pool.on('error', () => {});
@@ -53,11 +58,15 @@ export async function postgresDatabase(url: string): Promise<Database> {
 export interface PgConnection {
   query(text: string, values?: unknown[]): Promise<unknown>;
   release(broken?: boolean): void;
+  /** Where a checked-out connection reports that it died (pg.PoolClient is an EventEmitter). */
+  on?(event: 'error', listener: () => void): unknown;
+  off?(event: 'error', listener: () => void): unknown;
 }
 
 /**
  * Runs `work` in one transaction on a connection of `pool` (a pg.Pool): BEGIN, COMMIT, or
- * ROLLBACK when it throws. A connection that could not even roll back is discarded, not reused.
+ * ROLLBACK when it throws. A connection that broke or could not even roll back is discarded,
+ * not reused.
  */
 export async function pgTransaction<C extends PgConnection, T>(
   pool: { connect(): Promise<C> },
@@ -65,6 +74,13 @@ export async function pgTransaction<C extends PgConnection, T>(
 ): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  // A checked-out connection that dies (server restart, pg_terminate_backend) emits 'error',
+  // which the pool only listens to while the connection is idle: unheard, it would end the
+  // process. The statement in flight fails anyway.
+  const onError = () => {
+    broken = true;
+  };
+  client.on?.('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -76,6 +92,7 @@ export async function pgTransaction<C extends PgConnection, T>(
     });
     throw err;
   } finally {
+    client.off?.('error', onError);
     client.release(broken);
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { openEventBus, OutboxRelay, type Subscription } from '@commlab/events';
+import { namespaceSchema, openEventBus, OutboxRelay, type Subscription } from '@commlab/events';
 import { tlsFilesFrom, tokenClientFrom, verifierFrom } from '@commlab/security';
 import { eventIdentityFrom } from '@commlab/security/events';
 import { bearerCallCredentials, mtlsChannelCredentials } from '@commlab/security/grpc';
@@ -151,7 +151,8 @@ function openStore(config: OrderSettings): Promise<OrderStoreWithEvents | EventS
     return eventSourcedOrderStore({
       url: config.DATABASE_URL!,
       // Each lab run (and each test's) keeps its streams apart, as its broker names are.
-      schema: config.ORDER_STORE_SCHEMA ?? schemaFor(config.EVENT_NAMESPACE),
+      schema:
+        config.ORDER_STORE_SCHEMA ?? (config.EVENT_NAMESPACE ? namespaceSchema('es', config.EVENT_NAMESPACE) : undefined),
       snapshotEvery: config.ORDER_SNAPSHOT_EVERY,
     });
   }
@@ -159,8 +160,3 @@ function openStore(config: OrderSettings): Promise<OrderStoreWithEvents | EventS
   return Promise.resolve(sqliteOrderStore(config.ORDER_DB_FILE ?? join(config.DATA_DIR, 'orders.sqlite')));
 }
 
-/** EVENT_NAMESPACE (`lab08`, `commlab-test-…`) as a PostgreSQL schema name. */
-function schemaFor(namespace: string | undefined): string | undefined {
-  if (!namespace) return undefined;
-  return `es_${namespace.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
-}

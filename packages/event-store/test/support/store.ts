@@ -1,5 +1,6 @@
+import { postgresDatabase } from '@commlab/sql';
 import { freshPostgresDatabase, type TestDatabase } from '@commlab/testkit';
-import { openEventStore, pgDatabase, type Database, type EventStore } from '../../src/index.ts';
+import { openEventStore, type Database, type EventStore } from '../../src/index.ts';
 
 export interface TestStore {
   url: string;
@@ -13,7 +14,7 @@ export interface TestStore {
 export async function testStore({ connections = 10 } = {}): Promise<TestStore> {
   const database: TestDatabase = await freshPostgresDatabase();
   try {
-    const db = await pgDatabase(database.url, { max: connections });
+    const db = await postgresDatabase(database.url, { max: connections });
     const store = await openEventStore(db);
     return {
       url: database.url,

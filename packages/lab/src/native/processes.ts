@@ -9,6 +9,8 @@ export interface RunningService {
   name: string;
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** Its last lines of output, for the error when it exits before it is ready. */
+  lastLines: string[];
 }
 
 export interface SpawnOptions {
@@ -41,11 +43,16 @@ export function spawnService({
   });
   const label = serviceColour(index, `${name.padEnd(labelWidth)} │`);
   const write = output ?? ((line: string) => console.log(`${label} ${line}`));
+  const lastLines: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => write(format(line)));
+    createInterface({ input: stream }).on('line', (line) => {
+      lastLines.push(line);
+      if (lastLines.length > 15) lastLines.shift();
+      write(format(line));
+    });
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { name, child, exited };
+  return { name, child, exited, lastLines };
 }
 
 class ExitedEarly extends Error {}
@@ -57,7 +64,8 @@ export async function waitReady(service: RunningService, target: string, timeout
   try {
     await untilReady(target, timeoutMs, () => {
       if (exitCode !== undefined) {
-        throw new ExitedEarly(`${service.name} exited with code ${exitCode} before it was ready`);
+        const said = service.lastLines.length > 0 ? `; its last lines:\n${service.lastLines.join('\n')}` : '';
+        throw new ExitedEarly(`${service.name} exited with code ${exitCode} before it was ready${said}`);
       }
     });
   } catch (err) {

@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
+import { namespaceSchema } from '@commlab/events';
 import type { Lab } from '../define.ts';
 import { infraAddress, reachable } from '../infra.ts';
 import type { Outcome } from '../outcome.ts';
 import { repoRoot } from '../paths.ts';
 import type { InfraEndpoints, LabAt } from '../topology.ts';
 import { emptyKafka } from './kafka.ts';
+import { dropSchemas } from './postgres.ts';
 import { emptyRabbitMq } from './rabbitmq.ts';
 
 export interface ResetTarget {
@@ -69,11 +71,23 @@ export async function resetLab(
     });
   }
   const onPostgres = Object.keys(lab.services).filter((name) => target.at.env(name).DATABASE_URL);
-  if (onPostgres.length > 0) {
+  for (const name of onPostgres.filter((name) => lab.services[name]!.schemas)) {
+    const url = target.at.env(name).DATABASE_URL!;
+    const schemas = lab.services[name]!.schemas!.flatMap((prefix) =>
+      target.namespaces.map((namespace) => namespaceSchema(prefix, namespace)),
+    );
+    await step('PostgreSQL', async () => {
+      const address = `${new URL(url).hostname}:${new URL(url).port || 5432}`;
+      if (!(await reachable(address))) return notReachable('PostgreSQL', address);
+      return { ok: true, text: `PostgreSQL: dropped ${listed(await dropSchemas(url, schemas), 'schema')} of ${name}` };
+    });
+  }
+  const inTables = onPostgres.filter((name) => !lab.services[name]!.schemas);
+  if (inTables.length > 0) {
     // Their tables carry no namespace yet, so dropping them could take another lab's or a test's.
     add({
       ok: false,
-      text: `${onPostgres.join(', ')} keep their data in PostgreSQL (DATABASE_URL); reset leaves those tables alone`,
+      text: `${inTables.join(', ')} keep their data in PostgreSQL (DATABASE_URL); reset leaves those tables alone`,
       hint: 'their tables have no per-lab prefix yet: empty them by hand with psql if you need to',
     });
   }

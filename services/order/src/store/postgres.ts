@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { postgresProcessedEvents, processedEventsTable, type CloudEvent } from '@commlab/events';
+import { pgTransaction } from '@commlab/sql';
 import type { OrderStoreWithEvents, StatusChange, StatusChangeResult } from '../domain/ports.ts';
 import { decideChange, decodeCursor, orderTables, processedBy, postgresTypes, toPage } from './rows.ts';
 import { fromRow, idempotencyFromRow, toRow, type IdempotencyRow, type OrderRow } from './rows.ts';
@@ -7,6 +8,10 @@ import { fromRow, idempotencyFromRow, toRow, type IdempotencyRow, type OrderRow 
 /** Orders in PostgreSQL, used when DATABASE_URL is set: the same tables as the SQLite store (rows.ts). */
 export async function postgresOrderStore(connectionString: string): Promise<OrderStoreWithEvents> {
   const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000 });
+  // A pooled connection that breaks while idle is dropped by the pool and the next query opens
+  // another; unhandled, the error would end the process (a PostgreSQL restart would take order down).
+  pool.on('error', () => {});
+  const connections = { connect: () => pool.connect() };
   await pool.query(orderTables(postgresTypes));
   // A database from before orders had versions: every order there starts at 1.
   await pool.query('ALTER TABLE orders ADD COLUMN IF NOT EXISTS version INTEGER NOT NULL DEFAULT 1');
@@ -35,7 +40,7 @@ export async function postgresOrderStore(connectionString: string): Promise<Orde
 
   return {
     insert: (order, events = [], idempotency) =>
-      inTransaction(pool, async (client) => {
+      pgTransaction(connections, async (client) => {
         await client.query(
           'INSERT INTO orders (id, customer_id, status, lines, created_at, version) VALUES ($1, $2, $3, $4, $5, $6)',
           [...toRow(order)],
@@ -50,7 +55,7 @@ export async function postgresOrderStore(connectionString: string): Promise<Orde
         await addEvents(client, events);
       }),
     changeStatus: async (request) => {
-      if (!request.causedBy) return inTransaction(pool, (client) => change(client, request));
+      if (!request.causedBy) return pgTransaction(connections, (client) => change(client, request));
       let result: StatusChangeResult = { outcome: 'duplicate' };
       // The transaction's client is the pool's own pg.PoolClient; @commlab/events types it by the little it uses.
       await processed.once(processedBy, request.causedBy, async (client) => {
@@ -112,27 +117,13 @@ async function endPool(pool: pg.Pool): Promise<void> {
   await closed;
 }
 
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
-}
 
 /**
  * processed_events as @commlab/events keeps it. A database from before kept order's own table
  * of event ids under that name: its ids are carried over, in one transaction.
  */
 async function openProcessedEvents(pool: pg.Pool) {
-  await inTransaction(pool, async (client) => {
+  await pgTransaction({ connect: () => pool.connect() }, async (client) => {
     const old = await client.query(
       `SELECT 1 FROM information_schema.columns
        WHERE table_schema = current_schema() AND table_name = 'processed_events' AND column_name = 'id'`,
