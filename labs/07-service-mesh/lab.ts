@@ -19,6 +19,13 @@ export const mesh: MeshDefinition = {
         v1: { workload: 'inventory-v1', weight: 90 },
         v2: { workload: 'inventory-v2', weight: 10 },
       },
+      // Resilience in the caller's sidecar, none in the services: 2 s per try, 3 retries on
+      // another version, and a version failing 10 answers in a row ejected for about 10 s
+      // (10, HAProxy's default: a flaky version failing 20 % does that once in 10⁷ runs, so it
+      // is retried, not ejected; a broken one is ejected after 10 answers).
+      timeoutMs: 2000,
+      retries: { attempts: 3 },
+      outlierDetection: { consecutiveErrors: 10, ejectionMs: 10_000 },
     },
   },
 };

@@ -6,7 +6,7 @@ import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stockLevelOf } from '@commlab/contracts';
 import { labForThisFile } from '@commlab/lab/testing';
-import { runtimeApi, serverStats, setWeights } from '@commlab/mesh';
+import { runtimeApi, serverStats, setFault, setWeights, type SidecarFault } from '@commlab/mesh';
 import { callThrough, inventoryClient, servedBy } from './calls.ts';
 import { certs, issueBadCertificates, issueLabCertificates } from './certificates.ts';
 
@@ -144,6 +144,114 @@ export function meshSuite(): void {
         const back = await callThrough(outbound(), admin(), { calls: 200 });
         expect(back.failed).toBe(0);
         expect(back.perVersion.v2).toBeGreaterThan(0);
+      }, 120_000);
+    });
+
+    describe("a version that fails or hangs: order's sidecar retries its calls elsewhere and ejects it", () => {
+      const v2Admin = () => lab.resolve('${inventory-v2-sidecar.admin.addr}');
+      /** v2 in the split (tries, retries) and in its own proxy (failed answers, ejections). */
+      const v2 = async () => {
+        const rows = await serverStats(admin());
+        const of = (backend: string) => rows.find((row) => row.backend === backend && row.server === 'v2')!;
+        return { split: of('inventory'), own: of('inventory_v2') };
+      };
+
+      /**
+       * At 50/50 with v2's sidecar failing every request: 200 calls, counted. Each try of v2 is
+       * retried on v1 (a redispatch avoids the version that just failed), so no call fails;
+       * v2's proxy sees each failure (10 in a row eject it), so v2 gets far fewer than its half.
+       */
+      const breakV2 = async (fault: SidecarFault) => {
+        await setWeights(admin(), 'inventory', { v1: 50, v2: 50 });
+        await expect.poll(async () => (await v2()).split.status, { timeout: 30_000, interval: 250 }).toBe('UP');
+        const before = await v2();
+        await setFault(v2Admin(), fault);
+        const report = await callThrough(outbound(), admin(), { calls: 200 });
+        const after = await v2();
+        const tries = after.split.total - before.split.total;
+        return {
+          report,
+          tries,
+          retried: after.split.retries - before.split.retries,
+          failedAnswers: after.own.errors - before.own.errors,
+          ejections: after.own.downs - before.own.downs,
+        };
+      };
+
+      /** The fault off again: v2 returns after its ejection (about 10 s) and gets its share. */
+      const healV2 = async () => {
+        await setFault(v2Admin(), { abort: 0, hang: 0 });
+        await expect.poll(async () => (await v2()).split.status, { timeout: 30_000, interval: 250 }).toBe('UP');
+        const back = await callThrough(outbound(), admin(), { calls: 200 });
+        expect(back.failed).toBe(0);
+        // At 50/50, v2 misses all of 200 calls with probability 2^-200.
+        expect(back.perVersion.v2).toBeGreaterThan(0);
+      };
+
+      it('turns a 20 % failure rate on both versions into at least 99 % answered calls, for about 25 % more tries and no ejection', async () => {
+        const v1Admin = lab.resolve('${inventory-v1-sidecar.admin.addr}');
+        const split = async () => {
+          const rows = (await serverStats(admin())).filter((row) => row.backend === 'inventory');
+          const sum = (of: (row: (typeof rows)[number]) => number) => rows.reduce((n, row) => n + of(row), 0);
+          return { tries: sum((row) => row.total), retried: sum((row) => row.retries), downs: sum((row) => row.downs) };
+        };
+        try {
+          await setFault(v1Admin, { abort: 20 });
+          await setFault(v2Admin(), { abort: 20 });
+          const before = await split();
+          const report = await callThrough(outbound(), admin(), { calls: 1000 });
+          const after = await split();
+          const retried = after.retried - before.retried;
+          // A call fails only if all 4 tries do: 0.2⁴ = 0.16 %, 1.6 of 1,000 expected; more than
+          // 10 has probability about 10⁻⁵.
+          expect(report.failed, `${report.failed} of 1,000 calls failed`).toBeLessThanOrEqual(10);
+          // The extra load is the retries, each one more try: 0.2 + 0.2² + 0.2³ ≈ 25 % expected,
+          // at most 3 per call; 15–35 % is more than 4 standard deviations either way.
+          expect(after.tries - before.tries).toBe(1000 + retried);
+          expect(retried).toBeGreaterThan(150);
+          expect(retried).toBeLessThan(350);
+          // 20 % failures are retried, not ejected: 10 in a row has probability 0.2¹⁰ ≈ 10⁻⁷.
+          expect(after.downs - before.downs).toBe(0);
+        } finally {
+          await setFault(v1Admin, { abort: 0 });
+          await setFault(v2Admin(), { abort: 0 });
+        }
+      }, 120_000);
+
+      it('turns 503s from v2 into answers from v1 (every failed try retried, none failing) and ejects v2 until it answers again', async () => {
+        try {
+          const { report, tries, retried, failedAnswers, ejections } = await breakV2({ abort: 100 });
+          expect(report.failed, `${report.failed} of 200 calls failed`).toBe(0);
+          expect(tries).toBeGreaterThanOrEqual(10);
+          expect(retried, 'every try of v2 retried').toBe(tries);
+          expect(failedAnswers).toBe(tries);
+          expect(ejections).toBeGreaterThanOrEqual(1);
+          // Not ejected, v2 would get its half: at least 71 of 200 (the binomial bound below).
+          expect(tries).toBeLessThan(bound(200, 0.5)[0]);
+          await healV2();
+        } finally {
+          await setFault(v2Admin(), { abort: 0, hang: 0 });
+          await setWeights(admin(), 'inventory', { v1: 90, v2: 10 });
+        }
+      }, 120_000);
+
+      it('gives up on a hanging v2 after the 2 s per-try timeout, retries on v1 so no call fails, and ejects v2', async () => {
+        try {
+          const started = Date.now();
+          const { report, tries, retried, failedAnswers, ejections } = await breakV2({ hang: 100 });
+          expect(report.failed, `${report.failed} of 200 calls failed`).toBe(0);
+          expect(tries).toBeGreaterThanOrEqual(10);
+          expect(retried, 'every try of v2 retried').toBe(tries);
+          expect(failedAnswers, 'each try of v2 timed out').toBe(tries);
+          expect(ejections).toBeGreaterThanOrEqual(1);
+          expect(tries).toBeLessThan(bound(200, 0.5)[0]);
+          // No call waited for the hang (60 s): at most a timeout, then v1.
+          expect(Date.now() - started).toBeLessThan(30_000);
+          await healV2();
+        } finally {
+          await setFault(v2Admin(), { abort: 0, hang: 0 });
+          await setWeights(admin(), 'inventory', { v1: 90, v2: 10 });
+        }
       }, 120_000);
     });
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { labForThisFile } from '@commlab/lab/testing';
 import { labClient, ownFaultsFile, until } from './lab-client.ts';
+import { overload, summary } from './overload.ts';
 
 const faults = ownFaultsFile();
 // lab.ts: the breaker opens once at least 5 calls were made in its window and half or more failed.
 const volume = 5;
 
-describe('lab 11-fault-tolerance: inventory slowed down or hung at runtime', () => {
+describe('lab 11-fault-tolerance: inventory slowed down, hung or down at runtime', () => {
   const lab = labForThisFile('11-fault-tolerance', { connect: (lab) => labClient(lab, faults) });
 
   it('keeps 100 orders under 1 s at p99 while inventory takes 5 s, opening the breaker after its threshold', async () => {
@@ -72,4 +73,66 @@ describe('lab 11-fault-tolerance: inventory slowed down or hung at runtime', () 
     expect(bulkhead.inFlight).toBe(0);
     await lab.client.clear();
   });
+
+  it('with inventory down, refuses orders without a fallback (503, Retry-After, nothing stored) and accepts them pending with one, each confirmed once inventory is back', async () => {
+    const stored = async (service: string) => Object.values(await lab.client.orders(service)).flat().length;
+    const storedBefore = await stored('order');
+    await lab.stopService('inventory');
+
+    const refused = [];
+    for (let i = 0; i < 10; i++) refused.push(await lab.client.place('KB-001', 'order'));
+    const accepted = [];
+    for (let i = 0; i < 20; i++) accepted.push(await lab.client.place('KB-001', 'order-fallback'));
+
+    expect(refused.map((a) => `${a.status} ${a.type} retry-after=${a.retryAfter}`)).toEqual(
+      Array(10).fill('503 /problems/inventory-unavailable retry-after=5'),
+    );
+    expect(await stored('order')).toBe(storedBefore);
+    expect(accepted.map((a) => `${a.status} ${a.orderStatus}`)).toEqual(Array(20).fill('202 pending'));
+    const ids = accepted.map((a) => a.id!).sort();
+    expect((await lab.client.orders('order-fallback')).pending?.sort()).toEqual(ids);
+
+    await lab.startService('inventory');
+    // Its breaker opened while inventory was down: the first reservation waits for its trial call (5 s).
+    await until(
+      'every order accepted pending to be confirmed',
+      async () => ((await lab.client.orders('order-fallback')).confirmed ?? []).length === ids.length,
+      60_000,
+    );
+    const after = await lab.client.orders('order-fallback');
+    expect(after.confirmed?.sort()).toEqual(ids);
+    expect(after.pending).toBeUndefined();
+  }, 90_000);
+
+  it('sheds new orders at the edge when flooded: refused with 503 overloaded and Retry-After, nothing stored for them, every order it accepted completed', async () => {
+    // order-fallback: what the bulkhead or a slow inventory would refuse it accepts pending, so
+    // some orders are accepted even on a machine too busy for inventory to answer in time.
+    const stored = async () => Object.values(await lab.client.orders('order-fallback')).flat();
+    const before = new Set(await stored());
+    const answers = await overload(lab.url('order-fallback'), { seconds: 2, concurrency: 50 });
+    const shed = answers.filter((a) => a.kind === '/problems/overloaded');
+    const accepted = answers.filter((a) => a.status === 201 || a.status === 202);
+    const table = summary(answers).join('\n');
+
+    expect(shed.length, table).toBeGreaterThan(0);
+    expect(shed.every((a) => a.status === 503 && a.retryAfter === '1')).toBe(true);
+    expect(accepted.length, table).toBeGreaterThan(0);
+    // A refusal is never the slow path: the typical one came back before the slowest orders that
+    // did the work (on a loaded machine the flood's own queue sets both; the unit test times it alone).
+    const ms = (list: typeof answers, q: number) =>
+      list.map((a) => a.ms).sort((a, b) => a - b)[Math.ceil(list.length * q) - 1]!;
+    expect(ms(shed, 0.5), table).toBeLessThan(ms(accepted, 0.99));
+    // What was stored is exactly the orders accepted: nothing for a refusal, none of them lost…
+    const ids = accepted.map((a) => a.id!).sort();
+    expect((await stored()).filter((id) => !before.has(id)).sort()).toEqual(ids);
+    // … and each one accepted pending is completed (confirmed, or rejected once CB-007 ran out).
+    await until(
+      'every order accepted in the flood to be completed',
+      async () => ((await lab.client.orders('order-fallback')).pending ?? []).length === 0,
+      60_000,
+    );
+    const after = await lab.client.orders('order-fallback');
+    const completed = new Set([...(after.confirmed ?? []), ...(after.rejected ?? [])]);
+    expect(ids.filter((id) => !completed.has(id))).toEqual([]);
+  }, 90_000);
 });

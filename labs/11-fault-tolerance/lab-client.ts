@@ -34,21 +34,38 @@ export function labClient(lab: LabUnderTest, faultsFile: string) {
     (await lab.logs(service)).filter((line) => texts.every((text) => line.includes(text))).length;
 
   const client = {
-    /** Places one order; its status, problem type and how long the answer took. */
-    place: async (sku = 'KB-001') => {
+    /** Places one order at `order` (or `order-fallback`); its status, problem type and how long the answer took. */
+    place: async (sku = 'KB-001', service = 'order') => {
       const started = performance.now();
-      const response = await fetch(`${lab.url('order')}/orders`, {
+      const response = await fetch(`${lab.url(service)}/orders`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ customerId: 'lab-11', lines: [{ sku, quantity: 1 }] }),
       });
-      const body = (await response.json()) as { id?: string; type?: string };
+      const body = (await response.json()) as { id?: string; type?: string; status?: string | number };
       return {
         status: response.status,
         type: body.type,
+        id: body.id,
+        orderStatus: typeof body.status === 'string' ? body.status : undefined,
         ms: performance.now() - started,
         retryAfter: response.headers.get('retry-after'),
       };
+    },
+    /** Every order a service stored, by status (all pages of its listing). */
+    orders: async (service: string) => {
+      const byStatus: Record<string, string[]> = {};
+      let cursor: string | undefined;
+      do {
+        const query = new URLSearchParams({ limit: '100', ...(cursor && { cursor }) });
+        const page = (await (await fetch(`${lab.url(service)}/orders?${query}`)).json()) as {
+          items: { id: string; status: string }[];
+          next?: string;
+        };
+        for (const order of page.items) (byStatus[order.status] ??= []).push(order.id);
+        cursor = page.next;
+      } while (cursor);
+      return byStatus;
     },
     /** An endpoint that never calls inventory: the first page of orders. */
     listOrders: async () => {
@@ -57,7 +74,8 @@ export function labClient(lab: LabUnderTest, faultsFile: string) {
       await response.arrayBuffer();
       return { status: response.status, ms: performance.now() - started };
     },
-    resilience: async () => (await (await fetch(`${lab.url('order')}/resilience`)).json()) as PolicyReport,
+    resilience: async (service = 'order') =>
+      (await (await fetch(`${lab.url(service)}/resilience`)).json()) as PolicyReport,
     /** Reservations that reached inventory while a dial was on: each logs `fault applied` once. */
     faultedReservations: () => count('inventory', 'fault applied on order-inventory', 'InventoryService/Reserve'),
     /** Turns a dial (as `pnpm lab fault` does) and resolves once inventory logged that it took it. */

@@ -29,6 +29,19 @@ describe('loadConfig', () => {
     expect(error!.message).toMatch(/INVENTORY_ADDR/);
   });
 
+  it('names the words a setting may be, once, when it is none of them', () => {
+    const Mode = Type.Object({
+      MODE: Type.Union([Type.Literal('none'), Type.Literal('pending')], { default: 'none' }),
+    });
+    let error: ConfigError | undefined;
+    try {
+      loadConfig(Mode, { MODE: 'maybe' });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error!.problems).toEqual(['MODE: must be one of none, pending (got "maybe")']);
+  });
+
   it('ignores variables the schema does not name', () => {
     expect(loadConfig(Schema, { INVENTORY_ADDR: 'x:1', UNRELATED: 'y' })).not.toHaveProperty('UNRELATED');
   });

@@ -28,10 +28,18 @@ export function loadConfig<T extends TObject>(schema: T, env: NodeJS.ProcessEnv 
   const problems = Value.Errors(schema, value).map((error) => {
     const name = error.instancePath.replace(/^\//, '') || missingName(error.params);
     const given = name in raw ? ` (got ${JSON.stringify(raw[name])})` : ' (not set)';
-    const description = (schema.properties[name] as { description?: string } | undefined)?.description;
-    return `${name}: ${error.message}${given}${description ? ` — ${description}` : ''}`;
+    const property = schema.properties[name] as { description?: string; anyOf?: { const?: unknown }[] } | undefined;
+    const description = property?.description;
+    return `${name}: ${choicesOf(property) ?? error.message}${given}${description ? ` — ${description}` : ''}`;
   });
   throw new ConfigError([...new Set(problems)]);
+}
+
+/** A setting that is one of a few words says which, rather than two lines of schema jargon. */
+function choicesOf(property: { anyOf?: { const?: unknown }[] } | undefined): string | undefined {
+  const choices = property?.anyOf?.map((option) => option.const);
+  if (!choices?.length || choices.some((choice) => typeof choice !== 'string')) return undefined;
+  return `must be one of ${choices.join(', ')}`;
 }
 
 function missingName(params: unknown): string {

@@ -25,6 +25,25 @@ export interface MeshUpstream {
   allow: string[];
   /** Versions (subsets) and their weights: `{ v1: { workload: 'inventory-v1', weight: 90 } }`. */
   versions: Record<string, { workload: string; weight: number }>;
+  /**
+   * How long one try waits for the upstream's answer to start (HAProxy `timeout server`, per
+   * try; Istio's `perTryTimeout`). A call that tries `retries.attempts + 1` times is bounded by
+   * that many timeouts. Default: 30 s, HAProxy's default of the lab.
+   */
+  timeoutMs?: number;
+  /**
+   * Retries by the caller's sidecar, each on a version picked anew (`option redispatch 1`):
+   * after a refused connection, a closed connection with no answer, no answer within
+   * `timeoutMs`, or an HTTP 502/503/504 (from a sidecar or proxy: gRPC's own errors come as
+   * HTTP 200 with grpc-status in the trailers, which HAProxy cannot retry on).
+   */
+  retries?: { attempts: number };
+  /**
+   * Passive outlier detection: a version whose answers fail `consecutiveErrors` times in a row
+   * (HTTP 5xx but 501/505, a timeout, a broken connection) is ejected from the split for about
+   * `ejectionMs`, then returns after health checks pass.
+   */
+  outlierDetection?: { consecutiveErrors: number; ejectionMs: number };
 }
 
 export interface MeshDefinition {
@@ -154,6 +173,9 @@ export function meshLab(mesh: MeshDefinition): Record<string, MeshLabService> {
           port: `\${${sidecar}.${upstream}.port}`,
           protocol: target.protocol,
           identity: identityOf(first, mesh.workloads[first]!),
+          ...(target.timeoutMs !== undefined && { timeoutMs: target.timeoutMs }),
+          ...(target.retries && { retries: target.retries }),
+          ...(target.outlierDetection && { outlierDetection: target.outlierDetection }),
           servers: Object.entries(target.versions).map(([version, { workload: to, weight }]) => ({
             name: version,
             addr: `\${${sidecarOf(to)}.inbound.addr}`,

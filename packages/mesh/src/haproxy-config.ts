@@ -7,7 +7,15 @@ export interface RenderOptions {
   certs: string;
   /** Where the workload itself listens: 127.0.0.1 natively, its service name in Compose. */
   appHost: string;
+  /**
+   * The inbound fault dial: a map file of `abort <percent>` (answer 503) and `hang <percent>`
+   * (answer nothing), changed through the runtime API (`set map`) while the sidecar runs.
+   */
+  faultsFile: string;
 }
+
+/** Health checks: one a second; `rise` good ones in a row bring an ejected or down version back. */
+const rise = 2;
 
 /**
  * The DER bytes of a certificate's URI SAN naming `id`, in hex: tag 0x86
@@ -29,7 +37,7 @@ export function spiffeSanHex(trustDomain: string, identity: string): string {
  * gRPC) to the local service. Outbound: a plain listener per upstream the service calls, mTLS
  * (HTTP/2 for gRPC) to the upstream's versions by weight, the weights changeable at runtime.
  */
-export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost }: RenderOptions): string {
+export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost, faultsFile }: RenderOptions): string {
   const q = (path: string) => `"${path.replaceAll('"', '\\"')}"`;
   const pem = q(`${certs}/${spec.identity}.pem`);
   const ca = q(`${certs}/ca.crt`);
@@ -74,6 +82,15 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost }: Rende
         (hex, i) => `    acl allowed ssl_c_der,hex -m sub ${hex}  # spiffe://${spec.trustDomain}/${inbound.allow[i]}`,
       ),
       '    http-request deny status 403 unless allowed',
+      // The fault dial (0 unless a test or the reader turns it): answer 503 to a share of the
+      // requests, or hold a share unanswered, as a failing or hanging workload would. It sits
+      // in the sidecar because an HTTP status is what a proxy sees: gRPC's own errors travel
+      // as HTTP 200 with grpc-status in the trailers. Health checks (monitor-uri) never see it.
+      '    timeout tarpit 60s',
+      `    http-request set-var(txn.abort) str(abort),map_str_int(${q(faultsFile)},0)`,
+      `    http-request set-var(txn.hang) str(hang),map_str_int(${q(faultsFile)},0)`,
+      '    http-request return status 503 content-type text/plain string "fault dial: abort" if { rand(100),sub(txn.abort) -m int lt 0 }',
+      '    http-request tarpit deny_status 503 if { rand(100),sub(txn.hang) -m int lt 0 }',
       '    default_backend app',
       '',
       'backend app',
@@ -82,6 +99,9 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost }: Rende
   }
   for (const out of spec.outbound) {
     const alpn = out.protocol === 'grpc' ? 'h2' : 'http/1.1';
+    // Between the two layers: h2c for gRPC (trailers and all), HTTP/1.1 otherwise.
+    const inner = out.protocol === 'grpc' ? ' proto h2' : '';
+    const perTry = out.timeoutMs ?? 30_000;
     lines.push(
       '',
       `# Outbound to ${out.upstream}: the service calls ${host}:${out.port} in plain text${out.protocol === 'grpc' ? ' (h2c)' : ''}.`,
@@ -89,13 +109,64 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost }: Rende
       `    bind ${host}:${out.port}`,
       `    default_backend ${out.upstream}`,
       '',
+      // Two layers, because HAProxy 2.6 decides an L7 retry before it observes the answer
+      // (http_wait_for_response: do_l7_retry returns ahead of health_adjust): an error that is
+      // retried never counts towards ejecting the version. So this backend splits and retries,
+      // over one proxy per version that observes every answer and ejects; the split's servers
+      // track those proxies' servers.
+      `# The split and the retries; each version's state is tracked from its own proxy below.`,
       `backend ${out.upstream}`,
       '    balance random(1)',
-      '    option httpchk GET /healthz',
-      // The checks speak HTTP/1.1 (check-alpn); they would otherwise inherit alpn h2.
-      `    default-server ssl crt ${pem} ca-file ${ca} verify required verifyhost ${out.identity} alpn ${alpn} check check-alpn http/1.1 inter 1s fall 2 rise 2`,
-      ...out.servers.map((s) => `    server ${s.name} ${s.addr} weight ${s.weight}`),
+      // A little above the per-version timeout, so that the version's proxy answers 504 first
+      // (and counts it against the version) and this layer retries that 504.
+      `    timeout server ${perTry + 1000}ms`,
+      ...retryLines(out),
+      ...out.servers.map(
+        (s) =>
+          `    server ${s.name} abns@${spec.workload}-${out.upstream}-${s.name}${inner} weight ${s.weight} track ${out.upstream}_${s.name}/${s.name}`,
+      ),
     );
+    for (const server of out.servers) {
+      lines.push(
+        '',
+        `# ${out.upstream} ${server.name}: mTLS to its sidecar, health checks${out.outlierDetection ? ', outlier ejection' : ''}.`,
+        `listen ${out.upstream}_${server.name}`,
+        `    bind abns@${spec.workload}-${out.upstream}-${server.name}${inner}`,
+        `    timeout server ${perTry}ms`,
+        '    option httpchk GET /healthz',
+        // The checks speak HTTP/1.1 (check-alpn); they would otherwise inherit alpn h2.
+        `    server ${server.name} ${server.addr} ssl crt ${pem} ca-file ${ca} verify required verifyhost ${out.identity} alpn ${alpn} check check-alpn http/1.1 inter 1s fall 2 rise ${rise}${outlierOptions(out)}`,
+      );
+    }
   }
   return `${lines.join('\n')}\n`;
+}
+
+type Outbound = SidecarSpec['outbound'][number];
+
+/** The route's retries, in the caller's sidecar: none unless the mesh asks for them. */
+function retryLines({ retries }: Outbound): string[] {
+  if (!retries) return ['    retries 0'];
+  return [
+    `    retries ${retries.attempts}`,
+    // What HAProxy can see go wrong. Not gRPC's own errors: those come as HTTP 200 with
+    // grpc-status in the trailers, after the answer has started, too late to retry.
+    '    retry-on conn-failure empty-response response-timeout 502 503 504',
+    // Every retry on a version picked anew, not the one that just failed.
+    '    option redispatch 1',
+    // HAProxy retries only a request it still holds whole: wait for a gRPC request's body
+    // (it may follow the headers in a frame of its own) before sending it.
+    '    option http-buffer-request',
+  ];
+}
+
+/**
+ * Passive outlier detection: HAProxy watches the answers (observe layer7: a 5xx but 501/505, a
+ * timeout, a broken connection is an error); `consecutiveErrors` in a row mark the version down
+ * at once. It returns after `rise` good health checks `fastinter` apart: about `ejectionMs`.
+ */
+function outlierOptions({ outlierDetection }: Outbound): string {
+  if (!outlierDetection) return '';
+  const { consecutiveErrors, ejectionMs } = outlierDetection;
+  return ` observe layer7 error-limit ${consecutiveErrors} on-error mark-down fastinter ${Math.ceil(ejectionMs / rise)}ms`;
 }

@@ -15,5 +15,5 @@ export {
 } from './define.ts';
 export { haproxyConfig, spiffeSanHex, type RenderOptions } from './haproxy-config.ts';
 export { parseSidecarSpec, SidecarSpec } from './sidecar-spec.ts';
-export { runtimeApi, serverStats, setWeights, type ServerStat } from './runtime-api.ts';
+export { runtimeApi, serverStats, setFault, setWeights, type ServerStat, type SidecarFault } from './runtime-api.ts';
 export { ensureCertificates, hasCertificate } from './certificates.ts';

@@ -32,9 +32,15 @@ export interface ServerStat {
   weight: number;
   /** Requests (sessions) the server has been sent. */
   total: number;
-  /** Retries and redispatches made while talking to it. */
+  /**
+   * Tries of it that were retried (wretr). With `option redispatch` each also counts as a
+   * redispatch (wredis): the retry went to a version picked anew.
+   */
   retries: number;
+  /** Failed answers: 5xx statuses, answers broken off or timed out (eresp), failed connections (econ). */
   errors: number;
+  /** Times it went from UP to DOWN: failed health checks, or an outlier ejection. */
+  downs: number;
 }
 
 /** `show stat` as rows per server (not frontends or backend totals). */
@@ -52,8 +58,9 @@ export async function serverStats(addr: string): Promise<ServerStat[]> {
       status: col(row, 'status'),
       weight: Number(col(row, 'weight')),
       total: Number(col(row, 'stot')),
-      retries: Number(col(row, 'wretr')) + Number(col(row, 'wredis')),
-      errors: Number(col(row, 'eresp')) + Number(col(row, 'econ')),
+      retries: Number(col(row, 'wretr')),
+      errors: Number(col(row, 'hrsp_5xx')) + Number(col(row, 'eresp')) + Number(col(row, 'econ')),
+      downs: Number(col(row, 'chkdown')),
     }));
 }
 
@@ -61,5 +68,26 @@ export async function serverStats(addr: string): Promise<ServerStat[]> {
 export async function setWeights(addr: string, upstream: string, weights: Record<string, number>): Promise<void> {
   for (const [version, weight] of Object.entries(weights)) {
     await runtimeApi(addr, `set server ${upstream}/${version} weight ${weight}`);
+  }
+}
+
+/** The inbound fault dial of a sidecar: the share of requests (0-100) it answers 503 to, or holds unanswered. */
+export interface SidecarFault {
+  abort?: number;
+  hang?: number;
+}
+
+/**
+ * Turns a sidecar's inbound fault dial (its faults.map) through the runtime API: at once, no
+ * reload. Unnamed parts are left as they are; `{ abort: 0, hang: 0 }` turns the dial off.
+ */
+export async function setFault(addr: string, fault: SidecarFault): Promise<void> {
+  const maps = await runtimeApi(addr, 'show map');
+  const id = /^(\d+) \([^)]*faults\.map\)/m.exec(maps)?.[1];
+  if (id === undefined) throw new Error(`runtime API ${addr}: no fault dial (faults.map) on this sidecar`);
+  for (const [key, percent] of Object.entries(fault)) {
+    if (!Number.isInteger(percent) || percent < 0 || percent > 100)
+      throw new Error(`fault ${key}=${String(percent)} is not a percentage 0-100`);
+    await runtimeApi(addr, `set map #${id} ${key} ${percent}`);
   }
 }

@@ -41,6 +41,15 @@ export const SidecarSpec = Type.Object({
       protocol: Protocol,
       /** The identity the upstream's certificate must carry (its DNS SAN, checked by verifyhost). */
       identity: Name,
+      /** Per try: how long the sidecar waits for the upstream's answer (HAProxy `timeout server`). */
+      timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000 })),
+      retries: Type.Optional(Type.Object({ attempts: Type.Integer({ minimum: 0, maximum: 10 }) })),
+      outlierDetection: Type.Optional(
+        Type.Object({
+          consecutiveErrors: Type.Integer({ minimum: 1, maximum: 100 }),
+          ejectionMs: Type.Integer({ minimum: 1_000, maximum: 600_000 }),
+        }),
+      ),
       servers: Type.Array(
         Type.Object({ name: Name, addr: Address, weight: Type.Integer({ minimum: 0, maximum: 256 }) }),
         {

@@ -31,7 +31,13 @@ export function buildService(config: Static<typeof SidecarConfig>, { logger }: {
       mkdirSync(resolve(config.DATA_DIR), { recursive: true });
       // In a container (listening on every interface) the workload is another container, by name.
       const appHost = config.HOST === '0.0.0.0' ? spec.workload : '127.0.0.1';
-      writeFileSync(file, haproxyConfig({ ...spec, healthPort: config.PORT }, { host: config.HOST, certs, appHost }));
+      // The fault dial starts off; the runtime API changes it in HAProxy's memory (set map).
+      const faultsFile = join(resolve(config.DATA_DIR), 'faults.map');
+      writeFileSync(faultsFile, 'abort 0\nhang 0\n');
+      writeFileSync(
+        file,
+        haproxyConfig({ ...spec, healthPort: config.PORT }, { host: config.HOST, certs, appHost, faultsFile }),
+      );
       const check = spawnSync(config.HAPROXY_BIN, ['-c', '-q', '-f', file], { encoding: 'utf8' });
       if (check.error)
         throw new Error(

@@ -24,6 +24,7 @@ import { ordersV2Routes } from './http/orders-v2-routes.ts';
 import { requireAccessTokens } from './http/access.ts';
 import { readModelRoutes } from './http/read-model-routes.ts';
 import { installRequestScope } from './http/request-scope-hook.ts';
+import { shedLoad, type SheddingConfig } from './http/load-shedding.ts';
 import { orderErrorProblem, orderProblems } from './http/problems.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { ownOrdersOnly } from './own-orders.ts';
@@ -34,6 +35,8 @@ export interface AppConfig {
   /** Requests per minute per client address on the orders API; 0 = no limit. */
   RATE_LIMIT_PER_MINUTE: number;
 }
+
+export type AppSettings = AppConfig & SheddingConfig;
 
 export interface AppDeps {
   orders: Orders;
@@ -51,7 +54,7 @@ export interface AppDeps {
 
 /** The order service's HTTP API. Builds the app; never listens (service.ts's start() does). */
 export async function createApp(
-  config: AppConfig,
+  config: AppSettings,
   { orders, lifecycle, readiness, logger, edges, verifier, readModels }: AppDeps,
 ) {
   const app = Fastify({
@@ -87,6 +90,8 @@ export async function createApp(
   await app.register(healthRoutes, { checks: readiness });
   // The orders API, in a scope of its own: the rate limit applies to it, never to probes or docs.
   await app.register(async (api) => {
+    // First: a request shed for overload costs nothing more, not even a token check.
+    await shedLoad(api, config);
     if (verifier) requireAccessTokens(api, verifier);
     if (config.RATE_LIMIT_PER_MINUTE > 0) {
       // enableDraftSpec: RateLimit-Limit/-Remaining/-Reset (the IETF draft's names) on every response.

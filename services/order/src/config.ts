@@ -63,6 +63,26 @@ export const OrderConfig = Type.Object({
     minimum: 0,
     description: 'requests per minute per client address on the orders API, then 429; 0 = no limit',
   }),
+  // Load shedding at the edge (lab 11, @fastify/under-pressure): new orders refused at once while the process is overloaded.
+  SHED_EVENT_LOOP_PERCENT: Type.Number({
+    default: 0,
+    minimum: 0,
+    maximum: 100,
+    description:
+      'answer new orders 503 overloaded (Retry-After) while the event loop was busy more than this share of the last sample; 0 = never',
+  }),
+  SHED_EVENT_LOOP_DELAY_MS: Type.Integer({
+    default: 0,
+    minimum: 0,
+    maximum: 60_000,
+    description: '… or while timers ran this much late on average over the last sample; 0 = never',
+  }),
+  SHED_SAMPLE_MS: Type.Integer({
+    default: 1000,
+    minimum: 10,
+    maximum: 60_000,
+    description: 'how often the event loop is sampled for load shedding',
+  }),
   // Events (lab 02): how checkout gets its stock, and where the order events go.
   CHECKOUT_MODE: Type.Union([Type.Literal('sync'), Type.Literal('async')], {
     default: 'sync',
@@ -71,6 +91,18 @@ export const OrderConfig = Type.Object({
   ...BusConfig,
   // Resilience at the order → inventory seam (lab 11): timeouts, retries, circuit breaker.
   ...ResilienceConfig,
+  // Not on/off: YAML 1.1 readers of a Compose file (podman-compose) would make those booleans.
+  INVENTORY_FALLBACK: Type.Union([Type.Literal('none'), Type.Literal('pending')], {
+    default: 'none',
+    description:
+      'sync checkout with inventory unavailable or timing out: none answers 503/504 and stores nothing; pending accepts the order pending (202) and reserves its stock once inventory answers again',
+  }),
+  PENDING_RETRY_MS: Type.Integer({
+    default: 1000,
+    minimum: 50,
+    maximum: 600_000,
+    description: 'INVENTORY_FALLBACK=pending: how often the orders it accepted pending try their reservation again',
+  }),
   EVENT_RELAY_INTERVAL_MS: Type.Integer({
     default: 1000,
     minimum: 50,
@@ -89,9 +121,15 @@ export type OrderSettings = Static<typeof OrderConfig>;
 export function checkOrderConfig(config: {
   CHECKOUT_MODE: string;
   EVENT_BUS: string;
+  INVENTORY_FALLBACK?: string;
   ORDER_STORE?: string;
   DATABASE_URL?: string | undefined;
 }): void {
+  if (config.INVENTORY_FALLBACK === 'pending' && config.CHECKOUT_MODE !== 'sync') {
+    throw new ConfigError([
+      `INVENTORY_FALLBACK: pending is a fallback of sync checkout (got CHECKOUT_MODE=${config.CHECKOUT_MODE}, which accepts every order pending already)`,
+    ]);
+  }
   if (config.CHECKOUT_MODE === 'async' && config.EVENT_BUS === 'none') {
     throw new ConfigError(['CHECKOUT_MODE: async checkout needs an event bus (got EVENT_BUS=none); set EVENT_BUS']);
   }

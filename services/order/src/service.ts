@@ -8,6 +8,7 @@ import { createApp } from './app.ts';
 import { checkOrderConfig, type OrderSettings } from './config.ts';
 import { OrderLifecycle } from './domain/order-lifecycle.ts';
 import { Orders } from './domain/orders.ts';
+import { PendingReservations } from './domain/pending-reservations.ts';
 import type { OrderStoreWithEvents } from './domain/ports.ts';
 import { stockResultHandler, stockResultTypes } from './events/stock-results.ts';
 import { connectInventory } from './inventory/edge.ts';
@@ -29,12 +30,13 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
   const service = config.SERVICE_NAME ?? 'order';
   const edges = edgeReporter({ url: config.CONSOLE_URL, service });
   const store = await openStore(config);
-  // gRPC calls are reported to the lab console, like every crossing.
+  // gRPC calls are reported to the lab console, like every crossing, under this service's own
+  // name in the lab: inventory's fault dials tell order-fallback's calls from order's by it.
   const inventory = connectInventory(
     config,
     [
       reportingInterceptor(edges, {
-        from: 'order',
+        from: service,
         to: 'inventory',
         subjectOf: (request) => (request as { reservationId?: string }).reservationId,
       }),
@@ -63,6 +65,7 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     stock: withinRequestBudget(resilient.stock),
     reserveTimeoutMs: config.INVENTORY_DEADLINE_MS,
     checkout: config.CHECKOUT_MODE,
+    fallback: config.INVENTORY_FALLBACK,
     onEventsStored,
     onCompensationFailure: (orderId, err) => logger.error({ err, orderId }, 'could not release reservation'),
   });
@@ -72,6 +75,17 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     // Without a bus, no one hears order.cancelled: a cancellation releases the stock itself.
     ...(!bus && { directRelease: { stock: inventory, timeoutMs: config.INVENTORY_DEADLINE_MS } }),
   });
+  // The pending fallback's other half: what it accepted gets its stock once inventory answers again.
+  const pending =
+    config.INVENTORY_FALLBACK === 'pending'
+      ? new PendingReservations({
+          store,
+          stock: resilient.stock,
+          lifecycle,
+          reserveTimeoutMs: config.INVENTORY_DEADLINE_MS,
+          logger,
+        })
+      : undefined;
   const readModels = 'readModels' in store ? (store as EventSourcedOrderStore).readModels : undefined;
   const app = await createApp(config, {
     orders,
@@ -82,8 +96,9 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     ...(readModels && { readModels }),
     readiness: [
       { name: 'order store', check: store.ping },
-      // Async checkout does not call inventory; its readiness does not depend on it.
-      ...(config.CHECKOUT_MODE === 'sync'
+      // Async checkout does not call inventory, and the pending fallback takes orders without it:
+      // their readiness does not depend on it.
+      ...(config.CHECKOUT_MODE === 'sync' && config.INVENTORY_FALLBACK === 'none'
         ? [{ name: `inventory (${config.INVENTORY_TRANSPORT})`, check: inventory.ready }]
         : []),
       ...(bus ? [{ name: 'event bus', check: bus.ping }] : []),
@@ -97,6 +112,7 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
   const parts: Closeable[] = [
     { name: 'HTTP server', close: () => app.close() },
     { name: 'stock results', close: () => stockResults?.close() },
+    { name: 'pending reservations', close: () => pending?.close() },
     { name: 'event relay', close: () => relay?.close() },
     { name: 'event bus', close: () => bus?.close() },
     { name: 'inventory client', close: inventory.close },
@@ -118,6 +134,7 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
       }
       if ('startProjections' in store) await (store as EventSourcedOrderStore).startProjections();
       relay?.start();
+      pending?.start(config.PENDING_RETRY_MS);
       await app.listen({ host: config.HOST, port: config.PORT });
     },
     parts,
@@ -152,11 +169,11 @@ function openStore(config: OrderSettings): Promise<OrderStoreWithEvents | EventS
       url: config.DATABASE_URL!,
       // Each lab run (and each test's) keeps its streams apart, as its broker names are.
       schema:
-        config.ORDER_STORE_SCHEMA ?? (config.EVENT_NAMESPACE ? namespaceSchema('es', config.EVENT_NAMESPACE) : undefined),
+        config.ORDER_STORE_SCHEMA ??
+        (config.EVENT_NAMESPACE ? namespaceSchema('es', config.EVENT_NAMESPACE) : undefined),
       snapshotEvery: config.ORDER_SNAPSHOT_EVERY,
     });
   }
   if (config.DATABASE_URL) return postgresOrderStore(config.DATABASE_URL);
   return Promise.resolve(sqliteOrderStore(config.ORDER_DB_FILE ?? join(config.DATA_DIR, 'orders.sqlite')));
 }
-

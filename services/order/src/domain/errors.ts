@@ -27,3 +27,8 @@ export class OrderError extends Error {
     this.subject = options?.subject;
   }
 }
+
+/** Inventory's unwell-ness (unreachable, too slow, breaker open), as opposed to its answer about this order (unknown SKU, no stock). */
+export function inventoryUnwell(err: unknown): boolean {
+  return err instanceof OrderError && (err.reason === 'INVENTORY_UNAVAILABLE' || err.reason === 'INVENTORY_TIMEOUT');
+}

@@ -28,8 +28,11 @@ export class OrderLifecycle {
     this.#directRelease = directRelease;
   }
 
-  /** Inventory holds the stock: a pending order becomes confirmed. `eventId` makes a redelivery harmless. */
-  stockReserved(orderId: string, eventId: string): Promise<StatusChangeResult> {
+  /**
+   * Inventory holds the stock: a pending order becomes confirmed. `eventId` (when inventory's
+   * answer came as an event) makes a redelivery harmless.
+   */
+  stockReserved(orderId: string, eventId?: string): Promise<StatusChangeResult> {
     return this.#change({
       orderId,
       from: statusesLeadingTo('confirmed'),
@@ -40,7 +43,7 @@ export class OrderLifecycle {
   }
 
   /** Inventory refused the stock: a pending order becomes rejected, with inventory's reason. */
-  stockRejected(orderId: string, reason: NonNullable<OrderEventData['reason']>, eventId: string) {
+  stockRejected(orderId: string, reason: NonNullable<OrderEventData['reason']>, eventId?: string) {
     return this.#change({
       orderId,
       from: statusesLeadingTo('rejected'),

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { OrderError } from './errors.ts';
+import { inventoryUnwell, OrderError } from './errors.ts';
 import type { NewOrder, Order, OrderQuery, Page } from './order.ts';
 import { orderEvent } from './order-events.ts';
 import type { IdempotencyRecord, OrderStore, StockReservations } from './ports.ts';
@@ -21,6 +21,12 @@ export interface OrdersDeps {
    * pending at once; inventory answers by event (OrderLifecycle applies the answer).
    */
   checkout?: 'sync' | 'async';
+  /**
+   * INVENTORY_FALLBACK, for sync checkout. none: when inventory is unwell (unreachable, too slow,
+   * its breaker open) placing fails and nothing is stored. pending: the order is stored pending
+   * instead, a visible degraded answer, and PendingReservations reserves its stock later.
+   */
+  fallback?: 'none' | 'pending';
   /** Told after a commit that stored events, so the relay publishes them now. */
   onEventsStored?: () => void;
   now?: () => Date;
@@ -37,6 +43,7 @@ export class Orders {
       newId: randomUUID,
       onCompensationFailure: () => {},
       checkout: 'sync',
+      fallback: 'none',
       onEventsStored: () => {},
       ...deps,
     };
@@ -68,7 +75,9 @@ export class Orders {
   /**
    * Sync checkout: reserves stock, then stores the order. Either both happen or neither does: if the
    * reservation's outcome is unclear (timeout) or storing fails, the reservation is
-   * released, so a refused order never holds stock. (Async checkout: see #accept.)
+   * released, so a refused order never holds stock. (Async checkout: see #accept.) With the
+   * pending fallback, an unwell inventory makes it an accepted pending order instead; nothing is
+   * released then, as its reservation (same id) is made again later and may already be held.
    */
   async #place(input: NewOrder, key?: Omit<IdempotencyRecord, 'order'>): Promise<Order> {
     const { store, stock, newId, now, reserveTimeoutMs } = this.#deps;
@@ -84,6 +93,9 @@ export class Orders {
     try {
       await stock.reserve(order.id, order.lines, new Date(now().getTime() + reserveTimeoutMs));
     } catch (err) {
+      if (this.#deps.fallback === 'pending' && inventoryUnwell(err)) {
+        return this.#accept({ ...order, status: 'pending' }, key);
+      }
       if (err instanceof OrderError && err.reason === 'INVENTORY_TIMEOUT') await this.#release(order.id);
       throw err;
     }
@@ -101,7 +113,7 @@ export class Orders {
     return order;
   }
 
-  /** Async checkout: the order and its placed event are stored; nothing waits on inventory. */
+  /** Async checkout (or the pending fallback): the order and its placed event are stored; nothing waits on inventory. */
   async #accept(order: Order, key?: Omit<IdempotencyRecord, 'order'>): Promise<Order> {
     await this.#deps.store.insert(order, [orderEvent('placed', order)], key && { ...key, order });
     this.#deps.onEventsStored();

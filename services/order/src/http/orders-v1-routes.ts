@@ -67,7 +67,7 @@ export const ordersV1Routes: FastifyPluginAsyncTypebox<{ orders: Orders; lifecyc
         body: NewOrder,
         response: alsoWith(v1Headers, {
           201: ok(Order, 'placed and confirmed', placed),
-          202: ok(Order, 'accepted, pending (async checkout)', placed),
+          202: ok(Order, 'accepted, pending (async checkout, or the pending fallback)', placed),
           ...problems(),
         }),
       },

@@ -35,7 +35,7 @@ export const ordersV2Routes: FastifyPluginAsyncTypebox<{ orders: Orders; lifecyc
         body: NewOrderV2,
         response: {
           201: ok(OrderV2, 'placed and confirmed', placed),
-          202: ok(OrderV2, 'accepted, pending (async checkout)', placed),
+          202: ok(OrderV2, 'accepted, pending (async checkout, or the pending fallback)', placed),
           ...problems(),
         },
       },

@@ -3,6 +3,8 @@ import { OrderError, type OrderErrorReason } from '../domain/errors.ts';
 
 /** How long a client should wait before trying again when inventory is unreachable. */
 const retryAfterSeconds = 5;
+/** How long a client should wait when order sheds load: a second spreads a burst out. */
+const overloadedRetryAfterSeconds = 1;
 
 /**
  * The order API's own problem types (the common ones — validation, not-found... — come with
@@ -56,6 +58,13 @@ export const orderProblems = defineProblems({
     title: 'Inventory unavailable',
     description: 'Inventory could not be reached; nothing was created. Retry after the Retry-After delay.',
     headers: { 'retry-after': String(retryAfterSeconds) },
+  },
+  overloaded: {
+    status: 503,
+    title: 'Overloaded',
+    description:
+      'The order service is shedding load: it refused this request at once rather than let it wait behind the others; nothing was created. Retry after the Retry-After delay.',
+    headers: { 'retry-after': String(overloadedRetryAfterSeconds) },
   },
   'inventory-timeout': {
     status: 504,

@@ -109,7 +109,9 @@ const problemResponses = {
   422: problemResponse('unknown SKU; or an Idempotency-Key used before for a different order'),
   428: problemResponse('this change needs If-Match'),
   429: problemResponse('too many requests from this client; see Retry-After', { 'retry-after': headers.retryAfter }),
-  503: problemResponse('inventory unreachable; see Retry-After', { 'retry-after': headers.retryAfter }),
+  503: problemResponse('inventory unreachable, or order shedding load; see Retry-After', {
+    'retry-after': headers.retryAfter,
+  }),
   504: problemResponse('inventory did not answer within the deadline'),
 };
 

@@ -1,11 +1,7 @@
 import { callPolicy, type CallPolicy, type ResilienceSettings } from '@commlab/resilience';
 import type { Logger } from '@commlab/kit';
-import { OrderError } from '../domain/errors.ts';
+import { inventoryUnwell as unwell, OrderError } from '../domain/errors.ts';
 import type { StockReservations } from '../domain/ports.ts';
-
-/** Inventory's unwell-ness, as opposed to its answer about this order (unknown SKU, no stock). */
-const unwell = (err: unknown) =>
-  err instanceof OrderError && (err.reason === 'INVENTORY_UNAVAILABLE' || err.reason === 'INVENTORY_TIMEOUT');
 
 /**
  * The resilience policy at the order → inventory seam (lab 11): timeouts, retries and the

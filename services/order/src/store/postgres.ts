@@ -117,7 +117,6 @@ async function endPool(pool: pg.Pool): Promise<void> {
   await closed;
 }
 
-
 /**
  * processed_events as @commlab/events keeps it. A database from before kept order's own table
  * of event ids under that name: its ids are carried over, in one transaction.

@@ -155,7 +155,9 @@ async function checkLabs(run: Run, labs: Lab[]): Promise<{ tests: Counts; report
   mkdirSync(runDir, { recursive: true });
   const reportFile = join(runDir, `compose-check-${process.pid}.jsonl`);
   rmSync(reportFile, { force: true });
-  say.step(`${testFiles.length} test file(s) of ${labs.length} lab(s), each against its lab in ${run.engine.name} containers`);
+  say.step(
+    `${testFiles.length} test file(s) of ${labs.length} lab(s), each against its lab in ${run.engine.name} containers`,
+  );
   const counts = await runVitest(
     ['--project', 'integration', ...testFiles],
     {
@@ -177,7 +179,14 @@ async function checkLabs(run: Run, labs: Lab[]): Promise<{ tests: Counts; report
     : [];
   rmSync(reportFile, { force: true });
   const reports = [];
-  for (const lab of labs) reports.push(await leftBehind(run, lab, runs.filter((entry) => entry.lab === lab.id)));
+  for (const lab of labs)
+    reports.push(
+      await leftBehind(
+        run,
+        lab,
+        runs.filter((entry) => entry.lab === lab.id),
+      ),
+    );
   return { tests, reports };
 }
 
