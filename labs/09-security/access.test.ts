@@ -2,10 +2,27 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { credentials, status, type ChannelCredentials } from '@grpc/grpc-js';
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderEventTypes } from '@commlab/contracts/events';
+import { signToken } from '@commlab/push';
+import {
+  deadLetterReason,
+  newEvent,
+  openEventBus,
+  rabbitMqNames,
+  serviceBusNames,
+  type CloudEvent,
+  type EventBus,
+} from '@commlab/events';
+import { eventIdentity, signerFromFile } from '@commlab/security/events';
+import { openBrowser, openConsole } from '@commlab/lab/browser';
 import { labForThisFile } from '@commlab/lab/testing';
+import { loadLab, nativeInfra } from '@commlab/lab/runner';
+import { verifyLab } from '@commlab/lab-runner/src/verify/verify-lab.ts';
 import { certsDir, certsScript, labClient, stockOf, tlsAs, unary } from './lab-client.ts';
 
 // One lab for both halves: each start is four processes, and the machines CI runs on are small.
@@ -81,7 +98,7 @@ describe('lab 09-security', () => {
   });
 
   describe('the push service with access tokens', () => {
-    it('accepts a notification token on upgrade, and refuses none, a token for another audience or without the scope', async () => {
+    it('accepts a notification token on upgrade, and refuses none, the labs’ HMAC token, a token for another audience or without the scope', async () => {
       const listen = lab.client.userToken('reader-1', 'notifications:read', 'urn:commlab:notification');
       const accepted = lab.client.push(listen);
       expect(await accepted.upgraded).toEqual({ status: 101 });
@@ -90,6 +107,8 @@ describe('lab 09-security', () => {
       accepted.socket.close();
 
       expect(await lab.client.push('not-a-token').upgraded).toEqual({ status: 401 });
+      // The earlier labs' home-made HMAC token, signed with their default secret, is no token here.
+      expect(await lab.client.push(signToken('commlab-lab-secret', 'reader-1')).upgraded).toEqual({ status: 401 });
       expect(await lab.client.push(lab.client.userToken('reader-1')).upgraded).toEqual({ status: 401 });
       const orderAudience = await lab.client.serviceToken(
         'order',
@@ -99,6 +118,203 @@ describe('lab 09-security', () => {
       );
       expect(await lab.client.push(orderAudience).upgraded).toEqual({ status: 401 });
     });
+  });
+
+  /**
+   * What a reader sees working: the console's page places orders through the console's server,
+   * which calls the order API with its own client-credentials token, and watches a lab customer's
+   * notifications with a real access token for that customer; `pnpm lab verify` authenticates
+   * as the lab-verify client.
+   */
+  describe('the console and pnpm lab verify with access tokens', () => {
+    const console_ = () => lab.url('console');
+
+    it("places the page's order with the console's token and pushes it to the customer's WebSocket", async () => {
+      const { token } = (await (await fetch(`${console_()}/api/push-token?customer=reader-1`)).json()) as {
+        token: string;
+      };
+      expect(decodeJwt(token)).toMatchObject({
+        sub: 'reader-1',
+        aud: 'urn:commlab:notification',
+        client_id: 'console',
+      });
+      const push = lab.client.push(token);
+      expect(await push.upgraded).toEqual({ status: 101 });
+      push.socket.send(JSON.stringify({ type: 'subscribe', after: 0 }));
+
+      const response = await fetch(`${console_()}/api/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customerId: 'reader-1', lines: [{ sku: 'CB-007', quantity: 1 }] }),
+      });
+      expect(response.status).toBe(201);
+      const order = (await response.json()) as { id: string };
+      await expect
+        .poll(() => push.messages.some((m) => (m as { event?: { orderId: string } }).event?.orderId === order.id))
+        .toBe(true);
+      push.socket.close();
+    });
+
+    it('shows lab 09 working in a real browser: an order placed on the page goes REST → gRPC → RabbitMQ → WebSocket', async () => {
+      const browser = await openBrowser();
+      try {
+        const { page, errors } = await openConsole(browser, console_(), ['order', 'inventory', 'notification']);
+        // The page's push connection opened with reader-1's access token.
+        await page.locator('#push-state[data-state="open"]').waitFor();
+        await page.click('#place-order');
+        const row = page.locator('#orders tr[data-order]').first();
+        await row.waitFor();
+        for (const edge of ['REST', 'gRPC', 'broker', 'WebSocket']) {
+          await row.locator(`.chip.on[data-edge="${edge}"]`).waitFor();
+        }
+        await expect.poll(() => row.locator('.status').textContent()).toBe('confirmed');
+        expect(await browser.screenshot('09-security-console')).toMatch(/09-security-console\.png$/);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    });
+
+    it('signs in only the lab customers it was given', async () => {
+      const response = await fetch(`${console_()}/api/push-token?customer=mallory`);
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({ type: '/problems/unknown-customer' });
+    });
+
+    it('passes pnpm lab verify: the order flow with its token, and the signed events notified', async () => {
+      const outcomes = await verifyLab(
+        await loadLab('09-security'),
+        lab,
+        lab.target === 'compose' ? nativeInfra({}) : nativeInfra(),
+      );
+      expect(outcomes.filter((o) => !o.ok)).toEqual([]);
+      const lines = outcomes.map((o) => o.text);
+      expect(lines).toContainEqual('order places an order over REST and reads it back (confirmed)');
+      expect(lines).toContainEqual(expect.stringMatching(/^notification received the order's events over rabbitmq/));
+    });
+  });
+
+  /**
+   * Every event crossing RabbitMQ carries the signature of the service that produced it. What
+   * an intruder with the broker's credentials publishes — unsigned, signed by a key nobody
+   * trusts, or signed by a real service that may not emit that type — is dead-lettered by each
+   * consumer with the reason, and changes nothing: no stock reserved or released, nothing
+   * notified. inventory and notification both consume order events here.
+   */
+  describe('caller identity through RabbitMQ', () => {
+    let bus: EventBus;
+    let connection: ChannelModel;
+    let channel: Channel;
+    let names: ReturnType<typeof serviceBusNames>;
+
+    beforeAll(async () => {
+      const env = lab.env('order');
+      const settings = { AMQP_URL: env.AMQP_URL!, EVENT_NAMESPACE: env.EVENT_NAMESPACE! };
+      bus = (await openEventBus({ ...settings, EVENT_BUS: 'rabbitmq', KAFKA_BROKERS: '' }, quiet))!;
+      names = serviceBusNames(settings.EVENT_NAMESPACE);
+      connection = await amqp.connect(settings.AMQP_URL);
+      channel = await connection.createChannel();
+    });
+    afterAll(async () => {
+      await connection?.close();
+      await bus?.close();
+    });
+
+    const notifications = async (orderId: string) => {
+      const response = await fetch(`${lab.url('notification')}/notifications?orderId=${orderId}`);
+      return ((await response.json()) as { items: { type: string; status: string }[] }).items;
+    };
+
+    it('signs what order publishes: a real order is notified, and its cancellation releases the stock', async () => {
+      const token = lab.client.userToken('reader-1');
+      const before = await stockOf(lab.client, 'CB-007');
+      const placed = await lab.client.place(token, 'reader-1', [{ sku: 'CB-007', quantity: 1 }]);
+      expect(placed.status).toBe(201);
+      const told = async () => (await notifications(placed.body!.id)).map((n) => n.type.split('.')[2]);
+      await expect.poll(told).toEqual(['placed', 'confirmed']);
+      // The cancellation reaches inventory only as order's signed event: the stock comes back.
+      expect((await lab.client.call('POST', `/orders/${placed.body!.id}/cancel`, token)).status).toBe(200);
+      await expect.poll(() => stockOf(lab.client, 'CB-007')).toBe(before);
+      await expect.poll(told).toEqual(['placed', 'confirmed', 'cancelled']);
+    });
+
+    const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const orderEvent = (type: string, orderId: string, status: string) =>
+      newEvent({
+        source: '/commlab/order',
+        type,
+        subject: orderId,
+        data: {
+          orderId,
+          customerId: 'reader-1',
+          status,
+          lines: [{ sku: 'CB-007', quantity: 1 }],
+          createdAt: new Date().toISOString(),
+        },
+      });
+    const rows: { row: string; publish: (event: CloudEvent) => Promise<void>; reason: RegExp }[] = [
+      { row: 'no producer identity', publish: (e) => bus.publish(e), reason: /^producer refused: unsigned/ },
+      {
+        row: 'a forged one: signed by a key nobody issued, naming order',
+        publish: (e) =>
+          eventIdentity({ signer: { identity: 'spiffe://commlab/order', privateKey: attacker } })
+            .publisher(bus)
+            .publish(e),
+        reason: /^producer refused: the signature of spiffe:\/\/commlab\/order does not verify/,
+      },
+      {
+        row: 'a real service not allowed that type: inventory signing an order event',
+        publish: (e) =>
+          eventIdentity({ signer: signerFromFile(join(certsDir, 'inventory.pem')) })
+            .publisher(bus)
+            .publish(e),
+        reason: /^producer refused: spiffe:\/\/commlab\/inventory may not emit commlab\.order\.(placed|cancelled)\.v1/,
+      },
+    ];
+
+    it.each(rows)(
+      'dead-letters an order.placed with $row in inventory and notification, and reserves and notifies nothing',
+      async ({ publish, reason }) => {
+        const before = await stockOf(lab.client, 'CB-007');
+        const event = orderEvent(orderEventTypes.placed, `intruder-${randomUUID()}`, 'pending');
+        await publish(event);
+        for (const group of ['inventory.stock-requests', 'notification.order-events']) {
+          const dead = await deadLetter(rabbitMqNames(names.exchange, names.group(group)).deadLetterQueue, event.id);
+          expect(deadLetterReason(dead), group).toMatch(reason);
+        }
+        expect(await stockOf(lab.client, 'CB-007')).toBe(before);
+        expect(await notifications(event.subject)).toEqual([]);
+      },
+    );
+
+    it("dead-letters a cancellation of a real order that order did not sign; the order's stock stays reserved", async () => {
+      const token = lab.client.userToken('reader-1');
+      const placed = await lab.client.place(token, 'reader-1', [{ sku: 'CB-007', quantity: 1 }]);
+      expect(placed.status).toBe(201);
+      const held = await stockOf(lab.client, 'CB-007');
+      const forged = orderEvent(orderEventTypes.cancelled, placed.body!.id, 'cancelled');
+      await rows[2]!.publish(forged);
+      const dead = await deadLetter(
+        rabbitMqNames(names.exchange, names.group('inventory.stock-requests')).deadLetterQueue,
+        forged.id,
+      );
+      expect(deadLetterReason(dead)).toMatch(rows[2]!.reason);
+      expect(await stockOf(lab.client, 'CB-007')).toBe(held);
+      expect((await lab.client.call('GET', `/orders/${placed.body!.id}`, token)).body).toMatchObject({
+        status: 'confirmed',
+      });
+    });
+
+    /** Reads a dead-letter queue until the event with this id arrives; returns its headers. */
+    async function deadLetter(queue: string, eventId: string) {
+      const until = Date.now() + 20_000;
+      while (Date.now() < until) {
+        const message = await channel.get(queue, { noAck: true });
+        if (message && message.properties.messageId === eventId) return message.properties.headers;
+        if (!message) await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`event ${eventId} was not dead-lettered in ${queue}`);
+    }
   });
 
   /**
@@ -202,3 +418,6 @@ describe('lab 09-security', () => {
     });
   });
 });
+
+/** The test's own bus logs only its errors. */
+const quiet = { info() {}, warn() {}, error: console.error };

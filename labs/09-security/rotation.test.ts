@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labForThisFile } from '@commlab/lab/testing';
-import { certsDir, certsScript, labClient } from './lab-client.ts';
+import { certsDir, certsScript, labClient, stockOf } from './lab-client.ts';
 
 const run = promisify(execFile);
 
@@ -25,6 +25,7 @@ const env = { auth: { AUTH_KEY_PUBLISH_LEAD_S: '35', AUTH_ACCESS_TOKEN_TTL_S: '4
 describe('lab 09-security: key and certificate rotation under traffic', () => {
   const lab = labForThisFile('09-security', { connect: labClient, env });
   const outcomes: { status: number; kid: string; detail?: string }[] = [];
+  const placedIds: string[] = [];
   let token = '';
   let streaming = true;
   let stream: Promise<void> | undefined;
@@ -60,6 +61,7 @@ describe('lab 09-security: key and certificate rotation under traffic', () => {
       ...(placed.status !== 201 && { detail: JSON.stringify(placed.body) }),
     });
     if (placed.status !== 201) return;
+    placedIds.push(placed.body!.id);
     const cancelled = await lab.client.call('POST', `/orders/${placed.body!.id}/cancel`, using);
     outcomes.push({
       status: cancelled.status,
@@ -101,6 +103,7 @@ describe('lab 09-security: key and certificate rotation under traffic', () => {
   it('rotates the signing key and both certificates while checkouts flow, and none of them fails', async () => {
     await freshUserToken();
     const kidBefore = String(decodeProtectedHeader(token).kid);
+    const stockBefore = await stockOf(lab.client, 'CB-007');
     let refreshing: Promise<void> | undefined;
     stream = (async () => {
       let refreshed = Date.now();
@@ -156,16 +159,33 @@ describe('lab 09-security: key and certificate rotation under traffic', () => {
     const failed = outcomes.filter((o) => o.status >= 300);
     expect(failed).toEqual([]);
     expect(outcomes.filter((o) => o.kid === kidBefore).length).toBeGreaterThan(0);
+    // The events too: order signs with its new key from the first event after the rotation, and
+    // inventory and notification take the new certificate when a signature stops verifying.
+    // Every cancellation released its stock (by event, in inventory) and was notified.
+    await expect.poll(() => stockOf(lab.client, 'CB-007'), { timeout: 20_000 }).toBe(stockBefore);
+    const notified = async (id: string) => {
+      const response = await fetch(`${lab.url('notification')}/notifications?orderId=${id}`);
+      return ((await response.json()) as { items: { type: string }[] }).items.map((n) => n.type.split('.')[2]);
+    };
+    for (const id of placedIds) {
+      await expect.poll(() => notified(id), { timeout: 10_000 }).toEqual(['placed', 'confirmed', 'cancelled']);
+    }
     expect(outcomes.filter((o) => o.kid === next).length).toBeGreaterThan(0);
   }, 240_000);
 
-  it('closes a push connection with 4401 when its token expires mid-connection', async () => {
+  it('closes a push connection with 4401, and ends a Server-Sent Events stream, when its token expires', async () => {
     const token = lab.client.userToken('reader-1', 'notifications:read', 'urn:commlab:notification');
     const push = lab.client.push(token);
     expect(await push.upgraded).toEqual({ status: 101 });
+    const sse = fetch(`${lab.url('notification')}/sse`, { headers: { authorization: `Bearer ${token}` } }).then(
+      async (response) => ({ status: response.status, body: await response.text() }),
+    );
     const expiresAt = Number(decodeJwt(token).exp) * 1000;
     const closed = await push.closed;
     expect(closed).toEqual({ code: 4401, reason: 'token expired' });
+    const streamed = await sse;
+    expect(streamed.status).toBe(200);
+    expect(streamed.body).toMatch(/event: token-expired\ndata: \{"code":4401\}\n\n$/);
     // Closed at the token's expiry, not before (and not long after).
     expect(Date.now()).toBeGreaterThanOrEqual(expiresAt - 1_000);
   }, 90_000);

@@ -20,6 +20,12 @@ export interface CloudEvent<T = unknown> {
   data: T;
   /** W3C trace context, carried with every message. */
   traceparent?: string;
+  /**
+   * CloudEvents Verifiability extension (lab 09): a DSSE envelope signing who produced the
+   * event, and the names of the extension attributes that signature covers.
+   */
+  dssematerial?: string;
+  signedextattrs?: string;
 }
 
 export function newEvent<T>(fields: {

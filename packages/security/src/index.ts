@@ -26,3 +26,4 @@ export {
   type TokenCheckSettings,
   type TokenClientSettings,
 } from './config.ts';
+export { signIn, type SignInOptions, type UserTokens } from './sign-in.ts';

@@ -23,7 +23,8 @@ export function producerKeysFromCertificates(caPem: string | Buffer, certificate
   return keys;
 }
 
-function spiffeIds(certificate: X509Certificate): string[] {
+/** The SPIFFE IDs among a certificate's URI SANs. */
+export function spiffeIds(certificate: X509Certificate): string[] {
   // Node lists SANs as "URI:spiffe://…, DNS:…"; values with special characters come JSON-quoted.
   return (certificate.subjectAltName ?? '')
     .split(/, (?=[A-Za-z ]+:)/)

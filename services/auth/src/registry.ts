@@ -75,6 +75,21 @@ export const labRegistry: Registry = {
       secret: 'order-lab-secret',
       allow: { 'urn:commlab:inventory': ['inventory:read', 'inventory:reserve'] },
     },
+    // The lab console's server: places the page's orders through the order API (lab 09), for any
+    // lab customer, as services do.
+    {
+      id: 'lab-console',
+      kind: 'service',
+      secret: 'lab-console-secret',
+      allow: { 'urn:commlab:order': ['orders:read', 'orders:write'] },
+    },
+    // pnpm lab verify: places and reads back one order (customer lab-verify).
+    {
+      id: 'lab-verify',
+      kind: 'service',
+      secret: 'lab-verify-secret',
+      allow: { 'urn:commlab:order': ['orders:read', 'orders:write'] },
+    },
     // The lab's operator: rotates the signing keys.
     {
       id: 'lab-admin',

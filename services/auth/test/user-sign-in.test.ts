@@ -1,7 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVerifier } from '@commlab/security';
-import { signIn, type SignInOptions } from '../src/cli/sign-in.ts';
+import { createVerifier, signIn, type SignInOptions } from '@commlab/security';
 import { startAuthServer, type AuthServer } from './helpers.ts';
 
 describe('a reader signing in (authorization code with PKCE) on the real authorization server', () => {

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { CommonConfig } from '@commlab/kit';
+import { tokenClientConfig } from '@commlab/security';
 
 export const ConsoleConfig = Type.Object({
   ...CommonConfig,
@@ -22,4 +23,19 @@ export const ConsoleConfig = Type.Object({
     minLength: 16,
     description: 'HMAC secret that signs and checks bearer tokens (a lab default; set your own anywhere else)',
   }),
+  // Lab 09: the console's own token for the order API, and real push tokens for lab customers.
+  ...tokenClientConfig,
+  AUTH_ISSUER: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description: 'issuer the console signs lab customers in at (CONSOLE_CUSTOMERS)',
+    }),
+  ),
+  CONSOLE_CUSTOMERS: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9._-]+:[^,]+(,[A-Za-z0-9._-]+:[^,]+)*$',
+      description:
+        'lab customers the page may watch, customer:password pairs; set = push tokens by sign-in at AUTH_ISSUER instead of HMAC',
+    }),
+  ),
 });

@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import { closeInTurn, type Closeable, type Logger } from '@commlab/kit';
+import { labAccess } from './access/lab-access.ts';
 import { createApp } from './app.ts';
 import type { ConsoleConfig } from './config.ts';
 
@@ -15,7 +16,7 @@ export async function buildService(config: Static<typeof ConsoleConfig>, { logge
       orderUrl: config.ORDER_URL,
       notificationPort: config.NOTIFICATION_PORT,
       zipkinUrl: config.ZIPKIN_URL,
-      tokenSecret: config.PUSH_TOKEN_SECRET,
+      access: labAccess(config),
     },
     { logger },
   );

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox';
 import { BusConfig } from '@commlab/events';
 import { CommonConfig } from '@commlab/kit';
 import { tlsConfig, tokenCheckConfig } from '@commlab/security';
+import { eventIdentityConfig } from '@commlab/security/events';
 import { serviceDatabase } from '@commlab/sql';
 
 export const inventoryDatabase = serviceDatabase('INVENTORY_DB_FILE', 'inventory.sqlite');
@@ -32,6 +33,7 @@ export const InventoryConfig = Type.Object({
   // Security (lab 09): access tokens per RPC, mTLS, and which peer identities may call what.
   ...tokenCheckConfig('urn:commlab:inventory'),
   ...tlsConfig,
+  ...eventIdentityConfig,
   GRPC_PEERS: Type.Optional(
     Type.String({
       pattern: '^[A-Za-z]+=spiffe://[^,=]+(,[A-Za-z]+=spiffe://[^,=]+)*$',

@@ -9,6 +9,7 @@ import {
   type EdgeReporter,
   type Logger,
 } from '@commlab/kit';
+import { eventIdentityFrom } from '@commlab/security/events';
 import type { Database } from '@commlab/sql';
 import { createInventoryServer } from './app.ts';
 import { inventoryDatabase, type InventorySettings } from './config.ts';
@@ -66,6 +67,8 @@ export async function buildService(config: InventorySettings, adapters: Inventor
   const http = config.HTTP_PORT === undefined ? undefined : await createHttpApp({ inventory, logger });
   const thrift = config.THRIFT_PORT === undefined ? undefined : createThriftServer({ inventory, logger });
   const bus = await openEventBus(config, logger);
+  // Lab 09: stock requests are checked for order's signature; the answers leave signed by inventory.
+  const identity = eventIdentityFrom(config);
   const stockRequests = bus && {
     answers: await sqlStockAnswers(database),
     processed: await processedEvents(database),
@@ -92,8 +95,9 @@ export async function buildService(config: InventorySettings, adapters: Inventor
       }
       if (bus && stockRequests) {
         const { reports, ...stores } = stockRequests;
-        const handler = stockRequestHandler({ ledger, ...stores, publisher: reports.publisher(bus), logger });
-        subscription = await bus.subscribe(stockRequestSubscription, reports.handler(handler));
+        const publisher = reports.publisher(identity.publisher(bus));
+        const handler = stockRequestHandler({ ledger, ...stores, publisher, logger });
+        subscription = await bus.subscribe(stockRequestSubscription, reports.handler(identity.handler(handler)));
       }
       addresses.grpc = await grpc.listen(config.HOST, config.PORT);
       const checks = [{ name: 'database', check: database.ping }];

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox';
 import { BusConfig } from '@commlab/events';
 import { CommonConfig } from '@commlab/kit';
 import { tokenCheckConfig } from '@commlab/security';
+import { eventIdentityConfig } from '@commlab/security/events';
 import { serviceDatabase } from '@commlab/sql';
 
 export const notificationDatabase = serviceDatabase('NOTIFICATION_DB_FILE', 'notifications.sqlite');
@@ -48,5 +49,7 @@ export const NotificationConfig = Type.Object({
   }),
   // Lab 09: OAuth 2.0 access tokens from the lab's authorization server instead of the HMAC token.
   ...tokenCheckConfig('urn:commlab:notification'),
+  // Lab 09: only events signed by a producer allowed their type (EVENT_PRODUCERS).
+  ...eventIdentityConfig,
 });
 export type NotificationSettings = Static<typeof NotificationConfig>;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { openEventBus, processedEvents, type Subscription } from '@commlab/events';
 import { busEdges, createLogger, edgeReporter, type Closeable, type EdgeReporter, type Logger } from '@commlab/kit';
+import { eventIdentityFrom } from '@commlab/security/events';
 import type { Database } from '@commlab/sql';
 import { createApp } from './app.ts';
 import { notificationDatabase, type NotificationSettings } from './config.ts';
@@ -29,6 +30,8 @@ export async function buildService(config: NotificationSettings, adapters: Notif
   const log = await sqlEventLog(database, await processedEvents(database));
   const edges = adapters.edges ?? edgeReporter({ url: config.CONSOLE_URL, service });
   const bus = await openEventBus(config, logger);
+  // Lab 09: an order event is appended only when order signed it (EVENT_PRODUCERS).
+  const identity = eventIdentityFrom(config);
   const app = await createApp(config, {
     log,
     logger,
@@ -44,7 +47,7 @@ export async function buildService(config: NotificationSettings, adapters: Notif
     async start(): Promise<AddressInfo> {
       const reports = busEdges(edges, { service, bus: config.EVENT_BUS });
       const handler = withNotifyDelay(orderEventHandler({ log, logger }), config.NOTIFY_DELAY_MS);
-      orderEvents = await bus?.subscribe(orderEventSubscription, reports.handler(handler));
+      orderEvents = await bus?.subscribe(orderEventSubscription, reports.handler(identity.handler(handler)));
       await app.listen({ host: config.HOST, port: config.PORT });
       if (config.PUSH_INJECT) logger.warn('PUSH_INJECT is on: POST /inject appends events without a broker (lab only)');
       return app.server.address() as AddressInfo;

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox';
 import { CommonConfig, ConfigError } from '@commlab/kit';
 import { BusConfig } from '@commlab/events';
 import { tlsConfig, tokenCheckConfig, tokenClientConfig } from '@commlab/security';
+import { eventIdentityConfig } from '@commlab/security/events';
 import { ResilienceConfig } from '@commlab/resilience';
 
 export const OrderConfig = Type.Object({
@@ -111,6 +112,7 @@ export const OrderConfig = Type.Object({
   ...tokenCheckConfig('urn:commlab:order'),
   ...tokenClientConfig,
   ...tlsConfig,
+  ...eventIdentityConfig,
 });
 
 export type OrderSettings = Static<typeof OrderConfig>;

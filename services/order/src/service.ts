@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { namespaceSchema, openEventBus, OutboxRelay, type Subscription } from '@commlab/events';
 import { tlsFilesFrom, tokenClientFrom, verifierFrom } from '@commlab/security';
+import { eventIdentityFrom } from '@commlab/security/events';
 import { bearerCallCredentials, mtlsChannelCredentials } from '@commlab/security/grpc';
 import { busEdges, closeInTurn, edgeReporter, reportingInterceptor, type Closeable, type Logger } from '@commlab/kit';
 import { createApp } from './app.ts';
@@ -46,11 +47,13 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
   const resilient = resilientStock(inventory, config, logger);
   const bus = await openEventBus(config, logger);
   const reports = busEdges(edges, { service, bus: config.EVENT_BUS });
+  // Lab 09: events leave signed by order's identity; inventory's answers are checked for theirs.
+  const identity = eventIdentityFrom(config);
   const relay =
     bus &&
     new OutboxRelay({
       outbox: store,
-      publisher: reports.publisher(bus),
+      publisher: reports.publisher(identity.publisher(bus)),
       logger,
       intervalMs: config.EVENT_RELAY_INTERVAL_MS,
     });
@@ -126,7 +129,7 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
       if (bus && config.CHECKOUT_MODE === 'async') {
         stockResults = await bus.subscribe(
           { group: 'order.stock-results', types: stockResultTypes },
-          reports.handler(stockResultHandler(lifecycle, logger)),
+          reports.handler(identity.handler(stockResultHandler(lifecycle, logger))),
         );
       }
       if ('startProjections' in store) await (store as EventSourcedOrderStore).startProjections();

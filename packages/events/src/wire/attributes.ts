@@ -5,7 +5,20 @@ import type { CloudEvent } from '../envelope.ts';
  * The CloudEvents context attributes our events carry on the wire (everything but data and
  * datacontenttype, which each binding maps to the protocol's own content type).
  */
-export const wireAttributes = ['specversion', 'id', 'source', 'type', 'subject', 'time', 'traceparent'] as const;
+export const wireAttributes = [
+  'specversion',
+  'id',
+  'source',
+  'type',
+  'subject',
+  'time',
+  'traceparent',
+  // The Verifiability extension's two attributes (lab 09 signs who produced an event).
+  'dssematerial',
+  'signedextattrs',
+] as const;
+/** The optional extension attributes: carried when present, never required. */
+const extensions = ['traceparent', 'dssematerial', 'signedextattrs'] as const;
 
 type WireAttribute = (typeof wireAttributes)[number];
 
@@ -50,7 +63,7 @@ export function eventFromWire(
     time: attributes.time!,
     datacontenttype: 'application/json',
     data: parseData(body),
-    ...(attributes.traceparent && { traceparent: attributes.traceparent }),
+    ...Object.fromEntries(extensions.filter((name) => attributes[name]).map((name) => [name, attributes[name]])),
   };
 }
 

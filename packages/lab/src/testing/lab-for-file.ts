@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { startLab, type LabUnderTest, type StartLabOptions } from './start-lab.ts';
+import { labTarget, startLab, type LabUnderTest, type StartLabOptions } from './start-lab.ts';
+
+/**
+ * How long a start may take in containers: compose up, then infra/containers/wait-healthy.sh's
+ * own 120 s for every healthcheck. Two labs of six containers starting at once on a busy 2-core
+ * machine passed the integration project's 90 s hook timeout while still on their way up.
+ */
+const composeStartMs = 180_000;
 
 /** A client a test file talks to its lab with; closed after the file's tests when it can be. */
 type Connect<C> = (lab: LabUnderTest) => C | Promise<C>;
@@ -22,10 +29,13 @@ export function labForThisFile<C = undefined>(
   let lab: LabUnderTest | undefined;
   let client: C | undefined;
   let anyFailed = false;
-  beforeAll(async () => {
-    lab = await startLab(id, options);
-    if (connect) client = await connect(lab);
-  });
+  beforeAll(
+    async () => {
+      lab = await startLab(id, options);
+      if (connect) client = await connect(lab);
+    },
+    (options.target ?? labTarget()) === 'compose' ? composeStartMs : undefined,
+  );
   beforeEach(({ onTestFailed }) => onTestFailed(() => void (anyFailed = true)));
   afterAll(async () => {
     try {

@@ -1,8 +1,8 @@
 // Prints an access token for a lab customer, got by the authorization code flow with PKCE:
 //   node services/auth/src/cli/user-token.ts --user reader-1 --resource urn:commlab:order
 import { parseArgs } from 'node:util';
+import { signIn } from '@commlab/security';
 import { labRegistry } from '../registry.ts';
-import { signIn } from './sign-in.ts';
 
 const { values } = parseArgs({
   options: {

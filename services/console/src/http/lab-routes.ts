@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { defineProblems } from '@commlab/kit';
-import { signToken } from '@commlab/push';
+import type { LabAccess } from '../access/lab-access.ts';
 
 export interface LabLinks {
   labId: string | undefined;
@@ -8,7 +8,7 @@ export interface LabLinks {
   notificationPort: number | undefined;
   /** Where the console asks Zipkin for an order's trace (lab 14); unset: the page shows no trace links. */
   zipkinUrl: string | undefined;
-  tokenSecret: string;
+  access: LabAccess;
 }
 
 /** The console's own problem types (the common ones come from @commlab/kit). */
@@ -17,6 +17,12 @@ export const consoleProblems = defineProblems({
     status: 503,
     title: 'No order service in this lab',
     description: "This lab runs no order service (the console's ORDER_URL is unset), so the page cannot place orders.",
+  },
+  'unknown-customer': {
+    status: 403,
+    title: 'Not a lab customer',
+    description:
+      'The console signs in only the lab customers it was given (CONSOLE_CUSTOMERS, lab 09); watch one of those.',
   },
   'order-unreachable': {
     status: 502,
@@ -67,7 +73,13 @@ export async function labRoutes(app: FastifyInstance, links: LabLinks) {
         },
       },
     },
-    async (request) => ({ token: signToken(links.tokenSecret, request.query.customer, 3600) }),
+    async (request) => {
+      const token = await links.access.pushToken(request.query.customer);
+      if (token === undefined) {
+        throw consoleProblems.problem('unknown-customer', `${request.query.customer} is not a lab customer`);
+      }
+      return { token };
+    },
   );
 
   app.post('/api/orders', async (request, reply) => {
@@ -75,12 +87,14 @@ export async function labRoutes(app: FastifyInstance, links: LabLinks) {
       throw consoleProblems.problem('no-order-service', 'this lab runs no order service (ORDER_URL is unset)');
     }
     try {
+      const authorization = await links.access.orderAuthorization();
       const response = await fetch(new URL('/orders', links.orderUrl), {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(authorization && { authorization }) },
         body: JSON.stringify(request.body),
         signal: AbortSignal.timeout(10_000),
       });
+      if (response.status === 401) links.access.orderTokenRefused();
       return reply
         .code(response.status)
         .type(response.headers.get('content-type') ?? 'application/json')

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { EdgeReporter } from '@commlab/kit';
+import { closeCodes } from '@commlab/push';
 import type { Fanout } from '../domain/fanout.ts';
 import type { NotificationSettings } from '../config.ts';
 import { authenticate, claims, type AuthSettings } from './auth.ts';
@@ -35,7 +36,7 @@ export async function sseRoute(
       if (resumeFrom !== undefined && (!Number.isSafeInteger(resumeFrom) || resumeFrom < 0)) {
         throw notificationProblems.problem('validation', 'Last-Event-ID must be a whole number ≥ 0');
       }
-      const { sub: customerId } = claims(request);
+      const { sub: customerId, exp } = claims(request);
       const res = reply.raw;
       reply.hijack();
       res.writeHead(200, {
@@ -47,6 +48,15 @@ export async function sseRoute(
       const end = () => res.end();
       open.add(end);
       const heartbeat = setInterval(() => res.write(': ping\n\n'), deps.config.PUSH_HEARTBEAT_MS);
+      // A stream lives as long as its token, like a WebSocket (closed with 4401): the server says
+      // why and ends it; the client reconnects with a new token and Last-Event-ID.
+      const expiry = setTimeout(
+        () => {
+          res.write(`event: token-expired\ndata: ${JSON.stringify({ code: closeCodes.tokenExpired })}\n\n`);
+          end();
+        },
+        Math.min(exp * 1000 - Date.now(), 2 ** 31 - 1),
+      );
       const stream = await deps.fanout.open(
         customerId,
         { after: resumeFrom, orders: request.query.orders?.split(',') },
@@ -64,6 +74,7 @@ export async function sseRoute(
       res.once('close', () => {
         open.delete(end);
         clearInterval(heartbeat);
+        clearTimeout(expiry);
         stream.close();
       });
     },

@@ -1,4 +1,5 @@
 import type { Lab, LabAt, Outcome } from '@commlab/lab/runner';
+import { createTokenClient } from '@commlab/security';
 
 /** How long an asynchronous step (an event crossing a broker) may take before verify calls it broken. */
 const eventuallyMs = 5_000;
@@ -17,10 +18,12 @@ interface Order {
 export async function orderFlow(lab: Lab, at: LabAt, name: string): Promise<Outcome[]> {
   const base = at.url(name);
   let placed: Order;
+  let headers: Record<string, string>;
   try {
+    headers = await authorization(lab, at, name);
     const response = await fetch(`${base}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ customerId: 'lab-verify', lines: [{ sku: 'CB-007', quantity: 1 }] }),
       signal: AbortSignal.timeout(eventuallyMs),
     });
@@ -34,7 +37,7 @@ export async function orderFlow(lab: Lab, at: LabAt, name: string): Promise<Outc
       ];
     }
     placed = (await response.json()) as Order;
-    const read = await fetch(`${base}/orders/${placed.id}`, { signal: AbortSignal.timeout(eventuallyMs) });
+    const read = await fetch(`${base}/orders/${placed.id}`, { headers, signal: AbortSignal.timeout(eventuallyMs) });
     const back = read.ok ? ((await read.json()) as Order) : undefined;
     if (back?.id !== placed.id) {
       return [
@@ -54,7 +57,7 @@ export async function orderFlow(lab: Lab, at: LabAt, name: string): Promise<Outc
   const outcomes: Outcome[] = [
     { ok: true, text: `${name} places an order over REST and reads it back (${placed.status})` },
   ];
-  if (placed.status === 'pending') outcomes.push(await decided(name, base, placed.id));
+  if (placed.status === 'pending') outcomes.push(await decided(name, base, placed.id, headers));
 
   const bus = at.env(name).EVENT_BUS;
   const notification = Object.keys(lab.services).find((n) => lab.services[n]!.service === 'notification');
@@ -64,11 +67,29 @@ export async function orderFlow(lab: Lab, at: LabAt, name: string): Promise<Outc
   return outcomes;
 }
 
+/**
+ * When the order service checks access tokens (lab 09), verify calls it as a client of the
+ * lab's authorization server: a client-credentials token (client lab-verify) for the order API.
+ */
+async function authorization(lab: Lab, at: LabAt, name: string): Promise<Record<string, string>> {
+  if (!at.env(name).AUTH_ISSUER) return {};
+  const auth = Object.keys(lab.services).find((n) => lab.services[n]!.service === 'auth');
+  if (!auth) throw new Error(`${name} checks access tokens, but the lab runs no authorization server`);
+  const tokens = createTokenClient({
+    tokenUrl: `${at.url(auth)}/token`,
+    clientId: 'lab-verify',
+    clientSecret: 'lab-verify-secret',
+    resource: 'urn:commlab:order',
+    scopes: ['orders:read', 'orders:write'],
+  });
+  return { authorization: `Bearer ${await tokens.token()}` };
+}
+
 /** An asynchronous checkout completes once inventory answered the order's event. */
-async function decided(name: string, base: string, id: string): Promise<Outcome> {
+async function decided(name: string, base: string, id: string, headers: Record<string, string>): Promise<Outcome> {
   const started = Date.now();
   const order = await poll(async () => {
-    const current = (await (await fetch(`${base}/orders/${id}`)).json()) as Order;
+    const current = (await (await fetch(`${base}/orders/${id}`, { headers })).json()) as Order;
     return current.status === 'pending' ? undefined : current;
   });
   return order
