@@ -99,7 +99,7 @@ describe('the rendered HAProxy configuration', () => {
     expect(cfg).toContain('http-request deny status 403 unless allowed');
     expect(cfg).toContain('server app 127.0.0.1:50061 proto h2 check');
     expect(cfg).toContain('verifyhost pricing alpn http/1.1');
-    expect(cfg).toContain('server v1 abns@w-pricing-v1 weight 5 track pricing_v1/v1');
+    expect(cfg).toContain('server v1 abns@w-15001-pricing-v1 weight 5 track pricing_v1/v1');
     expect(cfg).toContain('server v1 127.0.0.1:15106 ssl crt');
   });
 
@@ -135,7 +135,7 @@ describe('the rendered HAProxy configuration', () => {
     expect(split).toContain('retry-on conn-failure empty-response response-timeout 502 503 504');
     expect(split).toContain('option redispatch 1');
     expect(split).toContain('timeout server 2500ms');
-    expect(split).toContain('server v2 abns@order-inventory-v2 proto h2 weight 10 track inventory_v2/v2');
+    expect(split).toContain('server v2 abns@order-15201-inventory-v2 proto h2 weight 10 track inventory_v2/v2');
     expect(split).not.toContain('observe');
     const v2 = section('\nlisten inventory_v2');
     expect(v2).toContain('timeout server 1500ms');

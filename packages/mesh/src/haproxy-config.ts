@@ -123,7 +123,7 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost, faultsF
       ...retryLines(out),
       ...out.servers.map(
         (s) =>
-          `    server ${s.name} abns@${spec.workload}-${out.upstream}-${s.name}${inner} weight ${s.weight} track ${out.upstream}_${s.name}/${s.name}`,
+          `    server ${s.name} ${innerSocket(spec, out, s.name)}${inner} weight ${s.weight} track ${out.upstream}_${s.name}/${s.name}`,
       ),
     );
     for (const server of out.servers) {
@@ -131,7 +131,7 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost, faultsF
         '',
         `# ${out.upstream} ${server.name}: mTLS to its sidecar, health checks${out.outlierDetection ? ', outlier ejection' : ''}.`,
         `listen ${out.upstream}_${server.name}`,
-        `    bind abns@${spec.workload}-${out.upstream}-${server.name}${inner}`,
+        `    bind ${innerSocket(spec, out, server.name)}${inner}`,
         `    timeout server ${perTry}ms`,
         '    option httpchk GET /healthz',
         // The checks speak HTTP/1.1 (check-alpn); they would otherwise inherit alpn h2.
@@ -143,6 +143,16 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost, faultsF
 }
 
 type Outbound = SidecarSpec['outbound'][number];
+
+/**
+ * The abstract socket between the two layers. Abstract names are shared by everything in one
+ * network namespace — every process on a machine, every container on the host network — so the
+ * outbound port, which only one running sidecar can hold, makes it this sidecar's own (a test's
+ * lab 07 beside a reader's failed on the same name).
+ */
+function innerSocket(spec: SidecarSpec, out: Outbound, server: string): string {
+  return `abns@${spec.workload}-${out.port}-${out.upstream}-${server}`;
+}
 
 /** The route's retries, in the caller's sidecar: none unless the mesh asks for them. */
 function retryLines({ retries }: Outbound): string[] {
