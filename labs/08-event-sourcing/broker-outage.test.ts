@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openEventStore } from '@commlab/event-store';
 import { postgresDatabase } from '@commlab/sql';
 import { newOrderEvent, orderStreamId } from '@commlab/event-store/orders';
-import { fromAmqpMessage } from '@commlab/events';
 import { labForThisFile } from '@commlab/lab/testing';
 import { History } from '@commlab/testkit';
 import { labClient } from './lab-client.ts';
+import { recordArrivals } from './arrivals.ts';
 
 // The broker is unreachable for the order service for a while — without stopping the
 // RabbitMQ other labs share: the lab runs in a virtual host of its own, and the outage is
@@ -55,16 +55,7 @@ describe('lab 08: the broker unreachable while orders are placed and transaction
       await channel.assertExchange(`${lab.env('order').EVENT_NAMESPACE}.events`, 'topic', { durable: true });
       await channel.assertQueue(queue, { durable: true });
       await channel.bindQueue(queue, `${lab.env('order').EVENT_NAMESPACE}.events`, 'commlab.order.#');
-      await channel.consume(queue, (message) => {
-        if (!message) return;
-        const event = fromAmqpMessage(message);
-        if (seen.has(event.id)) history.redelivered(event.id);
-        else {
-          seen.add(event.id);
-          history.applied(event.id);
-        }
-        channel.ack(message);
-      });
+      await recordArrivals(channel, queue, history, seen);
       return connection;
     };
     let consumer = await consume();

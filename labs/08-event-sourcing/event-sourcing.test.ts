@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp from 'amqplib';
 import { describe, expect, it, vi } from 'vitest';
-import { fromAmqpMessage } from '@commlab/events';
 import { labForThisFile } from '@commlab/lab/testing';
 import { History } from '@commlab/testkit';
 import { labClient } from './lab-client.ts';
+import { recordArrivals } from './arrivals.ts';
 
 // Started in containers on a busy machine, the lab can take longer than the default 90 s to be healthy.
 vi.setConfig({ hookTimeout: 240_000 });
@@ -102,17 +102,7 @@ describe('lab 08: orders as event streams', () => {
     await channel.assertExchange(exchange, 'topic', { durable: true });
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
     await channel.bindQueue(queue, exchange, 'commlab.order.#');
-    const seen = new Set<string>();
-    await channel.consume(queue, (message) => {
-      if (!message) return;
-      const event = fromAmqpMessage(message);
-      if (seen.has(event.id)) history.redelivered(event.id);
-      else {
-        seen.add(event.id);
-        history.applied(event.id);
-      }
-      channel.ack(message);
-    });
+    const seen = await recordArrivals(channel, queue, history);
 
     // Orders keep coming, a few at a time, for as long as order is being killed (so every kill
     // can land while the relay publishes); a request that meets the dead service is tried again.

@@ -4,7 +4,6 @@ import amqp from 'amqplib';
 import pg from 'pg';
 import {
   createRabbitMqBus,
-  fromAmqpMessage,
   newEvent,
   OutboxRelay,
   type CloudEvent,
@@ -14,6 +13,7 @@ import {
 import { History, type HistoryReport } from '@commlab/testkit';
 import { HighWaterMarkRelay } from './naive-relay.ts';
 import { outboxTable, tableOutbox } from './outbox-table.ts';
+import { recordArrivals } from '../arrivals.ts';
 
 /**
  * The two polling relays side by side on one outbox table, against the real PostgreSQL and
@@ -60,18 +60,8 @@ export async function compareRelays({
     await channel.assertExchange(exchange, 'topic', { durable: true });
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
     await channel.bindQueue(queue, exchange, '#');
-    const seen = new Set<string>();
-    await channel.consume(queue, (message) => {
-      if (!message) return;
-      const event = fromAmqpMessage(message);
-      // The effect is idempotent by event id: a second arrival changes nothing, and is logged as such.
-      if (seen.has(event.id)) history.redelivered(event.id);
-      else {
-        seen.add(event.id);
-        history.applied(event.id);
-      }
-      channel.ack(message);
-    });
+    // The effect is idempotent by event id: a second arrival changes nothing, and is logged as such.
+    const seen = await recordArrivals(channel, queue, history);
     const bus = await createRabbitMqBus({ url: amqpUrl, exchange, connectionName: `lab08-${exchange}` });
     buses.push(bus);
     return { bus, arrived: () => seen.size };
