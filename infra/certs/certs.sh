@@ -12,18 +12,17 @@
 # CERTS_CA_DAYS (30), CERTS_TRUST_DOMAIN (commlab), CERTS_KEY_MODE (600).
 set -euo pipefail
 
-prog=certs.sh
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd -- "$here/../.." && pwd)
 # Messages, argument errors, clean-up on exit, the command dispatch.
 # shellcheck source=../lib/server.sh
 . "$here/../lib/server.sh"
 
-CERTS_DIR=${CERTS_DIR:-$repo/.run/certs}
-CERTS_HOURS=${CERTS_HOURS:-24}
-CERTS_CA_DAYS=${CERTS_CA_DAYS:-30}
-CERTS_TRUST_DOMAIN=${CERTS_TRUST_DOMAIN:-commlab}
-CERTS_KEY_MODE=${CERTS_KEY_MODE:-600}
+settings "CERTS_DIR=$repo/.run/certs" \
+  CERTS_HOURS=24 \
+  CERTS_CA_DAYS=30 \
+  CERTS_TRUST_DOMAIN=commlab \
+  CERTS_KEY_MODE=600
 
 usage() {
   cat <<EOF

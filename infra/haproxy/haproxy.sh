@@ -14,14 +14,12 @@
 # COMMLAB_CACHE (~/.cache/commlab), HAPROXY_BIN.
 set -euo pipefail
 
-prog=haproxy.sh
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lib/server.sh
 . "$here/../lib/server.sh"
 
-HAPROXY_START_TIMEOUT=${HAPROXY_START_TIMEOUT:-20}
-HAPROXY_STOP_TIMEOUT=${HAPROXY_STOP_TIMEOUT:-10}
-need_numbers HAPROXY_START_TIMEOUT HAPROXY_STOP_TIMEOUT
+settings HAPROXY_START_TIMEOUT=20 \
+  HAPROXY_STOP_TIMEOUT=10
 
 usage() {
   cat <<EOF
@@ -128,12 +126,6 @@ find_haproxy() {
     need_deb haproxy haproxy
     haproxy_bin=$(command -v haproxy || echo /usr/sbin/haproxy)
   fi
-}
-
-absolute() { # <path>
-  local dir
-  dir=$(cd -- "$(dirname -- "$1")" && pwd) || return 1
-  echo "$dir/$(basename -- "$1")"
 }
 
 need_config() {

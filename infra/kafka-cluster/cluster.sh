@@ -13,27 +13,23 @@
 # KAFKA_CLUSTER_START_TIMEOUT (90 s), KAFKA_CLUSTER_STOP_TIMEOUT (20 s), JAVA_HOME.
 set -euo pipefail
 
-prog=cluster.sh
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lib/server.sh
 . "$here/../lib/server.sh"
 
-KAFKA_VERSION=${KAFKA_VERSION:-4.4.0}
-KAFKA_CLUSTER_PORT=${KAFKA_CLUSTER_PORT:-19092}
-KAFKA_CLUSTER_CONTROLLER_PORT=${KAFKA_CLUSTER_CONTROLLER_PORT:-19192}
+settings KAFKA_VERSION=4.4.0 \
+  KAFKA_CLUSTER_PORT=19092 \
+  KAFKA_CLUSTER_CONTROLLER_PORT=19192
 # Measured, not guessed (README.md): small heaps keep six JVMs workshop-sized.
-KAFKA_CLUSTER_BROKER_HEAP=${KAFKA_CLUSTER_BROKER_HEAP:--Xms64m -Xmx192m}
-KAFKA_CLUSTER_CONTROLLER_HEAP=${KAFKA_CLUSTER_CONTROLLER_HEAP:--Xms32m -Xmx64m}
+settings "KAFKA_CLUSTER_BROKER_HEAP=-Xms64m -Xmx192m" \
+  "KAFKA_CLUSTER_CONTROLLER_HEAP=-Xms32m -Xmx64m"
 # Serial GC: the least memory beside a small heap (G1's remembered sets cost
 # tens of MB per JVM), and its pauses are short at this size. C1-only JIT
 # halves the CPU a start costs, as in infra/kafka.
-KAFKA_CLUSTER_JVM_OPTS=${KAFKA_CLUSTER_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=48m -Xss512k}
-KAFKA_CLUSTER_START_TIMEOUT=${KAFKA_CLUSTER_START_TIMEOUT:-90}
-KAFKA_CLUSTER_STOP_TIMEOUT=${KAFKA_CLUSTER_STOP_TIMEOUT:-20}
+settings "KAFKA_CLUSTER_JVM_OPTS=-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=48m -Xss512k" \
+  KAFKA_CLUSTER_START_TIMEOUT=90 \
+  KAFKA_CLUSTER_STOP_TIMEOUT=20
 
-case $KAFKA_CLUSTER_PORT$KAFKA_CLUSTER_CONTROLLER_PORT$KAFKA_CLUSTER_START_TIMEOUT$KAFKA_CLUSTER_STOP_TIMEOUT in
-  *[!0-9]*) die "KAFKA_CLUSTER_PORT, KAFKA_CLUSTER_CONTROLLER_PORT and the timeouts must be numbers" ;;
-esac
 # shellcheck disable=SC2034 # used by nodes.sh
 node_stop_timeout=$KAFKA_CLUSTER_STOP_TIMEOUT
 
@@ -165,11 +161,7 @@ node_tail() { tail_log "$(log_file "$1")" "$(out_file "$1")"; }
 # Starts one node (under its lock) unless it runs; does not wait for it.
 launch() {
   local node=$1 port pid
-  lock_node "$node"
-  if pid=$(node_pid "$node"); then
-    say "$node already running (pid $pid)"
-    return 0
-  fi
+  if claim_for_start "$node"; then return 0; fi
   port=$(node_port "$node")
   if port_open "$port"; then
     die "port $port ($node) is in use by $(port_owner "$port"); stop it, or move the cluster with KAFKA_CLUSTER_PORT / KAFKA_CLUSTER_CONTROLLER_PORT"

@@ -14,24 +14,22 @@
 # JAVA_HOME.
 set -euo pipefail
 
-prog=kafka-connect.sh
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lib/server.sh
 . "$here/../lib/server.sh"
 
-CONNECT_VERSION=${CONNECT_VERSION:-4.4.0}
-DEBEZIUM_VERSION=${DEBEZIUM_VERSION:-3.6.1.Final}
-CONNECT_PORT=${CONNECT_PORT:-8083}
-KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:9092}
-CONNECT_GROUP=${CONNECT_GROUP:-commlab-connect}
+settings CONNECT_VERSION=4.4.0 \
+  DEBEZIUM_VERSION=3.6.1.Final \
+  CONNECT_PORT=8083 \
+  KAFKA_BROKERS=127.0.0.1:9092 \
+  CONNECT_GROUP=commlab-connect
 # The issue's budget is a heap of at most 512 MiB. C1-only JIT, as for the
 # broker: half the start-up CPU.
-CONNECT_HEAP_OPTS=${CONNECT_HEAP_OPTS:--Xms128m -Xmx512m}
-CONNECT_JVM_OPTS=${CONNECT_JVM_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:TieredStopAtLevel=1}
-CONNECT_START_TIMEOUT=${CONNECT_START_TIMEOUT:-90}
-CONNECT_STOP_TIMEOUT=${CONNECT_STOP_TIMEOUT:-30}
+settings "CONNECT_HEAP_OPTS=-Xms128m -Xmx512m" \
+  "CONNECT_JVM_OPTS=-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:TieredStopAtLevel=1" \
+  CONNECT_START_TIMEOUT=90 \
+  CONNECT_STOP_TIMEOUT=30
 need_port CONNECT_PORT "$CONNECT_PORT"
-need_numbers CONNECT_START_TIMEOUT CONNECT_STOP_TIMEOUT
 case $CONNECT_GROUP in '' | *[!A-Za-z0-9._-]*) usage_error "CONNECT_GROUP may only hold letters, digits, '.', '_' and '-', got '$CONNECT_GROUP'" ;; esac
 
 root=$cache_root/kafka-connect

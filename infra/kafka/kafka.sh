@@ -11,7 +11,6 @@
 # (30 s), JAVA_HOME.
 set -euo pipefail
 
-prog=kafka.sh
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lib/server.sh
 . "$here/../lib/server.sh"
@@ -20,16 +19,15 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
-KAFKA_VERSION=${KAFKA_VERSION:-4.4.0}
-KAFKA_PORT=${KAFKA_PORT:-9092}
-case $KAFKA_PORT in '' | *[!0-9]*) die "KAFKA_PORT must be a number" ;; esac
-KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}
-KAFKA_HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}
+settings KAFKA_VERSION=4.4.0 \
+  KAFKA_PORT=9092
+settings "KAFKA_CONTROLLER_PORT=$((KAFKA_PORT + 1))" \
+  "KAFKA_HEAP_OPTS=-Xms256m -Xmx512m"
 # Kafka's own GC defaults, plus C1-only JIT: halves the CPU a start costs
 # (about 10 s -> 5 s on 2 cores) at a peak-throughput price no lab notices.
-KAFKA_JVM_PERFORMANCE_OPTS=${KAFKA_JVM_PERFORMANCE_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:TieredStopAtLevel=1}
-KAFKA_START_TIMEOUT=${KAFKA_START_TIMEOUT:-60}
-KAFKA_STOP_TIMEOUT=${KAFKA_STOP_TIMEOUT:-30}
+settings "KAFKA_JVM_PERFORMANCE_OPTS=-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:TieredStopAtLevel=1" \
+  KAFKA_START_TIMEOUT=60 \
+  KAFKA_STOP_TIMEOUT=30
 
 # Fixed rather than random so that every machine (and every reset) gets the
 # same, recognisable cluster: base64url("commlab-kafka-01").

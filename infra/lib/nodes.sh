@@ -22,6 +22,13 @@ lock_node() { take_lock "$(node_dir "$1").lock" "command on $1"; }
 
 # The pid of a node started from this cache, if it runs.
 node_pid() { running_pid "$(pid_file "$1")" "$(node_marker "$1")"; }
+# Takes <node>'s lock for a start; true, saying so, when the node already runs.
+claim_for_start() {
+  local pid
+  lock_node "$1"
+  pid=$(node_pid "$1") || return 1
+  say "$1 already running (pid $pid)"
+}
 
 # node_spawn <pid file> <output file> <command...>: spawn, with the output
 # file emptied first, so that it holds the node's last run only.

@@ -5,9 +5,9 @@
 # again, stopping it, and waiting for readiness. ../lib/nodes.sh adds what the
 # three-node cluster scripts need on top.
 #
-# The sourcing script sets `prog` (its name, for messages) before sourcing.
+# Messages name the script that sourced this file (or `prog`, if it set one).
 
-: "${prog:?set prog before sourcing server.sh}"
+prog=${prog:-${0##*/}}
 HOST=127.0.0.1
 # shellcheck disable=SC2034 # used by the scripts that source this file
 cache_root=${COMMLAB_CACHE:-${HOME:?HOME is not set}/.cache/commlab}
@@ -25,6 +25,14 @@ usage_error() {
   exit 2
 }
 now() { date +%s; }
+# <path> from the root: a server may resolve relative paths in its config
+# against the config file's folder (Prometheus' rule_files), and we may be
+# started from anywhere.
+absolute() { # <path>
+  local dir
+  dir=$(cd -- "$(dirname -- "$1")" && pwd) || return 1
+  echo "$dir/$(basename -- "$1")"
+}
 
 need_number() { # <name> <value>
   case $2 in '' | *[!0-9]*) usage_error "$1 must be a whole number, got '$2'" ;; esac
@@ -36,6 +44,18 @@ need_port() { # <name> <value>
 need_numbers() { # <variable name>...: need_number for each, by its value
   local name
   for name in "$@"; do need_number "$name" "${!name}"; done
+}
+# A script's environment settings, each NAME=DEFAULT: the environment's value
+# when set and not empty, else the default. A setting whose default is a whole
+# number (a port, a timeout, a count) must be one, so a typo stops the script
+# here, naming the setting, rather than as an odd failure later.
+settings() { # <NAME=DEFAULT>...
+  local pair name default
+  for pair in "$@"; do
+    name=${pair%%=*} default=${pair#*=}
+    [ -n "${!name-}" ] || printf -v "$name" '%s' "$default"
+    case $default in '' | *[!0-9]*) ;; *) need_number "$name" "${!name}" ;; esac
+  done
 }
 
 # ------------------------------------------------------------------ cleanup

@@ -10,15 +10,13 @@
 # PG_LOGICAL_START_TIMEOUT (60 s), COMMLAB_CACHE (~/.cache/commlab).
 set -euo pipefail
 
-prog=pg-logical.sh
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lib/server.sh
 . "$here/../lib/server.sh"
 
-PG_LOGICAL_PORT=${PG_LOGICAL_PORT:-5433}
-PG_LOGICAL_START_TIMEOUT=${PG_LOGICAL_START_TIMEOUT:-60}
+settings PG_LOGICAL_PORT=5433 \
+  PG_LOGICAL_START_TIMEOUT=60
 need_port PG_LOGICAL_PORT "$PG_LOGICAL_PORT"
-need_numbers PG_LOGICAL_START_TIMEOUT
 port=$PG_LOGICAL_PORT
 
 usage() {

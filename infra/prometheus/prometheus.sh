@@ -13,16 +13,14 @@
 # COMMLAB_CACHE (~/.cache/commlab), PROMETHEUS_BIN / PROMTOOL_BIN.
 set -euo pipefail
 
-prog=prometheus.sh
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lib/server.sh
 . "$here/../lib/server.sh"
 
-PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}
-PROMETHEUS_RETENTION=${PROMETHEUS_RETENTION:-1d}
-PROMETHEUS_START_TIMEOUT=${PROMETHEUS_START_TIMEOUT:-60}
-PROMETHEUS_STOP_TIMEOUT=${PROMETHEUS_STOP_TIMEOUT:-20}
-need_numbers PROMETHEUS_START_TIMEOUT PROMETHEUS_STOP_TIMEOUT
+settings PROMETHEUS_PORT=9090 \
+  PROMETHEUS_RETENTION=1d \
+  PROMETHEUS_START_TIMEOUT=60 \
+  PROMETHEUS_STOP_TIMEOUT=20
 
 usage() {
   cat <<EOF
@@ -110,14 +108,6 @@ our_pid() {
   dir=$(state_get data)
   [ -n "$dir" ] || return 1
   running_pid "$pid_file" "$marker$dir "
-}
-
-# Absolute, because Prometheus resolves rule_files against the config
-# file's own folder and we may be started from anywhere.
-absolute() { # <path>
-  local dir
-  dir=$(cd -- "$(dirname -- "$1")" && pwd) || return 1
-  echo "$dir/$(basename -- "$1")"
 }
 
 need_config() {

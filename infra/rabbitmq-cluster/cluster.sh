@@ -15,20 +15,16 @@
 # RABBITMQ_CLUSTER_STOP_TIMEOUT (30 s).
 set -euo pipefail
 
-prog=cluster.sh
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lib/server.sh
 . "$here/../lib/server.sh"
 
-RABBITMQ_CLUSTER_PORT=${RABBITMQ_CLUSTER_PORT:-5673}
-RABBITMQ_CLUSTER_DIST_PORT=${RABBITMQ_CLUSTER_DIST_PORT:-25673}
-RABBITMQ_CLUSTER_MANAGEMENT=${RABBITMQ_CLUSTER_MANAGEMENT:-off}
-RABBITMQ_CLUSTER_START_TIMEOUT=${RABBITMQ_CLUSTER_START_TIMEOUT:-90}
-RABBITMQ_CLUSTER_STOP_TIMEOUT=${RABBITMQ_CLUSTER_STOP_TIMEOUT:-30}
+settings RABBITMQ_CLUSTER_PORT=5673 \
+  RABBITMQ_CLUSTER_DIST_PORT=25673 \
+  RABBITMQ_CLUSTER_MANAGEMENT=off \
+  RABBITMQ_CLUSTER_START_TIMEOUT=90 \
+  RABBITMQ_CLUSTER_STOP_TIMEOUT=30
 
-case $RABBITMQ_CLUSTER_PORT$RABBITMQ_CLUSTER_DIST_PORT$RABBITMQ_CLUSTER_START_TIMEOUT$RABBITMQ_CLUSTER_STOP_TIMEOUT in
-  *[!0-9]*) die "RABBITMQ_CLUSTER_PORT, RABBITMQ_CLUSTER_DIST_PORT and the timeouts must be numbers" ;;
-esac
 case $RABBITMQ_CLUSTER_MANAGEMENT in
   on | off) ;;
   *) die "RABBITMQ_CLUSTER_MANAGEMENT must be on or off" ;;
@@ -199,12 +195,8 @@ node_tail() {
 
 # Starts one node (under its lock) unless it runs; does not wait for it.
 launch() {
-  local node=$1 port pid
-  lock_node "$node"
-  if pid=$(node_pid "$node"); then
-    say "$node already running (pid $pid)"
-    return 0
-  fi
+  local node=$1 port
+  if claim_for_start "$node"; then return 0; fi
   for port in "$(amqp_port "$node")" "$(dist_port "$node")"; do
     if port_open "$port"; then
       die "port $port ($node) is in use by $(port_owner "$port"); stop it, or move the cluster with RABBITMQ_CLUSTER_PORT / RABBITMQ_CLUSTER_DIST_PORT"

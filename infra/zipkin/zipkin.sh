@@ -10,25 +10,23 @@
 # (20 s), COMMLAB_CACHE (~/.cache/commlab), JAVA_HOME.
 set -euo pipefail
 
-prog=zipkin.sh
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lib/server.sh
 . "$here/../lib/server.sh"
 
-ZIPKIN_VERSION=${ZIPKIN_VERSION:-3.5.1}
-ZIPKIN_PORT=${ZIPKIN_PORT:-9411}
+settings ZIPKIN_VERSION=3.5.1 \
+  ZIPKIN_PORT=9411
 # In-memory storage lives on the heap, about 2 KiB a span of lab 14 (tags and
 # indexes): 40k spans take ~100 MiB of the 256, leaving room for queries and
 # bursts. 100k filled the heap (240 MiB measured) and a burst of spans ran it
 # out of memory; the JVM then hung instead of exiting, so a full heap ends it.
 # Serial GC and C1-only JIT: a third less RSS and half the start-up CPU of the
 # defaults, at a throughput no lab notices.
-ZIPKIN_HEAP_OPTS=${ZIPKIN_HEAP_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:+ExitOnOutOfMemoryError}
-ZIPKIN_MAX_SPANS=${ZIPKIN_MAX_SPANS:-40000}
-ZIPKIN_START_TIMEOUT=${ZIPKIN_START_TIMEOUT:-60}
-ZIPKIN_STOP_TIMEOUT=${ZIPKIN_STOP_TIMEOUT:-20}
+settings "ZIPKIN_HEAP_OPTS=-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:+ExitOnOutOfMemoryError" \
+  ZIPKIN_MAX_SPANS=40000 \
+  ZIPKIN_START_TIMEOUT=60 \
+  ZIPKIN_STOP_TIMEOUT=20
 need_port ZIPKIN_PORT "$ZIPKIN_PORT"
-need_numbers ZIPKIN_MAX_SPANS ZIPKIN_START_TIMEOUT ZIPKIN_STOP_TIMEOUT
 
 root=$cache_root/zipkin
 jar=$root/$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar
