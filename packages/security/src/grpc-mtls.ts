@@ -1,13 +1,11 @@
 import {
   experimental,
-  ServerInterceptingCall,
-  ServerListenerBuilder,
-  ResponderBuilder,
   status,
   type ChannelCredentials,
   type ServerCredentials,
   type ServerInterceptor,
 } from '@grpc/grpc-js';
+import { metadataGate, probes } from './grpc-gate.ts';
 
 /** A service's certificate, its key and the CA it trusts: files, re-read when they change. */
 export interface TlsFiles {
@@ -57,8 +55,6 @@ export interface PeerPolicyOptions {
   open?: (path: string) => boolean;
 }
 
-const probes = (path: string) => path.startsWith('/grpc.health.v1.Health/') || path.startsWith('/grpc.reflection.');
-
 /**
  * Authorizes a call by who the peer proved to be in the TLS handshake: the SPIFFE ID of its
  * client certificate must be listed for the method, or the call ends PERMISSION_DENIED before
@@ -66,28 +62,9 @@ const probes = (path: string) => path.startsWith('/grpc.health.v1.Health/') || p
  * already refused a peer without a certificate from the trusted CA.
  */
 export function peerIdentityInterceptor(options: PeerPolicyOptions): ServerInterceptor {
-  const open = options.open ?? probes;
-  return (method, call) => {
-    if (open(method.path)) return new ServerInterceptingCall(call);
+  return metadataGate(options.open ?? probes, (path, _metadata, call) => {
     const peer = spiffeIdOf(call.getAuthContext().sslPeerCertificate?.subjectaltname);
-    const allowed = options.allow[method.path];
-    return new ServerInterceptingCall(
-      call,
-      new ResponderBuilder()
-        .withStart((next) => {
-          next(
-            new ServerListenerBuilder()
-              .withOnReceiveMetadata((metadata, pass) => {
-                if (peer && allowed?.includes(peer)) return pass(metadata);
-                call.sendStatus({
-                  code: status.PERMISSION_DENIED,
-                  details: `${peer ?? 'a peer without a SPIFFE ID'} may not call ${method.path}`,
-                });
-              })
-              .build(),
-          );
-        })
-        .build(),
-    );
-  };
+    if (peer && options.allow[path]?.includes(peer)) return undefined;
+    return { code: status.PERMISSION_DENIED, details: `${peer ?? 'a peer without a SPIFFE ID'} may not call ${path}` };
+  });
 }

@@ -1,14 +1,6 @@
-import {
-  credentials,
-  Metadata,
-  ServerInterceptingCall,
-  ServerListenerBuilder,
-  ResponderBuilder,
-  status,
-  type CallCredentials,
-  type ServerInterceptor,
-} from '@grpc/grpc-js';
+import { credentials, Metadata, status, type CallCredentials, type ServerInterceptor } from '@grpc/grpc-js';
 import { AuthError } from './auth-error.ts';
+import { metadataGate, probes, type GateDecision } from './grpc-gate.ts';
 import type { TokenClient } from './token-client.ts';
 import type { TokenVerifier } from './verifier.ts';
 
@@ -19,8 +11,6 @@ export interface GrpcBearerOptions {
   /** Methods any caller may use. Default: the health service and server reflection. */
   open?: (path: string) => boolean;
 }
-
-const probes = (path: string) => path.startsWith('/grpc.health.v1.Health/') || path.startsWith('/grpc.reflection.');
 
 const codes: Record<AuthError['status'], status> = {
   400: status.UNAUTHENTICATED,
@@ -35,45 +25,25 @@ const codes: Record<AuthError['status'], status> = {
  * refused (deny by default), so a new RPC cannot go out unguarded by omission.
  */
 export function bearerInterceptor(verifier: TokenVerifier, options: GrpcBearerOptions): ServerInterceptor {
-  const open = options.open ?? probes;
-  return (method, call) => {
-    if (open(method.path)) return new ServerInterceptingCall(call);
-    const needed = options.scopes[method.path];
-    const refuse = (err: AuthError) => {
-      const trailers = new Metadata();
-      const challenge = err.challenge(options.realm);
-      if (challenge) trailers.set('www-authenticate', challenge);
-      call.sendStatus({ code: codes[err.status], details: err.message, metadata: trailers });
-    };
-    return new ServerInterceptingCall(
-      call,
-      new ResponderBuilder()
-        .withStart((next) => {
-          next(
-            new ServerListenerBuilder()
-              .withOnReceiveMetadata((metadata, pass) => {
-                if (!needed) {
-                  refuse(new AuthError('scope', `${method.path} is not open to any scope`));
-                  return;
-                }
-                const authorization = metadata.get('authorization').map(String);
-                // grpc-js holds incoming messages until this listener passes the metadata on.
-                verifier.authenticate(authorization.length > 0 ? authorization : undefined, needed).then(
-                  () => pass(metadata),
-                  (err: unknown) =>
-                    refuse(
-                      err instanceof AuthError
-                        ? err
-                        : new AuthError('malformed', 'the token cannot be read', { cause: err }),
-                    ),
-                );
-              })
-              .build(),
-          );
-        })
-        .build(),
-    );
+  const refusal = (err: AuthError): GateDecision => {
+    const trailers = new Metadata();
+    const challenge = err.challenge(options.realm);
+    if (challenge) trailers.set('www-authenticate', challenge);
+    return { code: codes[err.status], details: err.message, metadata: trailers };
   };
+  return metadataGate(options.open ?? probes, async (path, metadata) => {
+    const needed = options.scopes[path];
+    if (!needed) return refusal(new AuthError('scope', `${path} is not open to any scope`));
+    const authorization = metadata.get('authorization').map(String);
+    try {
+      await verifier.authenticate(authorization.length > 0 ? authorization : undefined, needed);
+      return undefined;
+    } catch (err) {
+      return refusal(
+        err instanceof AuthError ? err : new AuthError('malformed', 'the token cannot be read', { cause: err }),
+      );
+    }
+  });
 }
 
 /**
