@@ -1,6 +1,6 @@
 import { barChart, latencyThroughputChart, spectrumChart } from './charts.ts';
-import { describeMachine, formatRatio, runCells, runColumns } from './render-text.ts';
-import { formatMs, type ReportData } from './report.ts';
+import { describeMachine, ratioCells, ratioColumns, runCells, runColumns } from './render-text.ts';
+import type { ReportData } from './report.ts';
 
 function escape(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -23,14 +23,8 @@ export function renderHtml(report: ReportData): string {
     sections.push(
       '<h2>Ratios (same run)</h2>' +
         table(
-          ['ratio', 'value', 'target', '', 'from'],
-          report.ratios.map((r) => [
-            r.label,
-            r.unit === 'ms' ? formatMs(r.value) : formatRatio(r.value),
-            r.target ? `${r.target.op} ${r.unit === 'ms' ? formatMs(r.target.value) : r.target.value}` : '',
-            r.met === undefined ? '' : r.met ? '✔ met' : '✘ missed',
-            r.detail,
-          ]),
+          ratioColumns,
+          report.ratios.map((r) => ratioCells(r, ['✔ met', '✘ missed'])),
         ),
     );
   }

@@ -24,14 +24,8 @@ export function renderText(report: ReportData): string {
     out.push('');
     out.push(
       textTable(
-        ['ratio', 'value', 'target', '', 'from'],
-        report.ratios.map((r) => [
-          r.label,
-          r.unit === 'ms' ? formatMs(r.value) : formatRatio(r.value),
-          r.target ? `${r.target.op} ${r.unit === 'ms' ? formatMs(r.target.value) : r.target.value}` : '',
-          r.met === undefined ? '' : r.met ? 'met' : 'MISSED',
-          r.detail,
-        ]),
+        ratioColumns,
+        report.ratios.map((r) => ratioCells(r, ['met', 'MISSED'])),
       ),
     );
   }
@@ -68,6 +62,19 @@ export function describeMachine(start: Machine, end?: Machine): string {
 export function describeErrors(errors: Record<string, number>): string {
   const entries = Object.entries(errors);
   return entries.length === 0 ? '0' : entries.map(([kind, n]) => `${n} ${kind}`).join(', ');
+}
+
+export const ratioColumns = ['ratio', 'value', 'target', '', 'from'];
+
+/** A ratio's row; `marks` say a met and a missed target in the output's own words. */
+export function ratioCells(r: ReportData['ratios'][number], marks: readonly [met: string, missed: string]): string[] {
+  return [
+    r.label,
+    r.unit === 'ms' ? formatMs(r.value) : formatRatio(r.value),
+    r.target ? `${r.target.op} ${r.unit === 'ms' ? formatMs(r.target.value) : r.target.value}` : '',
+    r.met === undefined ? '' : r.met ? marks[0] : marks[1],
+    r.detail,
+  ];
 }
 
 export function formatRatio(value: number): string {
