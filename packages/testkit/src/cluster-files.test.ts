@@ -78,7 +78,7 @@ describe('the Compose Kafka cluster', () => {
 
   it('gives the JVMs the heaps cluster.sh gives them', () => {
     const script = read('kafka-cluster/cluster.sh');
-    const heap = (name: string) => new RegExp(`${name}=\\$\\{${name}:-([^}]+)\\}`).exec(script)![1];
+    const heap = (name: string) => new RegExp(`"${name}=([^"]+)"`).exec(script)![1];
     for (const i of [1, 2, 3]) {
       expect(services[`kafka-${i}`]!.environment!.KAFKA_HEAP_OPTS).toBe(heap('KAFKA_CLUSTER_BROKER_HEAP'));
       expect(services[`controller-${i}`]!.environment!.KAFKA_HEAP_OPTS).toBe(heap('KAFKA_CLUSTER_CONTROLLER_HEAP'));

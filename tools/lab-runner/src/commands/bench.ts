@@ -17,6 +17,7 @@ import {
   type LabTarget,
   type LabUnderTest,
 } from '@commlab/lab/runner';
+import { ensureDebianPackages, servicePackages } from '../debian-packages.ts';
 
 const usage = `usage: pnpm lab bench <experiment> [--short] [--running]
 
@@ -56,7 +57,8 @@ export async function bench(args: string[]): Promise<number> {
   }
   const { experiment } = found;
   const target: LabTarget = args.includes('--running') ? 'running' : labTarget();
-  if (!(await ensureInfra((await loadLab(found.lab)).infra))) return 1;
+  const definition = await loadLab(found.lab);
+  if (!(await ensureInfra(definition.infra)) || !ensureDebianPackages(servicePackages([definition]))) return 1;
 
   const outDir = join(runDir, 'bench');
   mkdirSync(outDir, { recursive: true });

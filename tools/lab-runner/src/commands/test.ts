@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { ensureChromium } from '../chromium.ts';
+import { chromium, ensureDebianPackages, servicePackages } from '../debian-packages.ts';
 import { bin, colour, ensureInfra, type Infra, labEntry, readyLabs, repoRoot, say } from '@commlab/lab/runner';
 import { runVitest } from '../vitest.ts';
 import { checkInContainers, hasComposeFile } from './compose-check.ts';
@@ -28,8 +28,8 @@ export async function test(args: string[]): Promise<number> {
 
   say.step('checking brokers and databases the tests need');
   const infraOk = await ensureInfra([...suiteInfra, ...labs.flatMap((lab) => lab.infra)]);
-  say.step('checking the browser the console tests drive');
-  const browserOk = ensureChromium();
+  say.step("checking the programs the tests run: the browser and what the labs' services run natively");
+  const programsOk = ensureDebianPackages([chromium, ...servicePackages(labs)]);
 
   say.step(`running tests${only ? ` of ${only}` : ''}`);
   const native = await runVitest(only ? [`labs/${only}`] : []);
@@ -41,7 +41,7 @@ export async function test(args: string[]): Promise<number> {
   say.line();
   for (const c of checks) (c.ok ? say.ok : say.fail)(`${c.name} ${c.ok ? 'passed' : 'FAILED (output above)'}`);
   if (!infraOk) say.fail('some brokers were unreachable (see above); tests that need them failed');
-  if (!browserOk) say.fail('Chromium is missing (see above); the browser tests failed');
+  if (!programsOk) say.fail('a program the tests run is missing (see above); the tests that run it failed');
   if (nativeOnly && labs.some(hasComposeFile)) {
     say.warn('--native-only: the Compose check of the labs did not run');
   }

@@ -10,6 +10,7 @@ import {
   say,
   startNative,
 } from '@commlab/lab/runner';
+import { ensureDebianPackages, servicePackages } from '../debian-packages.ts';
 import { guideLine } from '../guide-language.ts';
 import { runOptionsFromEnv } from '../run-options.ts';
 
@@ -22,7 +23,7 @@ export async function up(idOrPrefix: string | undefined): Promise<number> {
   const lab = await loadLab(idOrPrefix, runOptionsFromEnv());
   say.step(`${colour.bold(`${lab.id}`)} — chapter ${lab.entry.chapter}: ${lab.entry.en} / ${lab.entry.zh}`);
 
-  if (!(await ensureInfra(lab.infra))) return 1;
+  if (!(await ensureInfra(lab.infra)) || !ensureDebianPackages(servicePackages([lab]))) return 1;
   for (const { key, port } of allPorts(lab)) {
     if (await reachable(`127.0.0.1:${port}`)) {
       say.fail(`port ${port} (for ${key}) is already in use — is this lab already running? (ss -ltnp | grep ${port})`);
