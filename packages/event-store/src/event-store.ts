@@ -193,7 +193,10 @@ export async function resetEventStore(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     // The head row's lock first: an append in flight finishes before the log is emptied.
     await tx.query('SELECT position FROM events_head FOR UPDATE');
-    await tx.execute('TRUNCATE events, snapshots, subscription_checkpoints');
+    // Then the tables in the order a subscription's batch takes them (its checkpoint row, then
+    // the events it reads): a batch in flight finishes first instead of deadlocking with us.
+    await tx.execute('LOCK TABLE subscription_checkpoints, events, snapshots IN ACCESS EXCLUSIVE MODE');
+    await tx.execute('TRUNCATE subscription_checkpoints, events, snapshots');
     await tx.execute('UPDATE events_head SET position = 0');
   });
 }
