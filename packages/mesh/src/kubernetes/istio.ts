@@ -2,6 +2,7 @@ import { DestinationRule, VirtualService } from '@kubernetes-models/istio/networ
 import { AuthorizationPolicy, PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1';
 import { Namespace } from 'kubernetes-models/v1';
 import type { MeshDefinition, MeshUpstream } from '../define.ts';
+import { connectTimeoutMs } from '../haproxy-config.ts';
 import { duration, istioTrustDomain, percentages, perTryMs, requestMs, type KubernetesOptions } from './options.ts';
 import { workloadObjects } from './workloads.ts';
 
@@ -53,6 +54,8 @@ export function istioObjects(mesh: MeshDefinition, options: KubernetesOptions): 
           host: host(name),
           trafficPolicy: {
             tls: { mode: 'ISTIO_MUTUAL' },
+            // HAProxy's `timeout connect` of every sidecar (Istio's default is 10 s).
+            connectionPool: { tcp: { connectTimeout: duration(connectTimeoutMs) } },
             ...(upstream.outlierDetection && { outlierDetection: outlierDetection(upstream.outlierDetection) }),
           },
           subsets: Object.keys(upstream.versions).map((version) => ({ name: version, labels: { version } })),

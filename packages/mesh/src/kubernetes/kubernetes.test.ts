@@ -120,6 +120,7 @@ describe('the Kubernetes manifests of a mesh', () => {
     const rule = find(files, 'istio/traffic.yaml', 'DestinationRule', 'inventory').spec;
     expect(rule.trafficPolicy).toEqual({
       tls: { mode: 'ISTIO_MUTUAL' },
+      connectionPool: { tcp: { connectTimeout: '1s' } },
       outlierDetection: { consecutive5xxErrors: 10, interval: '1s', baseEjectionTime: '10s', maxEjectionPercent: 100 },
     });
     expect(rule.subsets).toEqual([
@@ -148,6 +149,10 @@ describe('the Kubernetes manifests of a mesh', () => {
     });
     expect(find(files, 'linkerd/policy.yaml', 'MeshTLSAuthentication', 'inventory-callers').spec).toEqual({
       identityRefs: [{ kind: 'ServiceAccount', name: 'order' }],
+    });
+    const order = find(files, 'linkerd/workloads.yaml', 'Deployment', 'order');
+    expect(order.spec.template.metadata.annotations).toEqual({
+      'config.linkerd.io/proxy-outbound-connect-timeout': '1s',
     });
     const route = find(files, 'linkerd/routes.yaml', 'GRPCRoute', 'inventory');
     expect(route.spec.rules[0].backendRefs).toEqual([

@@ -1,6 +1,8 @@
 import { GRPCRoute, HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
+import { Deployment } from 'kubernetes-models/apps/v1';
 import { Namespace, Service } from 'kubernetes-models/v1';
 import type { MeshDefinition, MeshUpstream } from '../define.ts';
+import { connectTimeoutMs } from '../haproxy-config.ts';
 import type { LinkerdPolicy } from './linkerd-policy.ts';
 import { duration, perTryMs, requestMs, upstreamPort, type KubernetesOptions } from './options.ts';
 import { workloadObjects } from './workloads.ts';
@@ -15,6 +17,13 @@ export type LinkerdObject =
 export function linkerdObjects(mesh: MeshDefinition, options: KubernetesOptions): Record<string, LinkerdObject[]> {
   const { namespace } = options;
   const workloads = workloadObjects(mesh, options, { versionServices: true }).map((object) => {
+    if (object instanceof Deployment && mesh.workloads[object.metadata!.name!]?.calls) {
+      // HAProxy's `timeout connect` of the caller's sidecar: a setting of the caller's proxy.
+      object.spec!.template.metadata!.annotations = {
+        'config.linkerd.io/proxy-outbound-connect-timeout': duration(connectTimeoutMs),
+      };
+      return object;
+    }
     const upstream = object instanceof Service ? mesh.upstreams[object.metadata!.name!] : undefined;
     if (!upstream?.outlierDetection) return object;
     // Failure accrual is read from the Service the caller addresses (the route's parent).
