@@ -17,5 +17,3 @@ export { haproxyConfig, spiffeSanHex, type RenderOptions } from './haproxy-confi
 export { parseSidecarSpec, SidecarSpec } from './sidecar-spec.ts';
 export { runtimeApi, serverStats, setFault, setWeights, type ServerStat, type SidecarFault } from './runtime-api.ts';
 export { ensureCertificates, hasCertificate } from './certificates.ts';
-export { kubernetesFiles, kubernetesObjects, validateObject, type MeshFlavour } from './kubernetes/manifests.ts';
-export type { KubernetesContainer, KubernetesOptions } from './kubernetes/options.ts';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { kubernetesFiles, type KubernetesContainer, type MeshDefinition } from '@commlab/mesh';
+import type { MeshDefinition } from '@commlab/mesh';
+import { kubernetesFiles, type KubernetesContainer } from '@commlab/mesh/kubernetes';
 import { labsDir, readyLabs, serviceDefaults, serviceImage } from '@commlab/lab/runner';
 
 /** Where a lab's generated manifests live: labs/<id>/kubernetes/{istio,linkerd}/. */
