@@ -17,6 +17,9 @@ export interface RenderOptions {
 /** Health checks: one a second; `rise` good ones in a row bring an ejected or down version back. */
 const rise = 2;
 
+/** How long a sidecar waits for a connection to a peer: the same in the Kubernetes manifests. */
+export const connectTimeoutMs = 1000;
+
 /**
  * The DER bytes of a certificate's URI SAN naming `id`, in hex: tag 0x86
  * (uniformResourceIdentifier), one length byte, the URI. HAProxy 2.6 has no fetch for a
@@ -54,7 +57,7 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost, faultsF
     'defaults',
     '    log global',
     '    mode http',
-    '    timeout connect 1s',
+    `    timeout connect ${connectTimeoutMs}ms`,
     '    timeout client 30s',
     '    timeout server 30s',
     '    timeout check 1s',

@@ -3,6 +3,7 @@ import { compose } from './commands/compose.ts';
 import { composeCheck } from './commands/compose-check.ts';
 import { doctor } from './commands/doctor.ts';
 import { fault } from './commands/fault.ts';
+import { k8s } from './commands/k8s.ts';
 import { list } from './commands/list.ts';
 import { test } from './commands/test.ts';
 import { up } from './commands/up.ts';
@@ -23,6 +24,8 @@ const usage = `usage: pnpm lab <command>
                     then the Compose check; --native-only leaves the Compose check out
   doctor            check this machine before a workshop: Node, ports, brokers, container engine
   compose           regenerate every lab's compose.yaml (and compose.host-brokers.yaml) from its lab.ts
+  k8s [lab]         write a mesh lab's Kubernetes manifests (Istio, Linkerd) from its lab.ts
+                    into labs/<lab>/kubernetes/ (lab 07; validated, never applied here)
   compose-check [lab]
                     build the images, start each lab (or one) in containers with Docker or
                     Podman, run its tests against them, report memory, tear down
@@ -38,6 +41,7 @@ const commands: Record<string, (args: string[]) => number | Promise<number>> = {
   doctor: () => doctor(),
   compose: () => compose(),
   'compose-check': (args) => composeCheck(args),
+  k8s: (args) => k8s(args),
   bench: (args) => bench(args),
   fault: (args) => fault(args),
 };
