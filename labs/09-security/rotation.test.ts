@@ -11,10 +11,17 @@ import { certsDir, certsScript, labClient, stockOf } from './lab-client.ts';
 
 const run = promisify(execFile);
 
-// Keys: a new one is published 35 s before it signs, at least the verifiers' 30 s refetch
-// cooldown, so no verifier meets a kid it may not fetch yet. Tokens live 40 s, so order fetches
-// a new one for inventory during the test and inventory meets the new key too.
-const env = { auth: { AUTH_KEY_PUBLISH_LEAD_S: '35', AUTH_ACCESS_TOKEN_TTL_S: '40' } };
+// Keys: a new one is published 8 s before it signs, at least the verifiers' refetch cooldown
+// (6 s here, 30 s by default: the same rule at a test's pace), so no verifier meets a kid it may
+// not fetch yet. Tokens live 16 s, so order fetches a new one for inventory during the test and
+// inventory meets the new key too.
+const cooldown = { AUTH_JWKS_COOLDOWN_S: '6' };
+const env = {
+  auth: { AUTH_KEY_PUBLISH_LEAD_S: '8', AUTH_ACCESS_TOKEN_TTL_S: '16' },
+  order: cooldown,
+  inventory: cooldown,
+  notification: cooldown,
+};
 
 /**
  * Rotation is routine only if nobody notices: a steady stream of checkouts (place, then

@@ -19,6 +19,12 @@ export const tokenCheckConfig = (audience: string) => ({
     Type.String({ pattern: '^https?://', description: "the issuer's JWKS; default AUTH_ISSUER/jwks" }),
   ),
   AUTH_AUDIENCE: Type.String({ default: audience, description: 'the aud an access token must name' }),
+  AUTH_JWKS_COOLDOWN_S: Type.Integer({
+    default: 30,
+    minimum: 1,
+    maximum: 3_600,
+    description: 'the JWKS is fetched again on an unknown kid at most this often, seconds (no refresh storm)',
+  }),
 });
 
 /** Client credentials for calling another service (its resource indicator and scopes). */
@@ -46,6 +52,7 @@ export interface TokenCheckSettings {
   AUTH_ISSUER?: string | undefined;
   AUTH_JWKS_URL?: string | undefined;
   AUTH_AUDIENCE: string;
+  AUTH_JWKS_COOLDOWN_S?: number | undefined;
 }
 
 /** The verifier the settings ask for, or none when AUTH_ISSUER is unset. */
@@ -55,6 +62,7 @@ export function verifierFrom(config: TokenCheckSettings): TokenVerifier | undefi
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
     keys: config.AUTH_JWKS_URL ?? `${config.AUTH_ISSUER}/jwks`,
+    ...(config.AUTH_JWKS_COOLDOWN_S && { jwksCooldownMs: config.AUTH_JWKS_COOLDOWN_S * 1_000 }),
   });
 }
 
