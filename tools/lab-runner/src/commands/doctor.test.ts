@@ -40,6 +40,10 @@ describe('pnpm lab doctor', () => {
       },
       labs: [resolveLab('09-test', { services: { order: {} }, links: [] }, {}, (service) => defaults[service]!)],
       engine: undefined,
+      programs: [
+        { pkg: 'chromium', by: 'the browser tests', installed: true },
+        { pkg: 'haproxy', by: 'services/mesh-sidecar', installed: false },
+      ],
     };
   });
   afterAll(async () => {
@@ -59,15 +63,17 @@ describe('pnpm lab doctor', () => {
     expect(findings).toContainEqual({ level: 'ok', text: `port ${free} free (09-test console)` });
   });
 
-  it('only warns about brokers that do not answer and a missing container engine: every lab runs natively', async () => {
+  it('only warns about brokers that do not answer, a program not installed yet and a missing container engine: every lab runs natively', async () => {
     const findings = await examine(machine);
     expect(findings).toContainEqual({ level: 'ok', text: `rabbitmq answers on 127.0.0.1:${portOf(broker)}` });
+    expect(findings).toContainEqual({ level: 'ok', text: 'chromium installed (the browser tests)' });
     expect(findings.filter((f) => f.level === 'warn').map((f) => f.text)).toEqual([
       `kafka not answering on 127.0.0.1:${free} (pnpm lab up starts or names it when a lab needs it)`,
       `postgres not answering on 127.0.0.1:${free} (pnpm lab up starts or names it when a lab needs it)`,
       `redis not answering on 127.0.0.1:${free} (pnpm lab up starts or names it when a lab needs it)`,
       `zipkin not answering on 127.0.0.1:${free} (pnpm lab up starts or names it when a lab needs it)`,
       `prometheus not answering on 127.0.0.1:${free} (pnpm lab up starts or names it when a lab needs it)`,
+      'haproxy is not installed (services/mesh-sidecar): pnpm lab test, up and bench install it as root, else sudo apt-get install haproxy',
       'no running Docker or Podman engine: native runs only (that is fine for every lab)',
     ]);
   });

@@ -14,6 +14,7 @@ import {
   type InfraEndpoints,
   type Lab,
 } from '@commlab/lab/runner';
+import { chromium, servicePackages } from '../debian-packages.ts';
 
 /** One line of the doctor's report: fine, worth knowing, or a problem to fix before a workshop. */
 export interface Finding {
@@ -30,17 +31,25 @@ export interface Machine {
   labs: Lab[];
   /** The container engine that answers, if any. */
   engine: string | undefined;
+  /** The Debian packages run natively (Chromium, what the labs' services run) and whether each is installed. */
+  programs: { pkg: string; by: string; installed: boolean }[];
 }
 
 /** pnpm lab doctor: what a workshop machine has and lacks, with the fix for each gap. Changes nothing. */
 export async function doctor(): Promise<number> {
+  const labs = await readyLabs();
   const findings = await examine({
     nodeVersion: process.version,
     nodeEngines: (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { engines: { node: string } })
       .engines.node,
     infra: nativeInfra(),
-    labs: await readyLabs(),
+    labs,
     engine: ['docker', 'podman'].find((bin) => spawnSync(bin, ['info'], { stdio: 'ignore' }).status === 0),
+    programs: [chromium, ...servicePackages(labs)].map(({ pkg, by, installed }) => ({
+      pkg,
+      by,
+      installed: installed(),
+    })),
   });
   for (const { level, text, fix } of findings) {
     if (level === 'ok') say.ok(text);
@@ -56,8 +65,9 @@ export async function doctor(): Promise<number> {
 /**
  * The checks themselves: a Node that runs the code (type stripping without flags, node:sqlite),
  * each broker and Redis (a warning only: `pnpm lab up` starts or names what a lab needs; a
- * cluster's AMQP_URL is asked by its first node), every port of every ready lab free, a container engine (a warning only:
- * every lab runs natively).
+ * cluster's AMQP_URL is asked by its first node), every port of every ready lab free, the Debian
+ * programs run natively (a warning: the runner installs them as root), a container engine (a
+ * warning only: every lab runs natively).
  */
 export async function examine(machine: Machine): Promise<Finding[]> {
   const findings: Finding[] = [];
@@ -106,6 +116,17 @@ export async function examine(machine: Machine): Promise<Finding[]> {
           : { level: 'ok', text: `port ${port} free (${lab.id} ${key})` },
       );
     }
+  }
+
+  for (const { pkg, by, installed } of machine.programs) {
+    findings.push(
+      installed
+        ? { level: 'ok', text: `${pkg} installed (${by})` }
+        : {
+            level: 'warn',
+            text: `${pkg} is not installed (${by}): pnpm lab test, up and bench install it as root, else sudo apt-get install ${pkg}`,
+          },
+    );
   }
 
   findings.push(
