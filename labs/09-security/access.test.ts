@@ -23,7 +23,7 @@ import { openBrowser, openConsole } from '@commlab/lab/browser';
 import { labForThisFile } from '@commlab/lab/testing';
 import { loadLab, nativeInfra } from '@commlab/lab/runner';
 import { verifyLab } from '@commlab/lab-runner/src/verify/verify-lab.ts';
-import { certsDir, certsScript, labClient, stockOf, tlsAs, unary } from './lab-client.ts';
+import { certsDir, certsScript, httpsAs, labClient, stockOf, tlsAs, unary } from './lab-client.ts';
 
 // One lab for both halves: each start is four processes, and the machines CI runs on are small.
 describe('lab 09-security', () => {
@@ -400,6 +400,129 @@ describe('lab 09-security', () => {
       expect(outcome.code).toBe(code);
       if (details) expect(outcome.details).toMatch(details);
       expect(await stockOf(lab.client, 'KB-001')).toBe(before);
+    });
+
+    /**
+     * Service-to-service HTTP: auth and order take other services only on their `mtls`
+     * listeners, which require a certificate of the lab CA and then a peer allowed there
+     * (order's: the console only); at auth's token endpoint a service's client secret counts
+     * only from its own certificate. A refused request places nothing and issues no token.
+     */
+    describe('service-to-service HTTP over mTLS', () => {
+      type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
+      /** The answer's status, or 0 when there was none (the handshake refused the connection). */
+      const statusOf = async (request: Promise<Response>) => {
+        try {
+          const response = await request;
+          return { status: response.status, body: (await response.json().catch(() => undefined)) as unknown };
+        } catch (err) {
+          return { status: 0, body: String((err as Error & { cause?: Error }).cause ?? err) };
+        }
+      };
+      const readerOrders = async () =>
+        (await lab.client.call('GET', '/orders', lab.client.userToken('reader-1'))).body!.items!.length;
+      const placeOn = async (fetcher: Fetch, url = `${lab.client.serviceUrl('order')}/orders`) => {
+        const token = await lab.client.serviceToken(
+          'lab-console',
+          'lab-console-secret',
+          'urn:commlab:order',
+          'orders:write',
+        );
+        return statusOf(
+          fetcher(url, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ customerId: 'reader-1', lines: [{ sku: 'KB-001', quantity: 1 }] }),
+          }),
+        );
+      };
+      const orderTokenOn = (fetcher: Fetch, url = `${lab.client.serviceUrl('auth')}/token`) =>
+        statusOf(
+          fetcher(url, {
+            method: 'POST',
+            headers: {
+              authorization: `Basic ${Buffer.from('order:order-lab-secret').toString('base64')}`,
+              'content-type': 'application/x-www-form-urlencoded',
+            },
+            body: new URLSearchParams({
+              grant_type: 'client_credentials',
+              resource: 'urn:commlab:inventory',
+              scope: 'inventory:reserve',
+            }),
+          }),
+        );
+
+      it("gives the services their way in: the console's certificate places an order on order's mTLS port, order's gets order's token from auth's", async () => {
+        const before = await stockOf(lab.client, 'KB-001');
+        expect(await placeOn(httpsAs('console'))).toMatchObject({ status: 201, body: { status: 'confirmed' } });
+        expect(await stockOf(lab.client, 'KB-001')).toBe(before - 1);
+        const token = await orderTokenOn(httpsAs('order'));
+        expect(token).toMatchObject({ status: 200, body: { access_token: expect.any(String) } });
+        // Every service asks auth (keys, tokens) and order (the console) there, never in plain text.
+        for (const [service, setting] of [
+          ['order', 'AUTH_JWKS_URL'],
+          ['order', 'AUTH_TOKEN_URL'],
+          ['inventory', 'AUTH_JWKS_URL'],
+          ['notification', 'AUTH_JWKS_URL'],
+          ['console', 'AUTH_TOKEN_URL'],
+          ['console', 'ORDER_URL'],
+        ] as const) {
+          expect(lab.env(service)[setting], `${service} ${setting}`).toMatch(/^https:\/\//);
+        }
+      });
+
+      const plain: Fetch = (url, init) => fetch(url.replace(/^https:/, 'http:'), init);
+      const refusedOrders: { row: string; fetcher: () => Fetch; status: number; type?: string }[] = [
+        { row: 'plain HTTP to the TLS port', fetcher: () => plain, status: 0 },
+        { row: 'TLS without a client certificate', fetcher: () => httpsAs(undefined), status: 0 },
+        { row: 'a certificate from another CA', fetcher: () => httpsAs('console', 'foreign'), status: 0 },
+        { row: 'an expired certificate of the lab CA', fetcher: () => httpsAs('order', 'expired'), status: 0 },
+        {
+          row: 'a valid certificate for the wrong identity (notification)',
+          fetcher: () => httpsAs('notification'),
+          status: 403,
+          type: '/problems/peer-not-allowed',
+        },
+      ];
+      it.each(refusedOrders)(
+        "refuses $row on order's mTLS port, and places nothing",
+        async ({ fetcher, status, type }) => {
+          const stock = await stockOf(lab.client, 'KB-001');
+          const placed = await readerOrders();
+          const outcome = await placeOn(fetcher());
+          expect(outcome.status, String(outcome.body)).toBe(status);
+          if (type) expect(outcome.body).toMatchObject({ type });
+          expect(await stockOf(lab.client, 'KB-001')).toBe(stock);
+          expect(await readerOrders()).toBe(placed);
+        },
+      );
+
+      const refusedTokens: { row: string; token: () => ReturnType<typeof orderTokenOn>; status: number }[] = [
+        { row: 'plain HTTP to the TLS port', token: () => orderTokenOn(plain), status: 0 },
+        { row: 'TLS without a client certificate', token: () => orderTokenOn(httpsAs(undefined)), status: 0 },
+        { row: 'a certificate from another CA', token: () => orderTokenOn(httpsAs('order', 'foreign')), status: 0 },
+        {
+          row: "another service's certificate (notification's) with order's secret",
+          token: () => orderTokenOn(httpsAs('notification')),
+          status: 401,
+        },
+        {
+          row: "order's secret on the reader's port, without a certificate",
+          token: () => orderTokenOn(fetch, `${lab.url('auth')}/token`),
+          status: 401,
+        },
+      ];
+      it.each(refusedTokens)("refuses order's token for $row, and issues none", async ({ token, status }) => {
+        const outcome = await token();
+        expect(outcome.status, String(outcome.body)).toBe(status);
+        if (status !== 0) {
+          expect(outcome.body).toMatchObject({
+            error: 'invalid_client',
+            error_description: expect.stringContaining('spiffe://commlab/order'),
+          });
+        }
+        expect(outcome.body).not.toHaveProperty('access_token');
+      });
     });
 
     it('closes a plain-text HTTP/2 connection to the TLS port without answering it', async () => {

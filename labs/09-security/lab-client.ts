@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
 import WebSocket from 'ws';
 import { credentials, Metadata, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { loadInventoryProto, type InventoryServiceClient } from '@commlab/contracts';
@@ -23,15 +24,28 @@ export function labClient(lab: LabUnderTest) {
   const auth = lab.url('auth');
   const issuer = lab.resolve('http://127.0.0.1:${auth.port}');
   const order = lab.url('order');
+  /** The listeners for other services (mTLS only): auth's and order's `mtls` extra ports. */
+  const serviceUrl = (service: 'auth' | 'order') => `https://${lab.resolve(`\${${service}.mtls.addr}`)}`;
+  // The clients whose secret counts only with their certificate (AUTH_CLIENT_PEERS in lab.ts).
+  const certificateOf: Record<string, string> = { order: 'order', 'lab-console': 'console' };
   // Each sign-in is a process walking the login flow (seconds on a busy machine); a token is
   // used again until half a minute before it expires.
   const userTokens = new Map<string, { token: string; until: number }>();
 
   const client = {
     issuer,
-    /** A client-credentials token (a service's). */
+    serviceUrl,
+    /**
+     * A client-credentials token (a service's): order's and the console's only over mTLS with
+     * their own certificate on auth's service port, as the services ask; the others on the
+     * reader's port.
+     */
     serviceToken: async (clientId: string, secret: string, resource: string, scope: string) => {
-      const response = await fetchAgainIfClosed(`${auth}/token`, {
+      const certificate = certificateOf[clientId];
+      const post = certificate
+        ? (url: string, init: RequestInit) => httpsAs(certificate)(url, init)
+        : fetchAgainIfClosed;
+      const response = await post(certificate ? `${serviceUrl('auth')}/token` : `${auth}/token`, {
         method: 'POST',
         headers: {
           authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
@@ -128,6 +142,31 @@ async function fetchAgainIfClosed(url: string, init: RequestInit): Promise<Respo
     if (!(err instanceof TypeError)) throw err;
     return fetch(url, init);
   }
+}
+
+/**
+ * fetch over HTTPS presenting a certificate of the lab PKI (`httpsAs('console')`,
+ * `httpsAs('order', 'foreign')`), or none (`httpsAs(undefined)`), trusting the lab CA. Each call
+ * reads the files and connects anew, so a rotated certificate is the one presented.
+ */
+export function httpsAs(name: string | undefined, folder = '') {
+  return async (url: string, init: RequestInit = {}): Promise<Response> => {
+    const file = (f: string) => readFileSync(join(certsDir, f));
+    const pem = name === undefined ? undefined : file(join(folder, `${name}.pem`));
+    const agent = new Agent({ connect: { ca: file('ca.crt'), ...(pem && { cert: pem, key: pem }) } });
+    try {
+      const response = await undiciFetch(url, { ...(init as UndiciRequestInit), dispatcher: agent });
+      // Read whole before the agent closes: the caller gets an answer that needs no connection.
+      const body = await response.arrayBuffer();
+      const empty = response.status === 204 || response.status === 304;
+      return new Response(empty ? null : body, {
+        status: response.status,
+        headers: new Headers([...response.headers]),
+      });
+    } finally {
+      await agent.close();
+    }
+  };
 }
 
 /** mTLS channel credentials from certificate files: `tlsAs('order')`, `tlsAs('order', 'expired')`. */

@@ -15,7 +15,16 @@ import { defineLab } from '@commlab/lab';
 //   allowed that type.
 // - the certificates come from infra/certs/certs.sh (the lab issues them when it starts;
 //   Compose mounts the folder read-only at /certs).
+// - service-to-service HTTP is mTLS too. auth and order each keep their reader's port as it was
+//   (plain HTTP: the guide's curl commands, the browser, `pnpm lab verify`) and add a second
+//   listener, `mtls`, that only takes certificates of the lab CA: what every service calls them
+//   on (JWKS, tokens, the console's orders). Two ports rather than one TLS port everyone uses, so
+//   the reader types no --cert in every step and the browser needs no client certificate; the
+//   reader's port cannot stand in for the service one where it matters: order's and the
+//   console's client secrets get a token only over mTLS with their own certificate
+//   (AUTH_CLIENT_PEERS, the rule of RFC 8705's tls_client_auth).
 const issuer = 'http://127.0.0.1:${auth.port}';
+const authMtls = 'https://${auth.mtls.addr}';
 // Certificate and key from the one .pem file: certs.sh swaps it in last, whole, so a reload
 // never pairs a new key with the old certificate.
 const tls = (name: string) => ({
@@ -30,14 +39,25 @@ const producers = {
   EVENT_PRODUCERS_DIR: '${certs.dir}',
 };
 
+// A service listener's peers: every lab service may ask auth for keys and tokens.
+const services = ['order', 'inventory', 'notification', 'console'].map((name) => `spiffe://commlab/${name}`);
+
 export default defineLab({
   eventBus: 'rabbitmq',
   services: {
-    auth: { env: { AUTH_ISSUER: issuer } },
+    auth: {
+      extraPorts: { mtls: { port: 3091, env: 'MTLS_PORT' } },
+      env: {
+        AUTH_ISSUER: issuer,
+        ...tls('auth'),
+        MTLS_PEERS: services.join(','),
+        AUTH_CLIENT_PEERS: 'order=spiffe://commlab/order,lab-console=spiffe://commlab/console',
+      },
+    },
     inventory: {
       env: {
         AUTH_ISSUER: issuer,
-        AUTH_JWKS_URL: '${auth.url}/jwks',
+        AUTH_JWKS_URL: `${authMtls}/jwks`,
         ...tls('inventory'),
         GRPC_PEERS: 'Reserve=spiffe://commlab/order,Release=spiffe://commlab/order,GetStock=spiffe://commlab/order',
         EVENT_SIGNER_FILE: '${certs.dir}/inventory.pem',
@@ -46,16 +66,21 @@ export default defineLab({
     },
     // The push service takes the same tokens on upgrade (audience urn:commlab:notification,
     // scope notifications:read) and closes a connection with 4401 when its token expires.
-    notification: { env: { AUTH_ISSUER: issuer, AUTH_JWKS_URL: '${auth.url}/jwks', ...producers } },
+    notification: {
+      env: { AUTH_ISSUER: issuer, AUTH_JWKS_URL: `${authMtls}/jwks`, ...tls('notification'), ...producers },
+    },
+    // The console calls the order API on order's mTLS listener, which takes the console only.
     order: {
+      extraPorts: { mtls: { port: 3443, env: 'MTLS_PORT' } },
       env: {
         INVENTORY_ADDR: '${inventory.addr}',
         AUTH_ISSUER: issuer,
-        AUTH_JWKS_URL: '${auth.url}/jwks',
-        AUTH_TOKEN_URL: '${auth.url}/token',
+        AUTH_JWKS_URL: `${authMtls}/jwks`,
+        AUTH_TOKEN_URL: `${authMtls}/token`,
         AUTH_CLIENT_ID: 'order',
         AUTH_CLIENT_SECRET: 'order-lab-secret',
         ...tls('order'),
+        MTLS_PEERS: 'spiffe://commlab/console',
         EVENT_SIGNER_FILE: '${certs.dir}/order.pem',
         ...producers,
       },
@@ -65,8 +90,10 @@ export default defineLab({
     // a real push token: the lab's documented shortcut for a page without a login of its own.
     console: {
       env: {
+        ORDER_URL: 'https://${order.mtls.addr}',
         AUTH_ISSUER: issuer,
-        AUTH_TOKEN_URL: '${auth.url}/token',
+        AUTH_TOKEN_URL: `${authMtls}/token`,
+        ...tls('console'),
         AUTH_CLIENT_ID: 'lab-console',
         AUTH_CLIENT_SECRET: 'lab-console-secret',
         CONSOLE_CUSTOMERS: 'reader-1:reader-1-password,reader-2:reader-2-password',

@@ -1,16 +1,19 @@
 // Calls inventory's Reserve over mTLS as some service of the lab PKI, with order's token:
 //   node labs/09-security/reserve-as.ts order|notification [--expired|--foreign|--no-cert|--plain] [--addr 127.0.0.1:50051]
+// Order's token comes as order gets it: from auth's mTLS port, with order's certificate (its
+// secret alone gets none), whichever certificate the call to inventory then presents.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { Agent, fetch } from 'undici';
 import { loadInventoryProto } from '@commlab/contracts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     addr: { type: 'string', default: '127.0.0.1:50051' },
-    auth: { type: 'string', default: 'http://127.0.0.1:3090' },
+    auth: { type: 'string', default: 'https://127.0.0.1:3091' },
     expired: { type: 'boolean', default: false },
     foreign: { type: 'boolean', default: false },
     'no-cert': { type: 'boolean', default: false },
@@ -28,7 +31,9 @@ const channel = values.plain
     ? credentials.createSsl(file('ca.crt'))
     : credentials.createSsl(file('ca.crt'), file(join(folder, `${name}.pem`)), file(join(folder, `${name}.pem`)));
 
+const asOrder = new Agent({ connect: { ca: file('ca.crt'), cert: file('order.pem'), key: file('order.pem') } });
 const response = await fetch(`${values.auth}/token`, {
+  dispatcher: asOrder,
   method: 'POST',
   headers: { authorization: `Basic ${Buffer.from('order:order-lab-secret').toString('base64')}` },
   body: new URLSearchParams({
@@ -38,6 +43,7 @@ const response = await fetch(`${values.auth}/token`, {
   }),
 });
 const { access_token: token } = (await response.json()) as { access_token: string };
+await asOrder.close();
 
 const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
 // The certificates name localhost as well as 127.0.0.1; checking the name, not the IP, keeps

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import type { TlsFiles } from './grpc-mtls.ts';
+import { sharedMtlsFetch } from './http-mtls.ts';
 import { createTokenClient, type TokenClient } from './token-client.ts';
 import { createVerifier, type TokenVerifier } from './verifier.ts';
 
@@ -48,6 +49,50 @@ export const tlsConfig = {
   TLS_KEY_FILE: Type.Optional(Type.String({ description: "this service's private key (PEM)" })),
 };
 
+/**
+ * A listener for other services beside the reader's port (lab 09): HTTPS that requires a client
+ * certificate from TLS_CA_FILE, serving the same routes. Unset = no such listener.
+ */
+export const mtlsListenerConfig = {
+  MTLS_PORT: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      description: 'port of the mTLS listener for other services (needs the TLS_ files); unset = none',
+    }),
+  ),
+  MTLS_PEERS: Type.Optional(
+    Type.String({
+      pattern: '^spiffe://[^,]+(,spiffe://[^,]+)*$',
+      description: 'SPIFFE IDs that may call the mTLS listener, comma-separated; unset = any certificate of the CA',
+    }),
+  ),
+};
+
+export interface MtlsListenerSettings extends TlsSettings {
+  MTLS_PORT?: number | undefined;
+  MTLS_PEERS?: string | undefined;
+}
+
+/** The mTLS listener's files and peers when MTLS_PORT is set; MTLS_PORT without the TLS_ files is a mistake. */
+export function mtlsListenerFrom(
+  config: MtlsListenerSettings,
+): { port: number; files: TlsFiles; peers: string[] | undefined } | undefined {
+  if (config.MTLS_PORT === undefined) return undefined;
+  const files = tlsFilesFrom(config);
+  if (!files) throw new Error('MTLS_PORT needs TLS_CA_FILE, TLS_CERT_FILE and TLS_KEY_FILE');
+  return { port: config.MTLS_PORT, files, peers: config.MTLS_PEERS?.split(',') };
+}
+
+/**
+ * How this service calls other services over HTTP: with its certificate (mTLS) when the TLS_
+ * files are set, else the plain global fetch of the earlier labs.
+ */
+export function httpClientFrom(config: TlsSettings): typeof fetch {
+  const files = tlsFilesFrom(config);
+  return files ? sharedMtlsFetch(files) : fetch;
+}
+
 export interface TokenCheckSettings {
   AUTH_ISSUER?: string | undefined;
   AUTH_JWKS_URL?: string | undefined;
@@ -56,13 +101,14 @@ export interface TokenCheckSettings {
 }
 
 /** The verifier the settings ask for, or none when AUTH_ISSUER is unset. */
-export function verifierFrom(config: TokenCheckSettings): TokenVerifier | undefined {
+export function verifierFrom(config: TokenCheckSettings & TlsSettings): TokenVerifier | undefined {
   if (!config.AUTH_ISSUER) return undefined;
   return createVerifier({
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
     keys: config.AUTH_JWKS_URL ?? `${config.AUTH_ISSUER}/jwks`,
     ...(config.AUTH_JWKS_COOLDOWN_S && { jwksCooldownMs: config.AUTH_JWKS_COOLDOWN_S * 1_000 }),
+    ...(tlsFilesFrom(config) && { fetch: httpClientFrom(config) }),
   });
 }
 
@@ -74,7 +120,7 @@ export interface TokenClientSettings {
 
 /** A client-credentials token client for one resource, or none when AUTH_TOKEN_URL is unset. */
 export function tokenClientFrom(
-  config: TokenClientSettings,
+  config: TokenClientSettings & TlsSettings,
   target: { resource: string; scopes: readonly string[] },
 ): TokenClient | undefined {
   if (!config.AUTH_TOKEN_URL) return undefined;
@@ -86,6 +132,7 @@ export function tokenClientFrom(
     clientId: config.AUTH_CLIENT_ID,
     clientSecret: config.AUTH_CLIENT_SECRET,
     ...target,
+    fetch: httpClientFrom(config),
   });
 }
 

@@ -16,14 +16,26 @@ export {
 } from './producer-identity.ts';
 export { producerKeysFromCertificates } from './producer-certificates.ts';
 export {
+  httpClientFrom,
+  mtlsListenerConfig,
+  mtlsListenerFrom,
   tlsConfig,
   tlsFilesFrom,
   tokenCheckConfig,
   tokenClientConfig,
   tokenClientFrom,
   verifierFrom,
+  type MtlsListenerSettings,
   type TlsSettings,
   type TokenCheckSettings,
   type TokenClientSettings,
 } from './config.ts';
 export { signIn, type SignInOptions, type UserTokens } from './sign-in.ts';
+export {
+  mtlsHttpServer,
+  peerIdentity,
+  refuse,
+  startMtlsListener,
+  type MtlsListenerOptions,
+  type Refusal,
+} from './http-mtls.ts';

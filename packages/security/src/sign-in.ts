@@ -12,6 +12,8 @@ export interface SignInOptions {
   /** The one resource the token is for (its audience). */
   resource: string;
   scope: string;
+  /** How to reach the server (an mTLS fetch from a service). Default the global fetch. */
+  fetch?: typeof fetch;
 }
 
 export interface UserTokens {
@@ -36,6 +38,7 @@ export async function signIn(
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(16).toString('base64url');
   const base = options.baseUrl ?? options.issuer;
+  const fetch = options.fetch ?? globalThis.fetch;
   const cookies = new Map<string, string>();
   const go = async (url: string, init: RequestInit = {}): Promise<string> => {
     const response = await fetch(new URL(url, base), {

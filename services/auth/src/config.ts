@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import Type, { type Static } from 'typebox';
 import { CommonConfig, ConfigError } from '@commlab/kit';
+import { mtlsListenerConfig, tlsConfig } from '@commlab/security';
 import { loadRegistry, type Registry } from './registry.ts';
 
 export const AuthConfig = Type.Object({
@@ -36,6 +37,16 @@ export const AuthConfig = Type.Object({
     maximum: 300,
     description: 'verifiers’ clock tolerance: a retired key stays published for the token lifetime plus this',
   }),
+  // Lab 09: a listener for the services (mTLS), and the clients whose secret counts only from a certificate.
+  ...tlsConfig,
+  ...mtlsListenerConfig,
+  AUTH_CLIENT_PEERS: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9._-]+=spiffe://[^,]+(,[A-Za-z0-9._-]+=spiffe://[^,]+)*$',
+      description:
+        'client=SPIFFE ID pairs: such a client gets a token only over mTLS with that certificate (MTLS_PORT); unset = none',
+    }),
+  ),
 });
 
 type EnvConfig = Static<typeof AuthConfig>;

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import type Provider from 'oidc-provider';
-import { createVerifier } from '@commlab/security';
+import { createVerifier, mtlsListenerFrom, startMtlsListener } from '@commlab/security';
 import type { Closeable, Logger } from '@commlab/kit';
 import type { AuthSettings } from './config.ts';
 import { createApp } from './http/app.ts';
+import { clientCertificateCheck, parseClientPeers } from './http/client-certificates.ts';
 import { publicJwk } from './keys/key-file.ts';
 import { openSigningKeys } from './keys/signing-keys.ts';
 import { sharedMemoryState } from './oauth/memory-state.ts';
@@ -53,7 +54,7 @@ export async function buildService(settings: AuthSettings, { logger, now }: Auth
   };
   rebuild();
 
-  const app = await createApp({
+  const { app, handle } = await createApp({
     provider: () => provider!,
     keys,
     users: settings.registry.users,
@@ -73,9 +74,16 @@ export async function buildService(settings: AuthSettings, { logger, now }: Auth
       },
     ],
     logger,
+    refuse: clientCertificateCheck(parseClientPeers(settings.AUTH_CLIENT_PEERS)),
   });
+  const serviceListener = mtlsListenerFrom(settings);
+  if (settings.AUTH_CLIENT_PEERS && !serviceListener) {
+    throw new Error('AUTH_CLIENT_PEERS needs MTLS_PORT: its clients get tokens only over mTLS');
+  }
+  let mtls: { port: number; close(): Promise<void> } | undefined;
 
   const parts: Closeable[] = [
+    { name: 'mTLS listener', close: async () => mtls?.close() },
     { name: 'HTTP server', close: () => app.close() },
     { name: 'key schedule', close: () => keys.close() },
   ];
@@ -85,9 +93,16 @@ export async function buildService(settings: AuthSettings, { logger, now }: Auth
     parts,
     /** Listens; resolves to the base URL. */
     async start(): Promise<string> {
+      // Lab 09: the same endpoints for the services, over mTLS only, listening before the
+      // reader's port answers ready.
+      await app.ready();
+      mtls = await startMtlsListener(serviceListener, settings.HOST, handle);
       await app.listen({ host: settings.HOST, port: settings.PORT });
       const { port } = app.server.address() as AddressInfo;
-      logger.info({ issuer: settings.issuer, jwks: `${settings.issuer}/jwks` }, `authorization server on port ${port}`);
+      logger.info(
+        { issuer: settings.issuer, jwks: `${settings.issuer}/jwks`, ...(mtls && { mtlsPort: mtls.port }) },
+        `authorization server on port ${port}`,
+      );
       return `http://${settings.HOST}:${port}`;
     },
   };

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { CommonConfig } from '@commlab/kit';
-import { tokenClientConfig } from '@commlab/security';
+import { tlsConfig, tokenClientConfig } from '@commlab/security';
 
 export const ConsoleConfig = Type.Object({
   ...CommonConfig,
@@ -25,6 +25,8 @@ export const ConsoleConfig = Type.Object({
   }),
   // Lab 09: the console's own token for the order API, and real push tokens for lab customers.
   ...tokenClientConfig,
+  // Lab 09: its calls to auth and order go over mTLS with the console's certificate.
+  ...tlsConfig,
   AUTH_ISSUER: Type.Optional(
     Type.String({
       pattern: '^https?://',

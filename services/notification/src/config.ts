@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { BusConfig } from '@commlab/events';
 import { CommonConfig } from '@commlab/kit';
-import { tokenCheckConfig } from '@commlab/security';
+import { tlsConfig, tokenCheckConfig } from '@commlab/security';
 import { eventIdentityConfig } from '@commlab/security/events';
 import { serviceDatabase } from '@commlab/sql';
 
@@ -49,6 +49,8 @@ export const NotificationConfig = Type.Object({
   }),
   // Lab 09: OAuth 2.0 access tokens from the lab's authorization server instead of the HMAC token.
   ...tokenCheckConfig('urn:commlab:notification'),
+  // Lab 09: the JWKS fetched over mTLS with the service's certificate.
+  ...tlsConfig,
   // Lab 09: only events signed by a producer allowed their type (EVENT_PRODUCERS).
   ...eventIdentityConfig,
 });

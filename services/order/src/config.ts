@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { CommonConfig, ConfigError } from '@commlab/kit';
 import { BusConfig } from '@commlab/events';
-import { tlsConfig, tokenCheckConfig, tokenClientConfig } from '@commlab/security';
+import { mtlsListenerConfig, tlsConfig, tokenCheckConfig, tokenClientConfig } from '@commlab/security';
 import { eventIdentityConfig } from '@commlab/security/events';
 import { ResilienceConfig } from '@commlab/resilience';
 
@@ -112,6 +112,7 @@ export const OrderConfig = Type.Object({
   ...tokenCheckConfig('urn:commlab:order'),
   ...tokenClientConfig,
   ...tlsConfig,
+  ...mtlsListenerConfig,
   ...eventIdentityConfig,
 });
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { namespaceSchema, openEventBus, OutboxRelay, type Subscription } from '@commlab/events';
-import { tlsFilesFrom, tokenClientFrom, verifierFrom } from '@commlab/security';
+import { mtlsListenerFrom, startMtlsListener, tlsFilesFrom, tokenClientFrom, verifierFrom } from '@commlab/security';
 import { eventIdentityFrom } from '@commlab/security/events';
 import { bearerCallCredentials, mtlsChannelCredentials } from '@commlab/security/grpc';
 import { busEdges, closeInTurn, edgeReporter, reportingInterceptor, type Closeable, type Logger } from '@commlab/kit';
@@ -109,7 +109,9 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
   app.get('/resilience', { schema: { hide: true } }, () => resilient.policy.report());
 
   let stockResults: Subscription | undefined;
+  let serviceListener: { close(): Promise<void> } | undefined;
   const parts: Closeable[] = [
+    { name: 'mTLS listener', close: async () => serviceListener?.close() },
     { name: 'HTTP server', close: () => app.close() },
     { name: 'stock results', close: () => stockResults?.close() },
     { name: 'pending reservations', close: () => pending?.close() },
@@ -135,6 +137,12 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
       if ('startProjections' in store) await (store as EventSourcedOrderStore).startProjections();
       relay?.start();
       pending?.start(config.PENDING_RETRY_MS);
+      // Lab 09: the same API for other services (the console) over mTLS, beside the reader's
+      // port, and listening before the reader's port answers ready.
+      await app.ready();
+      serviceListener = await startMtlsListener(mtlsListenerFrom(config), config.HOST, (req, res) =>
+        app.routing(req, res),
+      );
       await app.listen({ host: config.HOST, port: config.PORT });
     },
     parts,

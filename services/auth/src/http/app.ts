@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type RequestListener } from 'node:h
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import formBody from '@fastify/formbody';
 import { CompactRequestLog, drainOnClose, healthRoutes, type Logger, type ReadinessCheck } from '@commlab/kit';
-import type { TokenVerifier } from '@commlab/security';
+import { refuse, type Refusal, type TokenVerifier } from '@commlab/security';
 import type Provider from 'oidc-provider';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import type { Registry } from '../registry.ts';
@@ -19,6 +19,8 @@ export interface AppDeps {
   adminVerifier: TokenVerifier;
   readiness: ReadinessCheck[];
   logger: Logger;
+  /** Refuses a request before either framework sees it (lab 09: which certificate a client needs). */
+  refuse?: (request: IncomingMessage) => Refusal | undefined;
 }
 
 // The paths fastify answers; every other request is oidc-provider's (/token, /jwks, /auth, /.well-known/…).
@@ -40,13 +42,18 @@ export async function createApp(deps: AppDeps) {
     return handle(req, res);
   };
 
+  let handle: RequestListener | undefined;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     return503OnClosing: true,
     logController: new CompactRequestLog(),
     serverFactory: (fastifyHandler) =>
-      createServer((req: IncomingMessage, res) =>
-        ours.test(req.url ?? '') ? fastifyHandler(req, res) : oauth(req, res),
+      createServer(
+        (handle = (req: IncomingMessage, res) => {
+          const refusal = deps.refuse?.(req);
+          if (refusal) return refuse(res, refusal);
+          return ours.test(req.url ?? '') ? fastifyHandler(req, res) : oauth(req, res);
+        }),
       ),
   });
   drainOnClose(app);
@@ -59,5 +66,8 @@ export async function createApp(deps: AppDeps) {
   await app.register(problemRoutes);
   await app.register(interactionRoutes, { provider: deps.provider, users: deps.users });
   await app.register(adminRoutes, { keys: deps.keys, verifier: deps.adminVerifier });
-  return app;
+  // The same routes for a second listener (lab 09's mTLS port for services).
+  const routes: RequestListener = (req, res) => handle!(req, res);
+  // (Not a property of app: a fastify instance is thenable, and awaiting it would drop one.)
+  return { app, handle: routes };
 }

@@ -1,4 +1,4 @@
-import { signIn, tokenClientFrom, type TokenClientSettings } from '@commlab/security';
+import { httpClientFrom, signIn, tokenClientFrom, type TlsSettings, type TokenClientSettings } from '@commlab/security';
 import { signToken } from '@commlab/push';
 
 /**
@@ -10,9 +10,13 @@ import { signToken } from '@commlab/push';
  * - the page's push token is a real access token for the customer it watches, got by the
  *   authorization code flow with PKCE through the authorization server's login page (client
  *   `console`), with the lab customer's throwaway password from CONSOLE_CUSTOMERS: a
- *   documented lab shortcut for a page that has no sign-in of its own.
+ *   documented lab shortcut for a page that has no sign-in of its own;
+ * - with the TLS_ files, every one of these calls (to order and to auth) goes over mTLS with the
+ *   console's certificate.
  */
 export interface LabAccess {
+  /** How the console's server reaches the services: mTLS with the TLS_ files, else plain fetch. */
+  fetch: typeof fetch;
   /** The Authorization header for a call to the order API, or none. */
   orderAuthorization(): Promise<string | undefined>;
   /** The order API refused the token (401): fetch a new one next time. */
@@ -21,7 +25,7 @@ export interface LabAccess {
   pushToken(customer: string): Promise<string | undefined>;
 }
 
-export interface LabAccessSettings extends TokenClientSettings {
+export interface LabAccessSettings extends TokenClientSettings, TlsSettings {
   PUSH_TOKEN_SECRET: string;
   AUTH_ISSUER?: string | undefined;
   CONSOLE_CUSTOMERS?: string | undefined;
@@ -33,6 +37,7 @@ const renewBeforeMs = 30_000;
 export function labAccess(config: LabAccessSettings): LabAccess {
   const orderTokens = tokenClientFrom(config, { resource: 'urn:commlab:order', scopes: ['orders:write'] });
   const customers = passwords(config.CONSOLE_CUSTOMERS);
+  const http = httpClientFrom(config);
   if (customers && !(config.AUTH_ISSUER && config.AUTH_TOKEN_URL)) {
     throw new Error('CONSOLE_CUSTOMERS needs AUTH_ISSUER and AUTH_TOKEN_URL (where to sign them in)');
   }
@@ -51,11 +56,13 @@ export function labAccess(config: LabAccessSettings): LabAccess {
       password,
       resource: 'urn:commlab:notification',
       scope: 'notifications:read',
+      fetch: http,
     });
     return { token, renewAt: Date.now() + lifetime * 1000 - renewBeforeMs };
   };
 
   return {
+    fetch: http,
     orderAuthorization: async () => (orderTokens ? `Bearer ${await orderTokens.token()}` : undefined),
     orderTokenRefused: () => orderTokens?.invalidate(),
     async pushToken(customer) {

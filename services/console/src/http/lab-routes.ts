@@ -88,7 +88,7 @@ export async function labRoutes(app: FastifyInstance, links: LabLinks) {
     }
     try {
       const authorization = await links.access.orderAuthorization();
-      const response = await fetch(new URL('/orders', links.orderUrl), {
+      const response = await links.access.fetch(new URL('/orders', links.orderUrl), {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(authorization && { authorization }) },
         body: JSON.stringify(request.body),

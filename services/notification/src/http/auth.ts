@@ -6,7 +6,12 @@ import { notificationProblems } from './problems.ts';
 
 /** PUSH_ALLOWED_ORIGINS: origins browsers may connect from, or '*'. Clients that send no Origin (non-browsers) pass. */
 export type AuthSettings = Pick<NotificationSettings, 'PUSH_TOKEN_SECRET' | 'PUSH_ALLOWED_ORIGINS'> &
-  Partial<Pick<NotificationSettings, 'AUTH_ISSUER' | 'AUTH_JWKS_URL' | 'AUTH_AUDIENCE'>>;
+  Partial<
+    Pick<
+      NotificationSettings,
+      'AUTH_ISSUER' | 'AUTH_JWKS_URL' | 'AUTH_AUDIENCE' | 'TLS_CA_FILE' | 'TLS_CERT_FILE' | 'TLS_KEY_FILE'
+    >
+  >;
 
 const claimsOf = new WeakMap<FastifyRequest, TokenClaims>();
 
