@@ -40,11 +40,11 @@ export default defineLab({
     { label: 'Order traces (Zipkin)', url: '${zipkin.url}/zipkin/?serviceName=order' },
     { label: 'Order metrics', url: 'http://${order.metrics.addr}/metrics' },
     {
-      label: 'REST rate, p99 (graph)',
+      label: 'REST rate & p99 graphs',
       url: graphs('service:http_server_requests:rate1m', 'service:http_server_request_duration:p99_1m'),
     },
     {
-      label: 'Messages, backlog (graph)',
+      label: 'Consumer graphs',
       url: graphs(
         'service:messaging_processed:rate1m',
         'queue:rabbitmq_queue_messages:sum',
