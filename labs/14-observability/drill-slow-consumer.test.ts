@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labForThisFile } from '@commlab/lab/testing';
+import { panelQuery } from './dashboard.ts';
 import { startPrometheus, type RunPrometheus } from './prometheus.ts';
 
 // Drill 4 of the guide: a slow consumer. Notification waits 250 ms before it handles each order
@@ -13,6 +14,7 @@ describe.each([
     alert: 'QueueBacklogGrowing',
     backlog: (ns: string) => `queue:rabbitmq_queue_messages:sum{queue="${ns}.notification.order-events"}`,
     labels: (ns: string) => ({ queue: `${ns}.notification.order-events` }),
+    panel: 'RabbitMQ queue depth (ready + unacked)',
   },
   {
     bus: 'kafka' as const,
@@ -20,8 +22,9 @@ describe.each([
     backlog: (ns: string) =>
       `group_topic:kafka_consumergroup_lag:sum{consumergroup="${ns}.notification.order-events",topic="${ns}.order"}`,
     labels: (ns: string) => ({ consumergroup: `${ns}.notification.order-events`, topic: `${ns}.order` }),
+    panel: 'Kafka consumer lag',
   },
-])('lab 14-observability drill: a slow consumer over $bus', ({ bus, alert, backlog, labels }) => {
+])('lab 14-observability drill: a slow consumer over $bus', ({ bus, alert, backlog, labels, panel }) => {
   const lab = labForThisFile('14-observability', { connect: () => undefined, eventBus: bus, env: slowNotification });
   let prometheus: RunPrometheus;
 
@@ -77,6 +80,18 @@ describe.each([
       const now = await prometheus.value(query);
       if (now !== undefined && now !== seen.at(-1)) seen.push(now);
     }
+    // The Grafana dashboard (Compose) shows it too: its backlog panel for this bus has the
+    // queue or group, its alert list the firing alert, and its count of firing alerts is not 0.
+    expect(await prometheus.series(panelQuery(panel))).toContainEqual(
+      expect.objectContaining({ metric: expect.objectContaining(labels(ns)) }),
+    );
+    expect(await prometheus.series(panelQuery('Alerts pending and firing'))).toContainEqual(
+      expect.objectContaining({
+        metric: expect.objectContaining({ alertname: alert, alertstate: 'firing', ...labels(ns) }),
+      }),
+    );
+    expect(await prometheus.value(panelQuery('Alerts firing'))).toBeGreaterThanOrEqual(1);
+
     // It grew while orders came: past the alert's threshold, from less.
     const peak = Math.max(...seen);
     expect(peak).toBeGreaterThan(20);

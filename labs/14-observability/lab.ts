@@ -17,6 +17,12 @@ const traced = (metricsPort: number, memory: string, env: Record<string, string>
   },
 });
 
+// Natively the dashboard is Prometheus' own graph page: these queries, one graph each, over the
+// last 15 minutes. Each is a query of the Grafana dashboard (grafana/), which a test checks.
+const graphs = (...queries: string[]) =>
+  '${prometheus.url}/graph?' +
+  queries.map((q, i) => `g${i}.expr=${encodeURIComponent(q)}&g${i}.tab=0&g${i}.range_input=15m`).join('&');
+
 export default defineLab({
   eventBus: 'rabbitmq',
   services: {
@@ -27,9 +33,23 @@ export default defineLab({
     console: { env: { ZIPKIN_URL: '${zipkin.url}' } },
   },
   brokers: ['prometheus'],
+  // Under Compose, Grafana on port 3030 with grafana/dashboards/red-and-backlog.json.
+  grafana: { home: 'red-and-backlog.json' },
   links: [
     { label: 'Orders API', url: '${order.url}/orders' },
     { label: 'Order traces (Zipkin)', url: '${zipkin.url}/zipkin/?serviceName=order' },
     { label: 'Order metrics', url: 'http://${order.metrics.addr}/metrics' },
+    {
+      label: 'REST rate & p99 graphs',
+      url: graphs('service:http_server_requests:rate1m', 'service:http_server_request_duration:p99_1m'),
+    },
+    {
+      label: 'Consumer graphs',
+      url: graphs(
+        'service:messaging_processed:rate1m',
+        'queue:rabbitmq_queue_messages:sum',
+        'group_topic:kafka_consumergroup_lag:sum',
+      ),
+    },
   ],
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labForThisFile } from '@commlab/lab/testing';
+import { dashboard, panelQuery } from './dashboard.ts';
 import { startPrometheus, type RunPrometheus } from './prometheus.ts';
 
 describe('lab 14-observability: RED metrics in a real Prometheus', () => {
@@ -15,12 +16,17 @@ describe('lab 14-observability: RED metrics in a real Prometheus', () => {
   });
   afterAll(() => prometheus?.stop());
 
-  const place = (sku: string, quantity: number) =>
-    fetch(`${lab.url('order')}/orders`, {
+  // Orders created in this file's lab (201 Created), whichever test placed them.
+  let created = 0;
+  const place = async (sku: string, quantity: number) => {
+    const response = await fetch(`${lab.url('order')}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ customerId: 'metrics-reader', lines: [{ sku, quantity }] }),
     });
+    if (response.status === 201) created++;
+    return response;
+  };
 
   it('counts requests, gRPC calls and messages under their semantic-convention names, per edge', async () => {
     for (let i = 0; i < 5; i++) expect((await place('KB-001', 1)).status).toBe(201);
@@ -54,5 +60,38 @@ describe('lab 14-observability: RED metrics in a real Prometheus', () => {
     await expect
       .poll(() => prometheus.value('sum(service:messaging_processed:rate1m{job="notification"})'), { timeout: 20_000 })
       .toBeGreaterThan(0);
+  });
+
+  // Panels that show something only while a problem lasts: drill-slow-consumer.test.ts checks
+  // them while it does (the Kafka lag over Kafka, the alert in the list).
+  const shownInDrills = ['Alerts pending and firing', 'Kafka consumer lag'];
+
+  it('answers every query of the Grafana dashboard with a series, and its order count counts the orders', async () => {
+    for (let i = 0; i < 3; i++) expect((await place('KB-001', 1)).status).toBe(201);
+    const titles = new Set(dashboard.queries.map((query) => query.panel));
+    for (const title of shownInDrills) expect(titles).toContain(title);
+
+    await expect
+      .poll(() => prometheus.value(panelQuery('Orders placed')), { timeout: 20_000, interval: 500 })
+      .toBe(created);
+    for (const query of dashboard.queries.filter((q) => !shownInDrills.includes(q.panel))) {
+      await expect
+        .poll(async () => (await prometheus.series(query.expr)).length, {
+          timeout: 20_000,
+          interval: 500,
+          message: `panel "${query.panel}" ${query.refId}: ${query.expr}`,
+        })
+        .toBeGreaterThan(0);
+    }
+    // The rate panel has order's POST /orders; nothing is wrong, so no alert fires or waits.
+    const rates = await prometheus.series(panelQuery('REST requests per second'));
+    expect(rates).toContainEqual(
+      expect.objectContaining({
+        metric: expect.objectContaining({ job: 'order', http_request_method: 'POST', http_route: '/orders' }),
+      }),
+    );
+    expect(rates.find((s) => s.metric.job === 'order' && s.metric.http_route === '/orders')!.value[1]).not.toBe('0');
+    expect(await prometheus.value(panelQuery('Alerts firing'))).toBe(0);
+    expect(await prometheus.series(panelQuery('Alerts pending and firing'))).toEqual([]);
   });
 });

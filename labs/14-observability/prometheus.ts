@@ -14,8 +14,16 @@ export interface RunPrometheus {
   url: string;
   /** The first sample of an instant query (undefined while there is none). */
   value(query: string): Promise<number | undefined>;
+  /** Every series an instant query answers (none: an empty list); throws on a query Prometheus refuses. */
+  series(query: string): Promise<Series[]>;
   alerts(): Promise<{ labels: Record<string, string>; state: string }[]>;
   stop(): Promise<void>;
+}
+
+/** One series of an instant query's answer: its labels and its sample ([time, value]). */
+export interface Series {
+  metric: Record<string, string>;
+  value: [number, string];
 }
 
 export async function startPrometheus(targets: Record<string, string>): Promise<RunPrometheus> {
@@ -32,14 +40,19 @@ export async function startPrometheus(targets: Record<string, string>): Promise<
   writeFileSync(join(dir, 'prometheus.yml'), `${config}\n`);
   await run(script, ['start', '--config', join(dir, 'prometheus.yml'), '--port', String(port)]);
   const url = `http://127.0.0.1:${port}`;
+  const series = async (query: string) => {
+    const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
+    const body = (await response.json()) as { status: string; error?: string; data: { result: Series[] } };
+    if (body.status !== 'success') throw new Error(`Prometheus refused ${query}: ${body.error}`);
+    return body.data.result;
+  };
   return {
     url,
     value: async (query) => {
-      const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
-      const body = (await response.json()) as { data: { result: { value: [number, string] }[] } };
-      const first = body.data.result[0];
+      const first = (await series(query))[0];
       return first ? Number(first.value[1]) : undefined;
     },
+    series,
     alerts: async () => {
       const response = await fetch(`${url}/api/v1/alerts`);
       return ((await response.json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } }).data

@@ -82,6 +82,13 @@ export interface LabDefinition {
    * FAULTS_FILE, natively the file itself, in Compose the file in a mounted folder (see faults.ts).
    */
   faults?: boolean;
+  /**
+   * Under Compose only, a dashboard: Grafana, provisioned from the lab's `grafana/` folder
+   * (`datasources/` reading the lab's Prometheus at `${PROMETHEUS_URL}`, `dashboards/`), open
+   * to anonymous viewers, with `home` (a file in `grafana/dashboards/`) as its home page. Needs
+   * `prometheus` among the lab's brokers. Natively nothing starts: link Prometheus' own graph pages.
+   */
+  grafana?: { home: string };
 }
 
 export function defineLab(definition: LabDefinition): LabDefinition {
@@ -109,6 +116,7 @@ export interface Lab {
   links: { label: string; url: string }[];
   commands?: { label: string; command: string }[];
   faults?: boolean;
+  grafana?: { home: string };
 }
 
 /** What one run changes (a test's settings, `EVENT_BUS=kafka pnpm lab up`). */

@@ -78,6 +78,9 @@ export function resolveLab(
     ...Object.values(services).flatMap((spec) => infraNamedIn(spec.env)),
   ]);
   const infra = infraNames.filter((name) => named.has(name));
+  if (definition.grafana && !infra.includes('prometheus')) {
+    throw new Error(`lab ${id}: grafana shows the lab's Prometheus; add brokers: ['prometheus']`);
+  }
   return {
     id,
     infra,
@@ -89,6 +92,7 @@ export function resolveLab(
     ],
     ...(definition.commands && { commands: definition.commands }),
     ...(definition.faults && { faults: true }),
+    ...(definition.grafana && { grafana: definition.grafana }),
   };
 }
 

@@ -36,6 +36,7 @@ export {
   runFile,
   serviceImage,
 } from './compose/compose-file.ts';
+export { grafanaPort, provisionedFor, type PanelQuery, type Provisioned } from './compose/grafana.ts';
 export { engineFromEnv, engines, seconds, type Engine, type EngineName } from './compose/engine.ts';
 export { logsOf, memoryOf, type ContainerMemory } from './compose/project.ts';
 export { run, stopRunning, tail, type Ran } from './compose/run.ts';

@@ -4,6 +4,7 @@ import { infraAddress, nativeInfra, splitHostPort } from '../infra.ts';
 import { composeFaultsDir } from '../faults.ts';
 import { consoleName } from '../resolve-lab.ts';
 import { containerCertsDir } from '../certs.ts';
+import { grafanaNote, grafanaOnHost, grafanaService } from './grafana.ts';
 import { composeInfra, dependencies, healthTarget, portOf, serviceEnv, type Placement } from '../topology.ts';
 
 // Written so that Docker Compose and podman-compose 1.0.3 (Debian 12, what CI runs) read them
@@ -118,6 +119,7 @@ export function composeFile(lab: Lab, buildContext = '../..'): string {
   const placement = { mode: 'compose' as const, infra: composeInfra };
   const services: Record<string, object> = {};
   for (const infra of lab.infra) services[infra] = infraServices[infra];
+  if (lab.grafana) services.grafana = grafanaService(lab);
   for (const [name, spec] of Object.entries(lab.services)) {
     const waitFor = [...dependencies(spec, lab), ...lab.infra.filter((infra) => usesInfra(spec.env, infra))];
     services[name] = {
@@ -147,7 +149,8 @@ export function composeFile(lab: Lab, buildContext = '../..'): string {
       }),
     };
   }
-  return header(lab) + stringify({ name: `commlab-${lab.id}`, services }, { lineWidth: 0 });
+  const note = lab.grafana ? `${grafanaNote().join('\n')}\n` : '';
+  return header(lab) + note + stringify({ name: `commlab-${lab.id}`, services }, { lineWidth: 0 });
 }
 
 /** The image Compose gives a service, and `pnpm lab compose-check` builds. */
@@ -171,6 +174,7 @@ const nodeImage = 'docker.io/library/node:24-bookworm-slim';
 export function hostBrokersFile(lab: Lab): string {
   const placement = onHost();
   const services: Record<string, object> = brokerStandIns(lab);
+  if (lab.grafana) services.grafana = grafanaOnHost(lab, placement.infra['prometheus.url']!);
   for (const name of Object.keys(lab.services)) {
     services[name] = { network_mode: 'host', environment: serviceEnv(lab, name, placement) };
   }

@@ -37,10 +37,20 @@ export interface ComposeStart {
   env?: Record<string, string>;
   /**
    * Only these of the committed file's services (and what they depend on), for a part of a lab
-   * (`partOfLab`): the others are never created. Default: all of them.
+   * (`partOfLab`): the others are never created. Default: the lab's brokers and services — what
+   * a reader adds to look at them (lab 14's Grafana) is left out, as nothing here depends on it.
    */
   services?: readonly string[];
   onLine?: (line: string) => void;
+}
+
+/**
+ * The containers a run of the lab starts: its brokers and services (and what they depend on).
+ * A dashboard beside them (lab 14's Grafana) is for a reader; no test needs it, and CI could
+ * not pull its image.
+ */
+export function labContainers(lab: Lab): string[] {
+  return [...lab.infra, ...Object.keys(lab.services)];
 }
 
 /**
@@ -74,7 +84,7 @@ export async function startCompose(lab: Lab, options: ComposeStart): Promise<Com
   const started = Date.now();
   const up = await engine.upHealthy(project, files, {
     ...(options.onLine && { onLine: options.onLine }),
-    ...(options.services && { services: options.services }),
+    services: options.services ?? labContainers(lab),
     settled: async () =>
       void (await Promise.all(Object.keys(lab.services).map((name) => untilReady(target(name), 90_000)))),
   });
