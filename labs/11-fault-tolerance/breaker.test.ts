@@ -135,4 +135,138 @@ describe('lab 11-fault-tolerance: inventory slowed down, hung or down at runtime
     const completed = new Set([...(after.confirmed ?? []), ...(after.rejected ?? [])]);
     expect(ids.filter((id) => !completed.has(id))).toEqual([]);
   }, 90_000);
+
+  it('keeps taking orders when a replica of inventory is killed under load: only calls in flight fail, every order accepted is stored and holds its stock', async () => {
+    const sku = 'MP-009';
+    const concurrency = 4;
+    // While a 1 ms dial is on each replica's edge, each logs every reservation it serves: who served what.
+    await lab.client.dial('order-failover-inventory', ['latency=1ms']);
+    await lab.client.dial('order-failover-inventory-2', ['latency=1ms']);
+    const served = async () => [
+      await lab.client.faultedAt('inventory', 'order-failover-inventory'),
+      await lab.client.faultedAt('inventory-2', 'order-failover-inventory-2'),
+    ];
+    const stockBefore = await lab.client.stock(sku);
+
+    type Placed = Awaited<ReturnType<typeof lab.client.place>> & { started: number };
+    const answers: Placed[] = [];
+    let flowing = true;
+    const client = async () => {
+      while (flowing) {
+        const started = Date.now();
+        answers.push({ ...(await lab.client.place(sku, 'order-failover')), started });
+      }
+    };
+    const clients = Array.from({ length: concurrency }, client);
+    await until('orders to flow through both replicas', async () => {
+      const [first, second] = await served();
+      return answers.length >= 12 && first! > 0 && second! > 0;
+    });
+    const servedBefore = await served();
+    await lab.killService('inventory-2');
+    const killed = Date.now();
+    const answeredAtKill = answers.length;
+    await until('12 more orders answered after the kill', async () => answers.length >= answeredAtKill + 12, 30_000);
+    flowing = false;
+    await Promise.all(clients);
+    const servedAfter = await served();
+    await lab.client.clear();
+    await lab.startService('inventory-2');
+
+    const accepted = answers.filter((a) => a.status === 201);
+    const failed = answers.filter((a) => a.status !== 201);
+    const table = answers.map((a) => `${a.status} ${a.type ?? ''} ${a.started - killed}ms`).join('\n');
+    // Failures only among the orders in flight when the replica died: begun before the kill, at most one per client.
+    expect(failed.length, table).toBeLessThanOrEqual(concurrency);
+    expect(
+      failed.every((a) => a.started < killed),
+      table,
+    ).toBe(true);
+    expect(answers.filter((a) => a.started >= killed).length, table).toBeGreaterThanOrEqual(12);
+    // Traffic moved: after the kill, the surviving replica served every order (and inventory-2 none).
+    expect(servedAfter[1]).toBe(servedBefore[1]);
+    expect(servedAfter[0]! - servedBefore[0]!).toBeGreaterThanOrEqual(
+      answers.filter((a) => a.started >= killed).length,
+    );
+    // No accepted order lost: each one stored confirmed, and its unit reserved in the one store.
+    const confirmed = new Set((await lab.client.orders('order-failover')).confirmed);
+    expect(accepted.filter((a) => !confirmed.has(a.id!))).toEqual([]);
+    const reserved = (await lab.client.stock(sku)).reserved - stockBefore.reserved;
+    expect(reserved).toBeGreaterThanOrEqual(accepted.length);
+    // A failed order may have been reserved just before its answer was lost (it is not confirmed).
+    expect(reserved).toBeLessThanOrEqual(accepted.length + failed.length);
+  }, 90_000);
+
+  it('holds the retry budget when 200 clients order at once while inventory is down: inventory sees at most 2× the calls of a healthy run, retries spread, one reservation per order once it is back', async () => {
+    const sku = 'MS-002';
+    const clients = 200;
+    await lab.client.dial('order-fallback-inventory', ['errors=100%']);
+    const reachedBefore = await lab.client.faultedAt('inventory', 'order-fallback-inventory');
+    const before = await lab.client.resilience('order-fallback');
+    const stockBefore = await lab.client.stock(sku);
+
+    const answers = await Promise.all(Array.from({ length: clients }, () => lab.client.place(sku, 'order-fallback')));
+    const after = await lab.client.resilience('order-fallback');
+    const reached = (await lab.client.faultedAt('inventory', 'order-fallback-inventory')) - reachedBefore;
+    const accepted = answers.filter((a) => a.status === 202);
+    const summary = `${answers.length} orders (${accepted.length} accepted pending), ${reached} calls reached inventory, retries ${after.retry.retried - before.retry.retried}, delays ${after.retry.delaysMs.join(',')}`;
+
+    // Healthy, each order is one call to inventory: the outage made fewer, not a storm of retries.
+    expect(reached, summary).toBeGreaterThan(0);
+    expect(reached, summary).toBeLessThanOrEqual(2 * clients);
+    const attempts = after.breaker.counts.successes + after.breaker.counts.failures;
+    expect(reached, summary).toBeLessThanOrEqual(
+      attempts - before.breaker.counts.successes - before.breaker.counts.failures,
+    );
+    // The budget holds: its 5 starting tokens plus 10 % of the calls, at most.
+    const retries = after.retry.retried - before.retry.retried;
+    expect(retries, summary).toBeLessThanOrEqual(5 + Math.ceil(0.1 * clients));
+    // Retries spread by full jitter, not in step: their waits differ, over a fifth of the backoff at least.
+    const delays = retries > 0 ? after.retry.delaysMs.slice(-retries) : [];
+    if (delays.length >= 5) expect(Math.max(...delays) - Math.min(...delays), summary).toBeGreaterThanOrEqual(10);
+    if (delays.length >= 2) expect(new Set(delays).size, summary).toBeGreaterThan(1);
+    expect(accepted.length, summary).toBeGreaterThan(0);
+
+    await lab.client.clear();
+    const ids = new Set(accepted.map((a) => a.id!));
+    await until(
+      'every order accepted during the outage to be completed',
+      async () => ((await lab.client.orders('order-fallback')).pending ?? []).every((id) => !ids.has(id)),
+      60_000,
+    );
+    const done = await lab.client.orders('order-fallback');
+    const confirmed = (done.confirmed ?? []).filter((id) => ids.has(id));
+    const rejected = (done.rejected ?? []).filter((id) => ids.has(id));
+    expect(confirmed.length + rejected.length).toBe(ids.size);
+    // Exactly one reservation per order, however often it was retried: the stock moved by what was confirmed.
+    const stock = await lab.client.stock(sku);
+    expect(stock.reserved - stockBefore.reserved, summary).toBe(confirmed.length);
+    expect(stockBefore.available - stock.available, summary).toBe(confirmed.length);
+  }, 120_000);
+
+  it('limits each client of order-failover to RATE_LIMIT_PER_MINUTE: then 429 problem+json with Retry-After, nothing stored', async () => {
+    const url = lab.url('order-failover');
+    const stockBefore = await lab.client.stock('WC-005');
+    // The orders listed above count too; the window may also restart meanwhile, hence up to two windows.
+    let answer = await fetch(`${url}/orders?limit=1`);
+    for (let sent = 1; answer.status !== 429 && sent < 2 * 120 + 2; sent++) {
+      await answer.arrayBuffer();
+      answer = await fetch(`${url}/orders?limit=1`);
+    }
+    expect(answer.status).toBe(429);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await answer.json()).toMatchObject({ type: '/problems/too-many-requests', status: 429 });
+    const retryAfter = Number(answer.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(answer.headers.get('ratelimit-limit')).toBe('120');
+
+    // An order past the limit is refused before any work: no stock reserved for it.
+    const refused = await lab.client.place('WC-005', 'order-failover');
+    expect(`${refused.status} ${refused.type}`).toBe('429 /problems/too-many-requests');
+    expect(refused.retryAfter).not.toBeNull();
+    expect(await lab.client.stock('WC-005')).toEqual(stockBefore);
+    // Probes are outside the limit: the service still reports ready to its orchestrator.
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+  });
 });

@@ -2,6 +2,8 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { credentials } from '@grpc/grpc-js';
+import { loadInventoryProto } from '@commlab/contracts';
 import { dialEdge, parseDial, readDials, writeDials } from '@commlab/faults/file';
 import type { LabUnderTest } from '@commlab/lab/testing';
 
@@ -20,7 +22,7 @@ export function ownFaultsFile(): string {
 }
 
 export interface PolicyReport {
-  retry: { retried: number; refusedByBudget: number };
+  retry: { retried: number; refusedByBudget: number; delaysMs: number[] };
   bulkhead: { inFlight: number; peakInFlight: number; refused: number };
   breaker: {
     state: 'closed' | 'open' | 'halfOpen';
@@ -32,6 +34,9 @@ export interface PolicyReport {
 export function labClient(lab: LabUnderTest, faultsFile: string) {
   const count = async (service: string, ...texts: string[]) =>
     (await lab.logs(service)).filter((line) => texts.every((text) => line.includes(text))).length;
+  // Every replica of inventory reads the dials; a dial is on once each of them logged it.
+  const inventories = lab.serviceNames.filter((name) => name === 'inventory' || name.startsWith('inventory-'));
+  const countAll = async (text: string) => (await Promise.all(inventories.map((name) => count(name, text)))).join(',');
 
   const client = {
     /** Places one order at `order` (or `order-fallback`); its status, problem type and how long the answer took. */
@@ -78,23 +83,46 @@ export function labClient(lab: LabUnderTest, faultsFile: string) {
       (await (await fetch(`${lab.url(service)}/resilience`)).json()) as PolicyReport,
     /** Reservations that reached inventory while a dial was on: each logs `fault applied` once. */
     faultedReservations: () => count('inventory', 'fault applied on order-inventory', 'InventoryService/Reserve'),
-    /** Turns a dial (as `pnpm lab fault` does) and resolves once inventory logged that it took it. */
+    /** Reservations that reached one replica of inventory on an edge while a dial was on it. */
+    faultedAt: (service: string, edge: string) =>
+      count(service, `fault applied on ${edge}:`, 'InventoryService/Reserve'),
+    /** When each of those reservations arrived (ms since the epoch), from the fault layer's log lines. */
+    faultedTimes: async (service: string, edge: string) =>
+      (await lab.logs(service))
+        .filter((line) => line.includes(`fault applied on ${edge}:`) && line.includes('InventoryService/Reserve'))
+        .map((line) => (JSON.parse(line) as { time: number }).time),
+    /** Each retry the service's policy waited for (its log: `order→inventory: retry 1 in 23ms`). */
+    retryDelays: async (service: string) =>
+      (await lab.logs(service))
+        .filter((line) => line.includes('order→inventory: retry'))
+        .map((line) => (JSON.parse(line) as { delayMs: number }).delayMs),
+    /** Available and reserved units of a SKU, as inventory's store has them (both replicas share it). */
+    stock: async (sku: string) => {
+      const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
+      const inventory = new InventoryService(lab.addr('inventory'), credentials.createInsecure());
+      try {
+        return await new Promise<{ available: number; reserved: number }>((resolve, reject) =>
+          inventory.GetStock({ skus: [sku] }, (err, reply) =>
+            err ? reject(err) : resolve(reply!.items![0]! as never),
+          ),
+        );
+      } finally {
+        inventory.close();
+      }
+    },
+    /** Turns a dial (as `pnpm lab fault` does) and resolves once every inventory replica logged that it took it. */
     dial: async (edge: string, words: string[]) => {
-      const before = await count('inventory', 'fault dials now');
+      const before = await countAll('fault dials now');
       dialEdge(faultsFile, edge, parseDial(words));
-      await until(
-        `inventory to take the dial ${words.join(' ')}`,
-        async () => (await count('inventory', 'fault dials now')) > before,
+      await until(`inventory to take the dial ${words.join(' ')}`, async () =>
+        noneEqual(await countAll('fault dials now'), before),
       );
     },
     clear: async () => {
       if (Object.keys(readDials(faultsFile)).length === 0) return;
-      const before = await count('inventory', 'fault dials cleared');
+      const before = await countAll('fault dials cleared');
       writeDials(faultsFile, {});
-      await until(
-        'inventory to clear its dials',
-        async () => (await count('inventory', 'fault dials cleared')) > before,
-      );
+      await until('inventory to clear its dials', async () => noneEqual(await countAll('fault dials cleared'), before));
     },
     close: () => {},
   };
@@ -108,4 +136,10 @@ export async function until(what: string, condition: () => Promise<boolean>, tim
     if (Date.now() > end) throw new Error(`waited ${timeoutMs} ms for ${what}`);
     await sleep(50);
   }
+}
+
+/** Whether every replica's count (comma-joined) moved on from what it was. */
+function noneEqual(now: string, before: string): boolean {
+  const was = before.split(',');
+  return now.split(',').every((count, i) => Number(count) > Number(was[i]));
 }
