@@ -162,16 +162,18 @@ describe('lab 11-fault-tolerance: inventory slowed down, hung or down at runtime
       const [first, second] = await served();
       return answers.length >= 12 && first! > 0 && second! > 0;
     });
-    const servedBefore = await served();
     await lab.killService('inventory-2');
+    // Read after the kill: what each replica served until then (inventory-2 serves no more).
+    const servedAtKill = await served();
     const killed = Date.now();
     const answeredAtKill = answers.length;
     await until('12 more orders answered after the kill', async () => answers.length >= answeredAtKill + 12, 30_000);
     flowing = false;
     await Promise.all(clients);
     const servedAfter = await served();
-    await lab.client.clear();
+    // Back before its dials are cleared: every replica must take that.
     await lab.startService('inventory-2');
+    await lab.client.clear();
 
     const accepted = answers.filter((a) => a.status === 201);
     const failed = answers.filter((a) => a.status !== 201);
@@ -183,9 +185,12 @@ describe('lab 11-fault-tolerance: inventory slowed down, hung or down at runtime
       table,
     ).toBe(true);
     expect(answers.filter((a) => a.started >= killed).length, table).toBeGreaterThanOrEqual(12);
-    // Traffic moved: after the kill, the surviving replica served every order (and inventory-2 none).
-    expect(servedAfter[1]).toBe(servedBefore[1]);
-    expect(servedAfter[0]! - servedBefore[0]!).toBeGreaterThanOrEqual(
+    // Traffic moved: both replicas served before the kill, the one left every order begun after it.
+    expect(
+      servedAtKill.every((n) => n > 0),
+      `served: ${servedAtKill.join(', ')}`,
+    ).toBe(true);
+    expect(servedAfter[0]! - servedAtKill[0]!).toBeGreaterThanOrEqual(
       answers.filter((a) => a.started >= killed).length,
     );
     // No accepted order lost: each one stored confirmed, and its unit reserved in the one store.
@@ -215,12 +220,14 @@ describe('lab 11-fault-tolerance: inventory slowed down, hung or down at runtime
     expect(reached, summary).toBeGreaterThan(0);
     expect(reached, summary).toBeLessThanOrEqual(2 * clients);
     const attempts = after.breaker.counts.successes + after.breaker.counts.failures;
+    // (+1: a call of the pending loop may have reached inventory and not ended yet.)
     expect(reached, summary).toBeLessThanOrEqual(
-      attempts - before.breaker.counts.successes - before.breaker.counts.failures,
+      attempts - before.breaker.counts.successes - before.breaker.counts.failures + 1,
     );
-    // The budget holds: its 5 starting tokens plus 10 % of the calls, at most.
+    // The budget holds: the most tokens it saves up (20) plus 10 % of the calls, at most.
     const retries = after.retry.retried - before.retry.retried;
-    expect(retries, summary).toBeLessThanOrEqual(5 + Math.ceil(0.1 * clients));
+    const fires = after.breaker.counts.fires - before.breaker.counts.fires;
+    expect(retries, summary).toBeLessThanOrEqual(20 + 0.1 * fires);
     // Retries spread by full jitter, not in step: their waits differ, over a fifth of the backoff at least.
     const delays = retries > 0 ? after.retry.delaysMs.slice(-retries) : [];
     if (delays.length >= 5) expect(Math.max(...delays) - Math.min(...delays), summary).toBeGreaterThanOrEqual(10);
