@@ -34,9 +34,13 @@ export interface PolicyReport {
 export function labClient(lab: LabUnderTest, faultsFile: string) {
   const count = async (service: string, ...texts: string[]) =>
     (await lab.logs(service)).filter((line) => texts.every((text) => line.includes(text))).length;
-  // Every replica of inventory reads the dials; a dial is on once each of them logged it.
+  // Every replica of inventory reads the dials; a dial is on once each of them logged taking it.
+  // By time, not by counting lines: a busy inventory's last lines may no longer hold older ones.
   const inventories = lab.serviceNames.filter((name) => name === 'inventory' || name.startsWith('inventory-'));
-  const countAll = async (text: string) => (await Promise.all(inventories.map((name) => count(name, text)))).join(',');
+  const loggedSince = async (service: string, text: string, since: number) =>
+    (await lab.logs(service)).some((line) => line.includes(text) && timeOf(line) >= since);
+  const allLoggedSince = async (text: string, since: number) =>
+    (await Promise.all(inventories.map((name) => loggedSince(name, text, since)))).every(Boolean);
 
   const client = {
     /** Places one order at `order` (or `order-fallback`); its status, problem type and how long the answer took. */
@@ -86,16 +90,6 @@ export function labClient(lab: LabUnderTest, faultsFile: string) {
     /** Reservations that reached one replica of inventory on an edge while a dial was on it. */
     faultedAt: (service: string, edge: string) =>
       count(service, `fault applied on ${edge}:`, 'InventoryService/Reserve'),
-    /** When each of those reservations arrived (ms since the epoch), from the fault layer's log lines. */
-    faultedTimes: async (service: string, edge: string) =>
-      (await lab.logs(service))
-        .filter((line) => line.includes(`fault applied on ${edge}:`) && line.includes('InventoryService/Reserve'))
-        .map((line) => (JSON.parse(line) as { time: number }).time),
-    /** Each retry the service's policy waited for (its log: `order→inventory: retry 1 in 23ms`). */
-    retryDelays: async (service: string) =>
-      (await lab.logs(service))
-        .filter((line) => line.includes('order→inventory: retry'))
-        .map((line) => (JSON.parse(line) as { delayMs: number }).delayMs),
     /** Available and reserved units of a SKU, as inventory's store has them (both replicas share it). */
     stock: async (sku: string) => {
       const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
@@ -112,17 +106,15 @@ export function labClient(lab: LabUnderTest, faultsFile: string) {
     },
     /** Turns a dial (as `pnpm lab fault` does) and resolves once every inventory replica logged that it took it. */
     dial: async (edge: string, words: string[]) => {
-      const before = await countAll('fault dials now');
+      const since = Date.now();
       dialEdge(faultsFile, edge, parseDial(words));
-      await until(`inventory to take the dial ${words.join(' ')}`, async () =>
-        noneEqual(await countAll('fault dials now'), before),
-      );
+      await until(`inventory to take the dial ${words.join(' ')}`, () => allLoggedSince('fault dials now', since));
     },
     clear: async () => {
       if (Object.keys(readDials(faultsFile)).length === 0) return;
-      const before = await countAll('fault dials cleared');
+      const since = Date.now();
       writeDials(faultsFile, {});
-      await until('inventory to clear its dials', async () => noneEqual(await countAll('fault dials cleared'), before));
+      await until('inventory to clear its dials', () => allLoggedSince('fault dials cleared', since));
     },
     close: () => {},
   };
@@ -138,8 +130,11 @@ export async function until(what: string, condition: () => Promise<boolean>, tim
   }
 }
 
-/** Whether every replica's count (comma-joined) moved on from what it was. */
-function noneEqual(now: string, before: string): boolean {
-  const was = before.split(',');
-  return now.split(',').every((count, i) => Number(count) > Number(was[i]));
+/** When a service logged a line (pino's `time`, ms since the epoch); 0 for a line that is not its JSON. */
+function timeOf(line: string): number {
+  try {
+    return (JSON.parse(line) as { time?: number }).time ?? 0;
+  } catch {
+    return 0;
+  }
 }
