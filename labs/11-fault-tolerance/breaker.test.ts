@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { labForThisFile } from '@commlab/lab/testing';
 import { labClient, ownFaultsFile, until } from './lab-client.ts';
@@ -150,33 +151,30 @@ describe('lab 11-fault-tolerance: inventory slowed down, hung or down at runtime
 
     type Placed = Awaited<ReturnType<typeof lab.client.place>> & { started: number };
     const answers: Placed[] = [];
-    let flowing = true;
+    // The load: each client orders every 200 ms at most (20 orders/s in all), so that the stock
+    // (50) and the rate limit (120 a minute) outlast a kill that takes a second in Compose. The
+    // replica is killed from the clients' loop once 8 orders were answered, exactly.
+    let killing: Promise<void> | undefined;
+    let killed = Number.POSITIVE_INFINITY;
+    const afterKill = () => answers.filter((a) => a.started >= killed).length;
     const client = async () => {
-      while (flowing) {
+      while (afterKill() < 8) {
         const started = Date.now();
         answers.push({ ...(await lab.client.place(sku, 'order-failover')), started });
+        if (answers.length >= 8) killing ??= lab.killService('inventory-2').then(() => void (killed = Date.now()));
+        await sleep(Math.max(0, started + 200 - Date.now()));
       }
     };
-    const clients = Array.from({ length: concurrency }, client);
-    await until('orders to flow through both replicas', async () => {
-      const [first, second] = await served();
-      return answers.length >= 12 && first! > 0 && second! > 0;
-    });
-    await lab.killService('inventory-2');
-    // Read after the kill: what each replica served until then (inventory-2 serves no more).
-    const servedAtKill = await served();
-    const killed = Date.now();
-    const answeredAtKill = answers.length;
-    await until('12 more orders answered after the kill', async () => answers.length >= answeredAtKill + 12, 30_000);
-    flowing = false;
-    await Promise.all(clients);
-    const servedAfter = await served();
+    await Promise.all(Array.from({ length: concurrency }, client));
+    await killing;
+    const servedBy = await served();
     // Back before its dials are cleared: every replica must take that.
     await lab.startService('inventory-2');
     await lab.client.clear();
 
     const accepted = answers.filter((a) => a.status === 201);
-    const failed = answers.filter((a) => a.status !== 201);
+    // A refusal for want of stock (409) is an answer; a failure is the service not able to answer (5xx).
+    const failed = answers.filter((a) => a.status !== 201 && a.status !== 409);
     const table = answers.map((a) => `${a.status} ${a.type ?? ''} ${a.started - killed}ms`).join('\n');
     // Failures only among the orders in flight when the replica died: begun before the kill, at most one per client.
     expect(failed.length, table).toBeLessThanOrEqual(concurrency);
@@ -184,15 +182,13 @@ describe('lab 11-fault-tolerance: inventory slowed down, hung or down at runtime
       failed.every((a) => a.started < killed),
       table,
     ).toBe(true);
-    expect(answers.filter((a) => a.started >= killed).length, table).toBeGreaterThanOrEqual(12);
-    // Traffic moved: both replicas served before the kill, the one left every order begun after it.
+    // Traffic moved: both replicas served (inventory-2 until it died), and every order begun after
+    // the kill was answered, so by the replica left.
+    expect(afterKill(), table).toBeGreaterThanOrEqual(8);
     expect(
-      servedAtKill.every((n) => n > 0),
-      `served: ${servedAtKill.join(', ')}`,
+      servedBy.every((n) => n > 0),
+      `served by inventory, inventory-2: ${servedBy.join(', ')}`,
     ).toBe(true);
-    expect(servedAfter[0]! - servedAtKill[0]!).toBeGreaterThanOrEqual(
-      answers.filter((a) => a.started >= killed).length,
-    );
     // No accepted order lost: each one stored confirmed, and its unit reserved in the one store.
     const confirmed = new Set((await lab.client.orders('order-failover')).confirmed);
     expect(accepted.filter((a) => !confirmed.has(a.id!))).toEqual([]);
