@@ -176,6 +176,10 @@ describe('lab 11-fault-tolerance: inventory slowed down, hung or down at runtime
     // A refusal for want of stock (409) is an answer; a failure is the service not able to answer (5xx).
     const failed = answers.filter((a) => a.status !== 201 && a.status !== 409);
     const table = answers.map((a) => `${a.status} ${a.type ?? ''} ${a.started - killed}ms`).join('\n');
+    if (process.env.COMMLAB_TEST_LOGS)
+      console.log(
+        `failover: ${failed.length} failed of ${answers.length}, ${afterKill()} begun after the kill, served by inventory, inventory-2: ${servedBy.join(', ')}`,
+      );
     // Failures only among the orders in flight when the replica died: begun before the kill, at most one per client.
     expect(failed.length, table).toBeLessThanOrEqual(concurrency);
     expect(
@@ -210,17 +214,20 @@ describe('lab 11-fault-tolerance: inventory slowed down, hung or down at runtime
     const after = await lab.client.resilience('order-fallback');
     const reached = (await lab.client.faultedAt('inventory', 'order-fallback-inventory')) - reachedBefore;
     const accepted = answers.filter((a) => a.status === 202);
-    const summary = `${answers.length} orders (${accepted.length} accepted pending), ${reached} calls reached inventory, retries ${after.retry.retried - before.retry.retried}, delays ${after.retry.delaysMs.join(',')}`;
+    const summary = `${answers.length} orders (${after.breaker.counts.successes + after.breaker.counts.failures - before.breaker.counts.successes - before.breaker.counts.failures} attempts) (${accepted.length} accepted pending), ${reached} calls reached inventory, retries ${after.retry.retried - before.retry.retried}, delays ${after.retry.delaysMs.join(',')}`;
 
     if (process.env.COMMLAB_TEST_LOGS) console.log(`retry storm: ${summary}`);
     // Healthy, each order is one call to inventory: the outage made fewer, not a storm of retries.
-    expect(reached, summary).toBeGreaterThan(0);
-    expect(reached, summary).toBeLessThanOrEqual(2 * clients);
-    const attempts = after.breaker.counts.successes + after.breaker.counts.failures;
-    // (+1: a call of the pending loop may have reached inventory and not ended yet.)
-    expect(reached, summary).toBeLessThanOrEqual(
-      attempts - before.breaker.counts.successes - before.breaker.counts.failures + 1,
-    );
+    // (On a busy machine an attempt may time out before it even reaches inventory.)
+    const attempts =
+      after.breaker.counts.successes +
+      after.breaker.counts.failures -
+      before.breaker.counts.successes -
+      before.breaker.counts.failures;
+    expect(attempts, summary).toBeGreaterThan(0);
+    expect(attempts, summary).toBeLessThanOrEqual(2 * clients);
+    // What inventory counted agrees (+1: a call of the pending loop may have reached it and not ended yet).
+    expect(reached, summary).toBeLessThanOrEqual(attempts + 1);
     // The budget holds: the most tokens it saves up (20) plus 10 % of the calls, at most.
     const retries = after.retry.retried - before.retry.retried;
     const fires = after.breaker.counts.fires - before.breaker.counts.fires;
