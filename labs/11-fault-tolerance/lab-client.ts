@@ -2,6 +2,8 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { credentials } from '@grpc/grpc-js';
+import { loadInventoryProto } from '@commlab/contracts';
 import { dialEdge, parseDial, readDials, writeDials } from '@commlab/faults/file';
 import type { LabUnderTest } from '@commlab/lab/testing';
 
@@ -20,7 +22,7 @@ export function ownFaultsFile(): string {
 }
 
 export interface PolicyReport {
-  retry: { retried: number; refusedByBudget: number };
+  retry: { retried: number; refusedByBudget: number; delaysMs: number[] };
   bulkhead: { inFlight: number; peakInFlight: number; refused: number };
   breaker: {
     state: 'closed' | 'open' | 'halfOpen';
@@ -32,6 +34,13 @@ export interface PolicyReport {
 export function labClient(lab: LabUnderTest, faultsFile: string) {
   const count = async (service: string, ...texts: string[]) =>
     (await lab.logs(service)).filter((line) => texts.every((text) => line.includes(text))).length;
+  // Every replica of inventory reads the dials; a dial is on once each of them logged taking it.
+  // By time, not by counting lines: a busy inventory's last lines may no longer hold older ones.
+  const inventories = lab.serviceNames.filter((name) => name === 'inventory' || name.startsWith('inventory-'));
+  const loggedSince = async (service: string, text: string, since: number) =>
+    (await lab.logs(service)).some((line) => line.includes(text) && timeOf(line) >= since);
+  const allLoggedSince = async (text: string, since: number) =>
+    (await Promise.all(inventories.map((name) => loggedSince(name, text, since)))).every(Boolean);
 
   const client = {
     /** Places one order at `order` (or `order-fallback`); its status, problem type and how long the answer took. */
@@ -78,23 +87,34 @@ export function labClient(lab: LabUnderTest, faultsFile: string) {
       (await (await fetch(`${lab.url(service)}/resilience`)).json()) as PolicyReport,
     /** Reservations that reached inventory while a dial was on: each logs `fault applied` once. */
     faultedReservations: () => count('inventory', 'fault applied on order-inventory', 'InventoryService/Reserve'),
-    /** Turns a dial (as `pnpm lab fault` does) and resolves once inventory logged that it took it. */
+    /** Reservations that reached one replica of inventory on an edge while a dial was on it. */
+    faultedAt: (service: string, edge: string) =>
+      count(service, `fault applied on ${edge}:`, 'InventoryService/Reserve'),
+    /** Available and reserved units of a SKU, as inventory's store has them (both replicas share it). */
+    stock: async (sku: string) => {
+      const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
+      const inventory = new InventoryService(lab.addr('inventory'), credentials.createInsecure());
+      try {
+        return await new Promise<{ available: number; reserved: number }>((resolve, reject) =>
+          inventory.GetStock({ skus: [sku] }, (err, reply) =>
+            err ? reject(err) : resolve(reply!.items![0]! as never),
+          ),
+        );
+      } finally {
+        inventory.close();
+      }
+    },
+    /** Turns a dial (as `pnpm lab fault` does) and resolves once every inventory replica logged that it took it. */
     dial: async (edge: string, words: string[]) => {
-      const before = await count('inventory', 'fault dials now');
+      const since = Date.now();
       dialEdge(faultsFile, edge, parseDial(words));
-      await until(
-        `inventory to take the dial ${words.join(' ')}`,
-        async () => (await count('inventory', 'fault dials now')) > before,
-      );
+      await until(`inventory to take the dial ${words.join(' ')}`, () => allLoggedSince('fault dials now', since));
     },
     clear: async () => {
       if (Object.keys(readDials(faultsFile)).length === 0) return;
-      const before = await count('inventory', 'fault dials cleared');
+      const since = Date.now();
       writeDials(faultsFile, {});
-      await until(
-        'inventory to clear its dials',
-        async () => (await count('inventory', 'fault dials cleared')) > before,
-      );
+      await until('inventory to clear its dials', () => allLoggedSince('fault dials cleared', since));
     },
     close: () => {},
   };
@@ -107,5 +127,14 @@ export async function until(what: string, condition: () => Promise<boolean>, tim
   while (!(await condition())) {
     if (Date.now() > end) throw new Error(`waited ${timeoutMs} ms for ${what}`);
     await sleep(50);
+  }
+}
+
+/** When a service logged a line (pino's `time`, ms since the epoch); 0 for a line that is not its JSON. */
+function timeOf(line: string): number {
+  try {
+    return (JSON.parse(line) as { time?: number }).time ?? 0;
+  } catch {
+    return 0;
   }
 }

@@ -26,20 +26,32 @@ export const resilience = {
   SHED_SAMPLE_MS: '250',
 };
 
-// The same order service twice, side by side, as lab 02 does: `order` refuses an order it
-// cannot reserve stock for (503 with Retry-After, nothing stored); `order-fallback` accepts it
-// pending instead (202) and reserves its stock once inventory answers again.
+// The same order service three times, side by side, as lab 02 does: `order` refuses an order
+// it cannot reserve stock for (503 with Retry-After, nothing stored); `order-fallback` accepts
+// it pending instead (202) and reserves its stock once inventory answers again;
+// `order-failover` calls two replicas of inventory, `inventory` and `inventory-2`, which keep
+// one store (replicaOf: natively one data folder, in Compose one volume): its gRPC channel
+// balances over both (round robin) and leaves out one that is down or failing (outlier
+// detection), so a replica killed under load costs only the calls in flight to it. It also
+// limits each client address to 120 requests a minute (429 with Retry-After beyond, lab 03's limit).
 export default defineLab({
   faults: true,
   services: {
     inventory: {},
+    'inventory-2': { service: 'inventory', port: 50054, replicaOf: 'inventory' },
     order: { env: resilience },
     'order-fallback': { service: 'order', port: 3002, env: { ...resilience, INVENTORY_FALLBACK: 'pending' } },
+    'order-failover': {
+      service: 'order',
+      port: 3003,
+      env: { ...resilience, INVENTORY_ADDR: '${inventory.addr},${inventory-2.addr}', RATE_LIMIT_PER_MINUTE: '120' },
+    },
   },
   links: [
     { label: 'Orders API', url: '${order.url}/orders' },
     { label: 'Circuit breaker and retries', url: '${order.url}/resilience' },
     { label: 'Orders, with the pending fallback', url: '${order-fallback.url}/orders' },
+    { label: 'Orders, over two inventory replicas', url: '${order-failover.url}/orders' },
   ],
   commands: [
     { label: 'Slow inventory down', command: 'pnpm lab fault 11 order-inventory latency=5s' },

@@ -64,6 +64,13 @@ export interface LabService {
    * Natively the service runs in the repository and finds them there.
    */
   volumes?: string[];
+  /**
+   * Another service of the lab this one is a replica of (same `service`, own port): it keeps
+   * its data where that one does — natively the same DATA_DIR, in Compose one named volume
+   * mounted in both — so the replicas serve one store; and its exit does not stop `lab up`
+   * (killing a replica is what a reader does to watch the failover).
+   */
+  replicaOf?: string;
 }
 
 /** What a `labs/NN-name/lab.ts` exports; the lab's id is its folder's name. */
@@ -104,6 +111,8 @@ export interface ServiceSpec {
   memory: string;
   env: Record<string, string>;
   volumes?: string[];
+  /** The service whose data this replica shares (lab.ts `replicaOf`). */
+  replicaOf?: string;
   /** Prefixes of the PostgreSQL schemas it keeps this run's data in (its defaults' `schemas` its settings pick). */
   schemas?: string[];
 }

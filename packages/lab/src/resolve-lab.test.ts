@@ -99,4 +99,17 @@ describe('a lab resolved from its lab.ts and its services own defaults', () => {
       'lab 01-test has no service billing',
     );
   });
+
+  it('lets a replica name the service it replicates, and refuses one of another service or of a replica', () => {
+    const lab = testLab('11-test', {
+      services: { inventory: {}, 'inventory-2': { service: 'inventory', port: 50054, replicaOf: 'inventory' } },
+    });
+    expect(lab.services['inventory-2']).toMatchObject({ service: 'inventory', port: 50054, replicaOf: 'inventory' });
+    expect(() =>
+      testLab('11-test', { services: { order: {}, 'inventory-2': { service: 'inventory', replicaOf: 'order' } } }),
+    ).toThrow('inventory-2 (services/inventory) cannot be a replica of order');
+    expect(() =>
+      testLab('11-test', { services: { 'inventory-2': { service: 'inventory', replicaOf: 'inventory' } } }),
+    ).toThrow('inventory-2 is a replica of inventory, which the lab does not have');
+  });
 });

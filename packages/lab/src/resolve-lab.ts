@@ -69,6 +69,7 @@ export function resolveLab(
       memory: service.memory ?? defaults.memory,
       env,
       ...(service.volumes && { volumes: service.volumes }),
+      ...(service.replicaOf && { replicaOf: replicaOf(id, name, folder, service.replicaOf, declared) }),
       ...schemasPicked(defaults, env),
     };
   }
@@ -143,4 +144,22 @@ function schemasPicked(defaults: ServiceDefaults, env: Record<string, string>): 
 function splitCondition(when: string): [string, string] {
   const at = when.indexOf('=');
   return [when.slice(0, at), when.slice(at + 1)];
+}
+
+/** A replica names a service of the lab that runs the same code and is no replica itself. */
+function replicaOf(
+  id: string,
+  name: string,
+  folder: string,
+  original: string,
+  declared: LabDefinition['services'],
+): string {
+  const of = declared[original];
+  if (!of) throw new Error(`lab ${id}: ${name} is a replica of ${original}, which the lab does not have`);
+  if ((of.service ?? original) !== folder || of.replicaOf) {
+    throw new Error(
+      `lab ${id}: ${name} (services/${folder}) cannot be a replica of ${original}: not the same service, or a replica itself`,
+    );
+  }
+  return original;
 }

@@ -22,7 +22,14 @@ export type BreakerState = 'closed' | 'open' | 'halfOpen';
 export interface PolicyReport {
   name: string;
   timeoutMs: number;
-  retry: { maxAttempts: number; budgetPercent: number; retried: number; refusedByBudget: number };
+  retry: {
+    maxAttempts: number;
+    budgetPercent: number;
+    retried: number;
+    refusedByBudget: number;
+    /** How long each of the last 50 retries waited (full jitter: spread over the backoff, never in step). */
+    delaysMs: number[];
+  };
   bulkhead?: {
     maxConcurrent: number;
     queue: number;
@@ -92,6 +99,7 @@ export function callPolicy(options: CallPolicyOptions): CallPolicy {
     return err;
   };
 
+  const delaysMs: number[] = [];
   const backoff = new ExponentialBackoff({
     generator: fullJitterGenerator,
     initialDelay: settings.RETRY_BASE_MS,
@@ -110,12 +118,14 @@ export function callPolicy(options: CallPolicyOptions): CallPolicy {
       // cockatiel counts retries, not attempts.
       { maxAttempts: settings.RETRY_MAX_ATTEMPTS - 1, backoff },
     );
-    policy.onRetry(({ delay, attempt }) =>
+    policy.onRetry(({ delay, attempt }) => {
+      delaysMs.push(Math.round(delay));
+      if (delaysMs.length > 50) delaysMs.shift();
       logger.info(
         { seam: name, attempt, delayMs: Math.round(delay) },
         `${name}: retry ${attempt} in ${Math.round(delay)}ms`,
-      ),
-    );
+      );
+    });
     return policy;
   };
 
@@ -164,6 +174,7 @@ export function callPolicy(options: CallPolicyOptions): CallPolicy {
         budgetPercent: settings.RETRY_BUDGET_PERCENT,
         retried: budget.retried,
         refusedByBudget: budget.refused,
+        delaysMs: [...delaysMs],
       },
       ...(cap && {
         bulkhead: {

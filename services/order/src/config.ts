@@ -12,7 +12,10 @@ export const OrderConfig = Type.Object({
     default: 'grpc',
     description: 'how order calls inventory: grpc, thrift or rest',
   }),
-  INVENTORY_ADDR: Type.String({ default: '127.0.0.1:50051', description: 'inventory gRPC address, host:port' }),
+  INVENTORY_ADDR: Type.String({
+    default: '127.0.0.1:50051',
+    description: 'inventory gRPC address, host:port; several replicas comma-separated, balanced by the client',
+  }),
   INVENTORY_THRIFT_ADDR: Type.String({
     default: '127.0.0.1:50052',
     pattern: '^[^:]+:\\d+$',

@@ -205,3 +205,22 @@ describe('the override of one run', () => {
     expect(run.order!.environment).toMatchObject({ EVENT_BUS: 'kafka', KAFKA_BROKERS: '127.0.0.1:9092' });
   });
 });
+
+describe('replicas of one service', () => {
+  const lab = testLab('test-lab', {
+    services: {
+      inventory: {},
+      'inventory-2': { service: 'inventory', port: 50054, replicaOf: 'inventory' },
+      order: {},
+    },
+  });
+  const file = parse(composeFile(lab)) as ComposeYaml & { volumes?: Record<string, object> };
+
+  it('keep their data in one named volume, mounted where the image keeps its data, and no other service does', () => {
+    expect(file.volumes).toEqual({ 'inventory-data': {} });
+    expect(file.services.inventory!.volumes).toEqual(['inventory-data:/app/data']);
+    expect(file.services['inventory-2']!.volumes).toEqual(['inventory-data:/app/data']);
+    expect(file.services.order!.volumes).toBeUndefined();
+    expect(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8')).toContain('DATA_DIR=/app/data');
+  });
+});

@@ -140,7 +140,7 @@ export function composeFile(lab: Lab, buildContext = '../..'): string {
         retries: 20,
         start_period: '5s',
       },
-      ...mounts(lab, spec, buildContext),
+      ...mounts(lab, name, spec, buildContext),
       mem_limit: spec.memory,
       // Node as PID 1 leaves zombies unreaped; a tiny init also forwards signals, so `down` is quick.
       init: true,
@@ -149,8 +149,34 @@ export function composeFile(lab: Lab, buildContext = '../..'): string {
       }),
     };
   }
+  const volumes = sharedData(lab);
   const note = lab.grafana ? `${grafanaNote().join('\n')}\n` : '';
-  return header(lab) + note + stringify({ name: `commlab-${lab.id}`, services }, { lineWidth: 0 });
+  return (
+    header(lab) +
+    note +
+    stringify(
+      {
+        name: `commlab-${lab.id}`,
+        services,
+        ...(volumes.length > 0 && { volumes: Object.fromEntries(volumes.map((v) => [v, {}])) }),
+      },
+      { lineWidth: 0 },
+    )
+  );
+}
+
+/** The Dockerfile's DATA_DIR: where a service in its image keeps its files. */
+const containerDataDir = '/app/data';
+
+/** The named volume a replicated service and its replicas keep their one store in. */
+function dataVolumeOf(lab: Lab, name: string): string | undefined {
+  const original = lab.services[name]!.replicaOf ?? name;
+  const replicated = Object.values(lab.services).some((spec) => spec.replicaOf === original);
+  return replicated ? `${original}-data` : undefined;
+}
+
+function sharedData(lab: Lab): string[] {
+  return [...new Set(Object.keys(lab.services).flatMap((name) => dataVolumeOf(lab, name) ?? []))];
 }
 
 /** The image Compose gives a service, and `pnpm lab compose-check` builds. */
@@ -260,10 +286,13 @@ function header(lab: Lab): string {
   ].join('\n');
 }
 
-/** A service's bind mounts: its lab's own, and those its lab's features need. */
-function mounts(lab: Lab, spec: ServiceSpec, buildContext: string): { volumes?: string[] } {
+/** A service's mounts: its lab's own, and those its lab's features need. */
+function mounts(lab: Lab, name: string, spec: ServiceSpec, buildContext: string): { volumes?: string[] } {
+  const data = dataVolumeOf(lab, name);
   const volumes = [
     ...(spec.volumes ?? []),
+    // Replicas of one service share its store (lab.ts replicaOf); `down -v` removes it.
+    ...(data ? [`${data}:${containerDataDir}`] : []),
     // The folder `pnpm lab fault` writes the dials to (a folder, so a replaced file is seen).
     ...(lab.faults ? [`./../../.run/${lab.id}/faults:${composeFaultsDir}`] : []),
     // The lab PKI (infra/certs), read-only, for a service whose settings name a certificate.

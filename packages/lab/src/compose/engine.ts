@@ -60,7 +60,8 @@ const docker: Engine = {
       ]),
       { ...(onLine && { onLine }) },
     ),
-  down: (project, files) => run(...docker.compose(project, files, ['down', '--timeout=5', '--remove-orphans'])),
+  down: (project, files) =>
+    run(...docker.compose(project, files, ['down', '--timeout=5', '--remove-orphans', '--volumes'])),
 };
 
 // Every podman call goes through env.sh: without it podman falls back to the host's CNI
@@ -101,7 +102,7 @@ const podman: Engine = {
     return { ...waited, output: `${up.output}\n${waited.output}` };
   },
   down: async (project, files) => {
-    const down = await run(...podman.compose(project, files, ['down', '-t', '5']));
+    const down = await run(...podman.compose(project, files, ['down', '-t', '5', '-v']));
     // podman-compose 1.0.3 leaves the project network behind.
     await run(...podmanCli(['podman', 'network', 'rm', '-f', `${project}_default`]));
     return down;

@@ -48,7 +48,8 @@ export async function startNative(lab: Lab, options: StartOptions): Promise<Nati
   if (lab.faults) ensureFaultsFile(lab.id);
   const envOf = (name: string) => ({
     ...serviceEnv(lab, name, placement),
-    DATA_DIR: join(options.dataDir, name),
+    // A replica keeps its data with the service it replicates: one store for both.
+    DATA_DIR: join(options.dataDir, lab.services[name]!.replicaOf ?? name),
     ...(lab.faults && { FAULTS_FILE: faultsFileOf(lab.id) }),
     LOG_FORMAT: 'json',
     ...options.env,

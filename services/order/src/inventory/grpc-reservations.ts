@@ -13,11 +13,14 @@ import type { OrderLine } from '../domain/order.ts';
 import { requestScope } from '../request-scope.ts';
 import type { InventoryEdge } from './edge.ts';
 import { inventoryTimeout, inventoryUnavailable, refusalToOrderError } from './refusals.ts';
+import { inventoryTarget, replicaAddresses, replicaChannelOptions } from './replicas.ts';
 
 /**
  * Inventory over gRPC. One channel is made at start-up and reused for every call (HTTP/2
  * multiplexes them on one connection); keep-alive pings, also between calls, notice a dead
  * peer before a call has to. Each call carries its deadline (`grpc-timeout`) and the request id.
+ * `address` may list several replicas (`host:port,host:port`): the channel then balances over
+ * them, leaving out one that is down or failing (replicas.ts).
  */
 export function grpcInventory(
   address: string,
@@ -28,7 +31,9 @@ export function grpcInventory(
   const channel = security.channel ?? credentials.createInsecure();
   // Call credentials (the access token) travel only on a TLS channel; grpc-js refuses otherwise.
   const creds = security.call ? credentials.combineChannelCredentials(channel, security.call) : channel;
-  const client: InventoryServiceClient = new InventoryService(address, creds, {
+  const replicas = replicaAddresses(address);
+  const client: InventoryServiceClient = new InventoryService(inventoryTarget(address), creds, {
+    ...(replicas.length > 1 && replicaChannelOptions()),
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 5_000,
     'grpc.keepalive_permit_without_calls': 1,
@@ -52,9 +57,14 @@ export function grpcInventory(
       new Promise<void>((resolve, reject) => {
         client.Release({ reservationId: orderId }, metadata(), { deadline }, callback(resolve, reject));
       }),
-    // Serving, and this client's own channel connected: the first order does not pay for the connection.
+    // Serving (one replica is enough), and this client's own channel connected: the first order
+    // does not pay for the connection.
     ready: async () => {
-      await probe(security.probe ?? `grpc://${address}`);
+      await (security.probe
+        ? probe(security.probe)
+        : Promise.any(replicas.map((replica) => probe(`grpc://${replica}`))).catch((err: AggregateError) => {
+            throw err.errors[0];
+          }));
       await new Promise<void>((resolve, reject) =>
         client.waitForReady(Date.now() + 2000, (err) => (err ? reject(err) : resolve())),
       );

@@ -69,6 +69,12 @@ export async function up(idOrPrefix: string | undefined): Promise<number> {
     for (const service of running.services) {
       void service.exited.then((code) => {
         if (stopping) return;
+        // Killing a replica is a step of its lab (the failover): the others carry on without it.
+        const replicaOf = lab.services[service.name]?.replicaOf;
+        if (replicaOf) {
+          say.warn(`${service.name} exited (code ${code}); the lab runs on without this replica of ${replicaOf}`);
+          return;
+        }
         say.fail(`${service.name} exited (code ${code}); stopping the lab`);
         stop(1);
       });
