@@ -3,17 +3,8 @@ export { bearerToken } from './bearer.ts';
 export { requireScopes } from './scopes.ts';
 export { createVerifier, type TokenVerifier, type VerifiedToken, type VerifierOptions } from './verifier.ts';
 export { createTokenClient, TokenRequestError, type TokenClient, type TokenClientOptions } from './token-client.ts';
-export {
-  checkEventProducer,
-  dssePayloadType,
-  producerTrust,
-  signEvent,
-  type EventSigner,
-  type ProducerCheck,
-  type ProducerTrust,
-  type SignableEvent,
-  type SignedEvent,
-} from './producer-identity.ts';
+// The CloudEvents Verifiability signatures, all of them public.
+export * from './producer-identity.ts';
 export { producerKeysFromCertificates } from './producer-certificates.ts';
 export {
   httpClientFrom,
