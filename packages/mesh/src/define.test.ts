@@ -139,6 +139,8 @@ describe('the rendered HAProxy configuration', () => {
     expect(split).not.toContain('observe');
     const v2 = section('\nlisten inventory_v2');
     expect(v2).toContain('timeout server 1500ms');
+    // Queue + per try (375 + 1500 ms) ends before the split's 2500 ms: a queued try fails here, counted and retried.
+    expect(v2).toContain('timeout queue 375ms');
     expect(v2).toContain('observe layer7 error-limit 5 on-error mark-down fastinter 5000ms');
   });
 
@@ -163,6 +165,7 @@ describe('the rendered HAProxy configuration', () => {
     );
     const cfg = haproxyConfig(spec, { host: '127.0.0.1', certs: '/c', appHost: '127.0.0.1', faultsFile: '/d/f.map' });
     expect(cfg).toContain('retries 0');
+    expect(cfg).toContain('timeout queue 500ms');
     expect(cfg).not.toContain('retry-on');
     expect(cfg).not.toContain('observe');
   });

@@ -136,6 +136,12 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost, faultsF
         `listen ${out.upstream}_${server.name}`,
         `    bind ${innerSocket(spec, out, server.name)}${inner}`,
         `    timeout server ${perTry}ms`,
+        // Explicit, not HAProxy's default (timeout connect, 1 s): a try that waited that long for
+        // a connection slot and then the whole per-try timeout would outlast the split layer's
+        // timeout above, which would then abort it — a failure the version never answered, so it
+        // would not count against it. Queued at most this long, a try ends here first (503,
+        // retried by the split on another version).
+        `    timeout queue ${queueTimeoutMs(perTry)}ms`,
         '    option httpchk GET /healthz',
         // The checks speak HTTP/1.1 (check-alpn); they would otherwise inherit alpn h2.
         `    server ${server.name} ${server.addr} ssl crt ${pem} ca-file ${ca} verify required verifyhost ${out.identity} alpn ${alpn} check check-alpn http/1.1 inter 1s fall 2 rise ${rise}${outlierOptions(out)}`,
@@ -146,6 +152,15 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost, faultsF
 }
 
 type Outbound = SidecarSpec['outbound'][number];
+
+/**
+ * How long a try may wait in a version's proxy for a connection slot: below the split layer's
+ * headroom over the per-try timeout (1 s), so queue + per-try ends before the split gives up,
+ * and at most a quarter of a short per-try timeout.
+ */
+export function queueTimeoutMs(perTryMs: number): number {
+  return Math.max(1, Math.min(500, Math.floor(perTryMs / 4)));
+}
 
 /**
  * The abstract socket between the two layers. Abstract names are shared by everything in one
