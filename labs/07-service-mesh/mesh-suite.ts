@@ -6,7 +6,9 @@ import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stockLevelOf } from '@commlab/contracts';
 import { labForThisFile } from '@commlab/lab/testing';
+import type { ExperimentContext } from '@commlab/bench';
 import { runtimeApi, serverStats, setFault, setWeights, type SidecarFault } from '@commlab/mesh';
+import { experiments } from './bench.ts';
 import { callThrough, inventoryClient, servedBy } from './calls.ts';
 import { certs, issueBadCertificates, issueLabCertificates } from './certificates.ts';
 
@@ -242,12 +244,11 @@ export function meshSuite(): void {
           expect(report.failed, `${report.failed} of 200 calls failed`).toBe(0);
           expect(tries).toBeGreaterThanOrEqual(10);
           expect(retried, 'every try of v2 retried').toBe(tries);
-          // Each try of v2 ends in a timeout, but not always v2's own: a try that waited in v2's
-          // proxy's queue can reach the split layer's longer timeout first, and that proxy then
-          // counts a client abort, not a failed answer (seen once: 16 of 21). Enough of them
-          // count against v2 to eject it.
-          expect(failedAnswers, 'tries of v2 counted as failed answers').toBeGreaterThanOrEqual(10);
-          expect(failedAnswers).toBeLessThanOrEqual(tries);
+          // Each try of v2 ends in v2's own proxy's timeout, counted against v2: the split layer
+          // waits longer than that proxy can take over a try (queue, connect and per-try timeouts;
+          // before they were set so, a try could reach the split's timeout first and count as a
+          // client abort: seen once, 16 of 21).
+          expect(failedAnswers, "every failed try of v2 counted as v2's failed answer").toBe(tries);
           expect(ejections).toBeGreaterThanOrEqual(1);
           expect(tries).toBeLessThan(bound(200, 0.5)[0]);
           // No call waited for the hang (60 s): at most a timeout, then v1.
@@ -257,6 +258,43 @@ export function meshSuite(): void {
           await setFault(v2Admin(), { abort: 0, hang: 0 });
           await setWeights(admin(), 'inventory', { v1: 90, v2: 10 });
         }
+      }, 120_000);
+    });
+
+    describe('the overhead benchmark (pnpm lab bench mesh), short', () => {
+      // Against this file's lab, not a copy of its own (seven more processes); only its two order
+      // services start. It proves the experiment works end to end; no speed is asserted.
+      it('measures gRPC and REST straight and through the sidecars in one run, every call answered, the split put back', async () => {
+        const at = (service: string, extra: string | undefined, key: string) =>
+          lab.resolve(`\${${service}${extra ? `.${extra}` : ''}.${key}}`);
+        const context: ExperimentContext = {
+          short: true,
+          addr: (service, extra) => at(service, extra, 'addr'),
+          url: (service, extra) => at(service, extra, 'url'),
+          pid: () => undefined,
+          dataDir: () => undefined,
+          // No broker in this lab, and the experiment uses none.
+          infra: { kafkaBrokers: [], amqpUrl: '', redisUrl: '' },
+          progress: () => {},
+          serviceLog: () => {},
+        };
+        const splitBefore = await serverStats(admin());
+        const report = (await experiments.find((e) => e.name === 'mesh')!.run(context)).finish();
+        const kinds = ['gRPC', 'REST'];
+        expect(report.rows.map((row) => row.name.split(':')[0]).sort()).toEqual(
+          kinds.flatMap((kind) => [`${kind} direct`, `${kind} direct`, `${kind} sidecars`, `${kind} sidecars`]).sort(),
+        );
+        for (const row of report.rows) {
+          expect(row.result.ok, row.name).toBeGreaterThan(0);
+          expect(row.result.errors, row.name).toEqual({});
+        }
+        expect(report.ratios.map((ratio) => ratio.label.split(',')[0])).toEqual(
+          kinds.flatMap((kind) => Array(3).fill(`${kind} sidecars / direct`)),
+        );
+        for (const ratio of report.ratios) expect(ratio.value, ratio.label).toBeGreaterThan(0);
+        const weights = (rows: Awaited<ReturnType<typeof serverStats>>) =>
+          rows.filter((row) => row.backend === 'inventory').map((row) => [row.server, row.weight]);
+        expect(weights(await serverStats(admin()))).toEqual(weights(splitBefore));
       }, 120_000);
     });
 

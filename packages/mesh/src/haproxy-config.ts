@@ -120,9 +120,9 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost, faultsF
       `# The split and the retries; each version's state is tracked from its own proxy below.`,
       `backend ${out.upstream}`,
       '    balance random(1)',
-      // A little above the per-version timeout, so that the version's proxy answers 504 first
-      // (and counts it against the version) and this layer retries that 504.
-      `    timeout server ${perTry + 1000}ms`,
+      // Above the longest a version's proxy can take over a try (queue, connect, per-try), so
+      // that it answers first — a 504 it counts against the version — and this layer retries it.
+      `    timeout server ${splitTimeoutMs(perTry)}ms`,
       ...retryLines(out),
       ...out.servers.map(
         (s) =>
@@ -136,11 +136,10 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost, faultsF
         `listen ${out.upstream}_${server.name}`,
         `    bind ${innerSocket(spec, out, server.name)}${inner}`,
         `    timeout server ${perTry}ms`,
-        // Explicit, not HAProxy's default (timeout connect, 1 s): a try that waited that long for
-        // a connection slot and then the whole per-try timeout would outlast the split layer's
-        // timeout above, which would then abort it — a failure the version never answered, so it
-        // would not count against it. Queued at most this long, a try ends here first (503,
-        // retried by the split on another version).
+        // Explicit, not HAProxy's default (timeout connect): a try that queued for a connection
+        // slot must still end here, within the split layer's timeout, or the split aborts it —
+        // a failure the version never answered, which does not count against it. Queued too
+        // long, a try ends here (503), and the split retries it on another version.
         `    timeout queue ${queueTimeoutMs(perTry)}ms`,
         '    option httpchk GET /healthz',
         // The checks speak HTTP/1.1 (check-alpn); they would otherwise inherit alpn h2.
@@ -153,13 +152,18 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost, faultsF
 
 type Outbound = SidecarSpec['outbound'][number];
 
-/**
- * How long a try may wait in a version's proxy for a connection slot: below the split layer's
- * headroom over the per-try timeout (1 s), so queue + per-try ends before the split gives up,
- * and at most a quarter of a short per-try timeout.
- */
+/** How long a try may wait in a version's proxy for a connection slot: a quarter of the per-try timeout, at most 500 ms. */
 export function queueTimeoutMs(perTryMs: number): number {
   return Math.max(1, Math.min(500, Math.floor(perTryMs / 4)));
+}
+
+/**
+ * The split layer's timeout: the longest a version's proxy takes over one try — queued, then
+ * connecting (the TLS handshake included), then the per-try timeout — and 250 ms for its answer
+ * to come back.
+ */
+export function splitTimeoutMs(perTryMs: number): number {
+  return queueTimeoutMs(perTryMs) + connectTimeoutMs + perTryMs + 250;
 }
 
 /**
