@@ -6,7 +6,9 @@ import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stockLevelOf } from '@commlab/contracts';
 import { labForThisFile } from '@commlab/lab/testing';
+import type { ExperimentContext } from '@commlab/bench';
 import { runtimeApi, serverStats, setFault, setWeights, type SidecarFault } from '@commlab/mesh';
+import { experiments } from './bench.ts';
 import { callThrough, inventoryClient, servedBy } from './calls.ts';
 import { certs, issueBadCertificates, issueLabCertificates } from './certificates.ts';
 
@@ -175,6 +177,8 @@ export function meshSuite(): void {
           retried: after.split.retries - before.split.retries,
           failedAnswers: after.own.errors - before.own.errors,
           ejections: after.own.downs - before.own.downs,
+          // Where the tries of v2 went in its own proxy, for a failure message.
+          own: `v2's proxy: ${after.own.total - before.own.total} requests, ${after.own.errors - before.own.errors} failed, aborted by the client side ${after.own.aborts.client - before.own.aborts.client}, by the server side ${after.own.aborts.server - before.own.aborts.server}`,
         };
       };
 
@@ -238,16 +242,19 @@ export function meshSuite(): void {
       it('gives up on a hanging v2 after the 2 s per-try timeout, retries on v1 so no call fails, and ejects v2', async () => {
         try {
           const started = Date.now();
-          const { report, tries, retried, failedAnswers, ejections } = await breakV2({ hang: 100 });
+          const { report, tries, retried, failedAnswers, ejections, own } = await breakV2({ hang: 100 });
           expect(report.failed, `${report.failed} of 200 calls failed`).toBe(0);
           expect(tries).toBeGreaterThanOrEqual(10);
           expect(retried, 'every try of v2 retried').toBe(tries);
-          // Each try of v2 ends in a timeout, but not always v2's own: a try that waited in v2's
-          // proxy's queue can reach the split layer's longer timeout first, and that proxy then
-          // counts a client abort, not a failed answer (seen once: 16 of 21). Enough of them
-          // count against v2 to eject it.
-          expect(failedAnswers, 'tries of v2 counted as failed answers').toBeGreaterThanOrEqual(10);
-          expect(failedAnswers).toBeLessThanOrEqual(tries);
+          // Each try of v2 ends in a timeout, but not every one counts as v2's failed answer in
+          // v2's proxy: seen 16 of 21 before `timeout queue` was set and the split layer's
+          // timeout made to cover that proxy's queue + connect + per-try time, and 16 of 20 in a
+          // Compose check after (16 of 16 in others). So the queue is not the cause. Likely: tries
+          // the split sent while v2's proxy was ejecting v2 (16 in flight), which that proxy then
+          // answers 503 with no server to count them against — the 503 test above failed the
+          // same way once (14 of 20) in the Compose check. Enough of them count to eject v2.
+          expect(failedAnswers, `tries of v2 counted as failed answers (${own})`).toBeGreaterThanOrEqual(10);
+          expect(failedAnswers, own).toBeLessThanOrEqual(tries);
           expect(ejections).toBeGreaterThanOrEqual(1);
           expect(tries).toBeLessThan(bound(200, 0.5)[0]);
           // No call waited for the hang (60 s): at most a timeout, then v1.
@@ -257,6 +264,43 @@ export function meshSuite(): void {
           await setFault(v2Admin(), { abort: 0, hang: 0 });
           await setWeights(admin(), 'inventory', { v1: 90, v2: 10 });
         }
+      }, 120_000);
+    });
+
+    describe('the overhead benchmark (pnpm lab bench mesh), short', () => {
+      // Against this file's lab, not a copy of its own (seven more processes); only its two order
+      // services start. It proves the experiment works end to end; no speed is asserted.
+      it('measures gRPC and REST straight and through the sidecars in one run, every call answered, the split put back', async () => {
+        const at = (service: string, extra: string | undefined, key: string) =>
+          lab.resolve(`\${${service}${extra ? `.${extra}` : ''}.${key}}`);
+        const context: ExperimentContext = {
+          short: true,
+          addr: (service, extra) => at(service, extra, 'addr'),
+          url: (service, extra) => at(service, extra, 'url'),
+          pid: () => undefined,
+          dataDir: () => undefined,
+          // No broker in this lab, and the experiment uses none.
+          infra: { kafkaBrokers: [], amqpUrl: '', redisUrl: '' },
+          progress: () => {},
+          serviceLog: () => {},
+        };
+        const splitBefore = await serverStats(admin());
+        const report = (await experiments.find((e) => e.name === 'mesh')!.run(context)).finish();
+        const kinds = ['gRPC', 'REST'];
+        expect(report.rows.map((row) => row.name.split(':')[0]).sort()).toEqual(
+          kinds.flatMap((kind) => [`${kind} direct`, `${kind} direct`, `${kind} sidecars`, `${kind} sidecars`]).sort(),
+        );
+        for (const row of report.rows) {
+          expect(row.result.ok, row.name).toBeGreaterThan(0);
+          expect(row.result.errors, row.name).toEqual({});
+        }
+        expect(report.ratios.map((ratio) => ratio.label.split(',')[0])).toEqual(
+          kinds.flatMap((kind) => Array(3).fill(`${kind} sidecars / direct`)),
+        );
+        for (const ratio of report.ratios) expect(ratio.value, ratio.label).toBeGreaterThan(0);
+        const weights = (rows: Awaited<ReturnType<typeof serverStats>>) =>
+          rows.filter((row) => row.backend === 'inventory').map((row) => [row.server, row.weight]);
+        expect(weights(await serverStats(admin()))).toEqual(weights(splitBefore));
       }, 120_000);
     });
 

@@ -134,11 +134,13 @@ describe('the rendered HAProxy configuration', () => {
     expect(split).toContain('retries 2');
     expect(split).toContain('retry-on conn-failure empty-response response-timeout 502 503 504');
     expect(split).toContain('option redispatch 1');
-    expect(split).toContain('timeout server 2500ms');
+    // 375 ms queued + 1 s connecting + 1.5 s per try + 250 ms: the version's proxy ends a try first.
+    expect(split).toContain('timeout server 3125ms');
     expect(split).toContain('server v2 abns@order-15201-inventory-v2 proto h2 weight 10 track inventory_v2/v2');
     expect(split).not.toContain('observe');
     const v2 = section('\nlisten inventory_v2');
     expect(v2).toContain('timeout server 1500ms');
+    expect(v2).toContain('timeout queue 375ms');
     expect(v2).toContain('observe layer7 error-limit 5 on-error mark-down fastinter 5000ms');
   });
 
@@ -163,6 +165,7 @@ describe('the rendered HAProxy configuration', () => {
     );
     const cfg = haproxyConfig(spec, { host: '127.0.0.1', certs: '/c', appHost: '127.0.0.1', faultsFile: '/d/f.map' });
     expect(cfg).toContain('retries 0');
+    expect(cfg).toContain('timeout queue 500ms');
     expect(cfg).not.toContain('retry-on');
     expect(cfg).not.toContain('observe');
   });

@@ -120,9 +120,9 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost, faultsF
       `# The split and the retries; each version's state is tracked from its own proxy below.`,
       `backend ${out.upstream}`,
       '    balance random(1)',
-      // A little above the per-version timeout, so that the version's proxy answers 504 first
-      // (and counts it against the version) and this layer retries that 504.
-      `    timeout server ${perTry + 1000}ms`,
+      // Above the longest a version's proxy can take over a try (queue, connect, per-try), so
+      // that it answers first — a 504 it counts against the version — and this layer retries it.
+      `    timeout server ${splitTimeoutMs(perTry)}ms`,
       ...retryLines(out),
       ...out.servers.map(
         (s) =>
@@ -136,6 +136,11 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost, faultsF
         `listen ${out.upstream}_${server.name}`,
         `    bind ${innerSocket(spec, out, server.name)}${inner}`,
         `    timeout server ${perTry}ms`,
+        // Explicit, not HAProxy's default (timeout connect): a try that queued for a connection
+        // slot must still end here, within the split layer's timeout, or the split aborts it —
+        // a failure the version never answered, which does not count against it. Queued too
+        // long, a try ends here (503), and the split retries it on another version.
+        `    timeout queue ${queueTimeoutMs(perTry)}ms`,
         '    option httpchk GET /healthz',
         // The checks speak HTTP/1.1 (check-alpn); they would otherwise inherit alpn h2.
         `    server ${server.name} ${server.addr} ssl crt ${pem} ca-file ${ca} verify required verifyhost ${out.identity} alpn ${alpn} check check-alpn http/1.1 inter 1s fall 2 rise ${rise}${outlierOptions(out)}`,
@@ -146,6 +151,20 @@ export function haproxyConfig(spec: SidecarSpec, { host, certs, appHost, faultsF
 }
 
 type Outbound = SidecarSpec['outbound'][number];
+
+/** How long a try may wait in a version's proxy for a connection slot: a quarter of the per-try timeout, at most 500 ms. */
+export function queueTimeoutMs(perTryMs: number): number {
+  return Math.max(1, Math.min(500, Math.floor(perTryMs / 4)));
+}
+
+/**
+ * The split layer's timeout: the longest a version's proxy takes over one try — queued, then
+ * connecting (the TLS handshake included), then the per-try timeout — and 250 ms for its answer
+ * to come back.
+ */
+export function splitTimeoutMs(perTryMs: number): number {
+  return queueTimeoutMs(perTryMs) + connectTimeoutMs + perTryMs + 250;
+}
 
 /**
  * The abstract socket between the two layers. Abstract names are shared by everything in one

@@ -41,6 +41,8 @@ export interface ServerStat {
   errors: number;
   /** Times it went from UP to DOWN: failed health checks, or an outlier ejection. */
   downs: number;
+  /** Requests given up while at this server: by the client side (cli_abrt) or the server side (srv_abrt). */
+  aborts: { client: number; server: number };
 }
 
 /** `show stat` as rows per server (not frontends or backend totals). */
@@ -61,6 +63,7 @@ export async function serverStats(addr: string): Promise<ServerStat[]> {
       retries: Number(col(row, 'wretr')),
       errors: Number(col(row, 'hrsp_5xx')) + Number(col(row, 'eresp')) + Number(col(row, 'econ')),
       downs: Number(col(row, 'chkdown')),
+      aborts: { client: Number(col(row, 'cli_abrt')), server: Number(col(row, 'srv_abrt')) },
     }));
 }
 
