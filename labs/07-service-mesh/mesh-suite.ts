@@ -224,11 +224,15 @@ export function meshSuite(): void {
 
       it('turns 503s from v2 into answers from v1 (every failed try retried, none failing) and ejects v2 until it answers again', async () => {
         try {
-          const { report, tries, retried, failedAnswers, ejections } = await breakV2({ abort: 100 });
+          const { report, tries, retried, failedAnswers, ejections, own } = await breakV2({ abort: 100 });
           expect(report.failed, `${report.failed} of 200 calls failed`).toBe(0);
           expect(tries).toBeGreaterThanOrEqual(10);
           expect(retried, 'every try of v2 retried').toBe(tries);
-          expect(failedAnswers).toBe(tries);
+          // At least the ejection threshold of them count as v2's failed answers; the rest, as in
+          // the hang test below, are tries that reached v2's proxy while it was ejecting v2 (14 of
+          // 20 counted once in a Compose check).
+          expect(failedAnswers, `tries of v2 counted as failed answers (${own})`).toBeGreaterThanOrEqual(10);
+          expect(failedAnswers, own).toBeLessThanOrEqual(tries);
           expect(ejections).toBeGreaterThanOrEqual(1);
           // Not ejected, v2 would get its half: at least 71 of 200 (the binomial bound below).
           expect(tries).toBeLessThan(bound(200, 0.5)[0]);
