@@ -1,13 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { alternate, closedLoop, openLoop, Report, type LabBenchmarks, type RunResult, type Send } from '@commlab/bench';
 import { grpcInventoryDriver } from '@commlab/bench/drivers/grpc';
 import { httpDriver } from '@commlab/bench/drivers/http';
+import { startExtraService } from '@commlab/lab/testing';
 import { serverStats, setWeights } from '@commlab/mesh';
-import { freePort } from '@commlab/testkit';
 
 /**
  * Both paths end at the same inventory process (v1): straight, or in at order's sidecar
@@ -155,43 +150,6 @@ async function weightsOf(admin: string): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((row) => [row.server, row.weight]));
 }
 
-/** Lab 01's order service on a free port, calling inventory at `inventoryAddr`; its logs to the run's service log. */
-async function startOrder(inventoryAddr: string) {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'commlab-lab07-bench-order-'));
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../../services/order/src/main.ts')], {
-    env: {
-      ...process.env,
-      SERVICE_NAME: 'order-bench',
-      PORT: String(port),
-      INVENTORY_ADDR: inventoryAddr,
-      DATA_DIR: dataDir,
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  for (const end = Date.now() + 60_000; ; await sleep(200)) {
-    if (child.exitCode !== null) throw new Error(`an order service of the benchmark exited with ${child.exitCode}`);
-    if (Date.now() > end) throw new Error('an order service of the benchmark was not ready after 60 s');
-    if (
-      await fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-  }
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+/** Lab 01's order service on a free port, calling inventory at `inventoryAddr`. */
+const startOrder = (inventoryAddr: string) =>
+  startExtraService('order', 'order-bench', { INVENTORY_ADDR: inventoryAddr });

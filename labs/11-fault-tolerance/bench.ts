@@ -1,13 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openLoop, Report, type ExperimentContext, type LabBenchmarks, type RunResult } from '@commlab/bench';
 import { httpDriver } from '@commlab/bench/drivers/http';
 import { dialEdge, parseDial, writeDials } from '@commlab/faults/file';
-import { faultsFileOf } from '@commlab/lab/testing';
-import { freePort } from '@commlab/testkit';
+import { faultsFileOf, startExtraService } from '@commlab/lab/testing';
 import { resilience } from './lab.ts';
 
 const labId = '11-fault-tolerance';
@@ -167,44 +162,8 @@ export const experiments: LabBenchmarks['experiments'] = [
  * The order service with its own defaults (no pattern on), or with `env` over them, on a free
  * port, calling the lab's inventory.
  */
-async function startPlainOrder(context: ExperimentContext, env: Record<string, string> = {}) {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'commlab-lab11-plain-order-'));
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../../services/order/src/main.ts')], {
-    env: {
-      ...process.env,
-      SERVICE_NAME: plainName,
-      PORT: String(port),
-      INVENTORY_ADDR: context.addr('inventory'),
-      DATA_DIR: dataDir,
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (const end = Date.now() + 60_000; ; await sleep(200)) {
-    if (child.exitCode !== null) throw new Error(`the order service without patterns exited with ${child.exitCode}`);
-    if (Date.now() > end) throw new Error('the order service without patterns was not ready after 60 s');
-    if (
-      await fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-  }
-  return {
-    url,
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+const startPlainOrder = (context: ExperimentContext, env: Record<string, string> = {}) =>
+  startExtraService('order', plainName, { INVENTORY_ADDR: context.addr('inventory'), ...env });
 
 /** Waits out an open breaker (BREAKER_RESET_MS) and closes it with a trial order. */
 async function closeBreaker(orderUrl: string): Promise<void> {
