@@ -24,9 +24,24 @@ export async function freshPostgresDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () =>
-      withClient(server, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
+    drop: () => withClient(server, (client) => dropWhenLeft(client, name)),
   };
+}
+
+/**
+ * Drops the database once its users have left: a pool's `end()` resolves while its connections
+ * are still closing, and FORCE terminating one of them then reaches a client that has no error
+ * listener left (an uncaught 57P01 in whichever test runs next). FORCE only after 5 s.
+ */
+async function dropWhenLeft(client: pg.Client, name: string): Promise<void> {
+  for (const until = Date.now() + 5_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+    const { rows } = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+      [name],
+    );
+    if (rows[0]!.n === 0) break;
+  }
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 async function findServer(): Promise<string> {
