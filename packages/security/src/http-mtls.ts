@@ -140,12 +140,12 @@ export function closeServer(server: Server & { stopWatching?: () => void }): Pro
  */
 export function mtlsFetch(files: TlsFiles): typeof fetch & { close(): Promise<void> } {
   const agentFor = (pem: Pem) => new Agent({ connect: { ...pem } });
-  let agent = agentFor(read(files));
   const tls = watchTls(files, (pem) => {
     const old = agent;
     agent = agentFor(pem);
     void old.close();
   });
+  let agent = agentFor(tls.current);
   const fetchWith = ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
     undiciFetch(input as never, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
   return Object.assign(fetchWith, {
