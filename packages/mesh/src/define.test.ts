@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { canaryMesh } from './canary-mesh.test-fixture.ts';
 import { checkMesh, meshLab, type MeshDefinition } from './define.ts';
 import { haproxyConfig, spiffeSanHex } from './haproxy-config.ts';
 import { parseSidecarSpec } from './sidecar-spec.ts';
 
-const mesh: MeshDefinition = {
-  workloads: {
-    'inventory-v1': { service: 'inventory', port: 50061 },
-    'inventory-v2': { service: 'inventory', port: 50062 },
-    order: { calls: { inventory: 'INVENTORY_ADDR' } },
-  },
-  upstreams: {
-    inventory: {
-      protocol: 'grpc',
-      allow: ['order'],
-      versions: { v1: { workload: 'inventory-v1', weight: 90 }, v2: { workload: 'inventory-v2', weight: 10 } },
-    },
-  },
-};
+const mesh = canaryMesh;
 
 describe('meshLab', () => {
   it("points each caller's variable at its own sidecar's outbound port", () => {

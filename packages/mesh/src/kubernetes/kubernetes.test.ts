@@ -1,21 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { canaryMesh } from '../canary-mesh.test-fixture.ts';
 import type { MeshDefinition } from '../define.ts';
 import { jsonSchemaOf, validateLinkerdPolicy } from './linkerd-policy.ts';
 import { kubernetesFiles, kubernetesObjects, validateObject } from './manifests.ts';
 import { percentages, type KubernetesContainer, type KubernetesOptions } from './options.ts';
 
+// With the timeout, retries and ejection the Kubernetes meshes translate.
 const mesh: MeshDefinition = {
-  workloads: {
-    'inventory-v1': { service: 'inventory', port: 50061 },
-    'inventory-v2': { service: 'inventory', port: 50062 },
-    order: { calls: { inventory: 'INVENTORY_ADDR' } },
-  },
+  ...canaryMesh,
   upstreams: {
     inventory: {
-      protocol: 'grpc',
-      allow: ['order'],
-      versions: { v1: { workload: 'inventory-v1', weight: 90 }, v2: { workload: 'inventory-v2', weight: 10 } },
+      ...canaryMesh.upstreams.inventory!,
       timeoutMs: 2000,
       retries: { attempts: 3 },
       outlierDetection: { consecutiveErrors: 10, ejectionMs: 10_000 },
