@@ -172,6 +172,45 @@ describe('lab 08: the checkout saga', () => {
     }
   }, 60_000);
 
+  it("the lab console draws the saga's new edges: payment on the bus, and the orchestrator's calls to payment", async () => {
+    const wanted = [
+      'rabbitmq → payment consume inventory.stock-reserved',
+      'payment → rabbitmq publish payment.completed',
+      'rabbitmq → order consume payment.completed',
+      'order-orchestrated → payment POST /payments 200',
+    ];
+    const seen = new Set<string>();
+    const stream = new AbortController();
+    const response = await fetch(`${lab.url('console')}/stream`, { signal: stream.signal });
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let buffered = '';
+      for await (const chunk of response.body!) {
+        buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        for (const line of lines.filter((l) => l.startsWith('data: '))) {
+          const update = JSON.parse(line.slice(6)) as {
+            kind: string;
+            crossing?: { from: string; to: string; label: string };
+          };
+          if (update.crossing) seen.add(`${update.crossing.from} → ${update.crossing.to} ${update.crossing.label}`);
+        }
+        if (wanted.every((edge) => seen.has(edge))) return;
+      }
+    })().catch(() => undefined);
+    try {
+      for (const service of [choreographed, orchestrated]) {
+        const { body } = await lab.client.place(service, 'saga-console', [{ sku: 'WC-005', quantity: 1 }]);
+        expect((await lab.client.settled(service, body.id)).status).toBe('confirmed');
+      }
+      await eventually(async () => wanted.filter((edge) => !seen.has(edge)), []);
+    } finally {
+      stream.abort();
+      await reading;
+    }
+  });
+
   it("lists every saga's final state: none half-done", async () => {
     const sagas = await lab.client.sagas();
     const payments = new Map((await lab.client.payments()).map((payment) => [payment.orderId, payment]));
@@ -192,7 +231,7 @@ describe('lab 08: the checkout saga', () => {
       expect(order.status).toBe(payment.status === 'completed' ? 'confirmed' : 'cancelled');
     }
     console.log(rows.join('\n'));
-    expect(sagas.length).toBeGreaterThanOrEqual(5);
-    expect(choreographedPayments.length).toBeGreaterThanOrEqual(8);
+    expect(sagas.length).toBeGreaterThanOrEqual(6);
+    expect(choreographedPayments.length).toBeGreaterThanOrEqual(9);
   });
 });
