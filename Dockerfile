@@ -12,7 +12,7 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 ARG SERVICE
 ARG PNPM_VERSION=10.34.8
-RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<order|inventory|notification|console>" >&2; exit 1)
+RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<order|inventory|notification|payment|console>" >&2; exit 1)
 WORKDIR /app
 # Behind a TLS-intercepting proxy, pass its CA: --secret id=extra_ca,src=/path/ca.pem (optional).
 RUN --mount=type=secret,id=extra_ca,required=false \

@@ -20,7 +20,8 @@ const crashOrders = 100;
 const maxKills = 12;
 
 describe('lab 08: orders as event streams', () => {
-  const lab = labForThisFile('08-event-sourcing', { connect: labClient });
+  // The choreographed checkout only: order-orchestrated is saga.test.ts's.
+  const lab = labForThisFile('08-event-sourcing', { connect: labClient, services: ['inventory', 'payment', 'order'] });
 
   it("stores an order as its stream: placed, then inventory's answer, each at the next version", async () => {
     const { status, body: placed } = await lab.client.place('es-reader-1', [{ sku: 'KB-001', quantity: 1 }]);

@@ -4,22 +4,43 @@ import { defineLab } from '@commlab/lab';
 // async checkout. ORDER_STORE=event-store keeps each order as the stream `order-<id>` in
 // PostgreSQL (@commlab/event-store), publishes from the log with the outbox relay, and serves
 // the order summary and customer history read models with how far behind the log they are.
+//
+// Checkout is a saga with a payment step, twice. `order` choreographs it by events alone:
+// order.placed → inventory reserves → stock-reserved → payment pays → payment.completed → order
+// confirmed; payment.declined → order cancelled → inventory releases the stock. `order-orchestrated`
+// (the same service, CHECKOUT_MODE=orchestration, no bus) has a saga orchestrator with its sagas
+// in a table call inventory (gRPC) and payment (HTTP) in turn, and compensate in reverse.
+// Payment declines a payment above PAYMENT_LIMIT (one unit per item): 11 keyboards fail.
 export default defineLab({
   eventBus: 'rabbitmq',
   services: {
     inventory: {},
+    payment: { env: { PAYMENT_LIMIT: '10' } },
     order: {
       env: {
         ORDER_STORE: 'event-store',
-        CHECKOUT_MODE: 'async',
+        CHECKOUT_MODE: 'choreography',
         DATABASE_URL: '${postgres.url}',
         // Small, so the guide's orders cross a snapshot.
         ORDER_SNAPSHOT_EVERY: '3',
+      },
+    },
+    'order-orchestrated': {
+      service: 'order',
+      port: 3005,
+      env: {
+        CHECKOUT_MODE: 'orchestration',
+        EVENT_BUS: 'none',
+        INVENTORY_ADDR: '${inventory.addr}',
+        PAYMENT_URL: '${payment.url}',
+        SAGA_RETRY_MS: '500',
       },
     },
   },
   links: [
     { label: 'Orders API', url: '${order.url}/v2/orders' },
     { label: 'Order summaries (read model)', url: '${order.url}/v2/order-summaries' },
+    { label: 'Payments', url: '${payment.url}/payments' },
+    { label: 'Sagas (orchestrated)', url: '${order-orchestrated.url}/sagas' },
   ],
 });

@@ -5,7 +5,11 @@ import Type, { type Static } from 'typebox';
  * CloudEvents `type` (versioned: a breaking change is a new type, never an edit) and the
  * schema of its `data`. Producers build from these; consumers check against them.
  */
-export const eventSources = { order: '/commlab/order', inventory: '/commlab/inventory' } as const;
+export const eventSources = {
+  order: '/commlab/order',
+  inventory: '/commlab/inventory',
+  payment: '/commlab/payment',
+} as const;
 
 export const orderEventTypes = {
   placed: 'commlab.order.placed.v1',
@@ -17,6 +21,12 @@ export const orderEventTypes = {
 export const inventoryEventTypes = {
   stockReserved: 'commlab.inventory.stock-reserved.v1',
   stockRejected: 'commlab.inventory.stock-rejected.v1',
+} as const;
+
+/** The payment step of lab 08's choreographed checkout saga: payment's answer to stock-reserved. */
+export const paymentEventTypes = {
+  completed: 'commlab.payment.completed.v1',
+  declined: 'commlab.payment.declined.v1',
 } as const;
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
@@ -42,7 +52,7 @@ export const OrderEventData = Type.Object({
   ]),
   lines: Lines,
   createdAt: Type.String({ minLength: 1 }),
-  /** On order.rejected: why the stock could not be reserved. */
+  /** On order.rejected: why the stock could not be reserved; on order.cancelled by the saga: why payment failed. */
   reason: Type.Optional(Type.Object({ code: Type.String(), detail: Type.String() })),
 });
 export type OrderEventData = Static<typeof OrderEventData>;
@@ -59,3 +69,15 @@ export const StockRejectedData = Type.Object({
   subject: Type.Optional(Type.String()),
 });
 export type StockRejectedData = Static<typeof StockRejectedData>;
+
+/**
+ * Payment took (`completed`) or refused (`declined`, with `code` and `detail`) the order's
+ * payment; `amount` is what was asked for (lab 08's payment counts one unit per item).
+ */
+export const PaymentData = Type.Object({
+  orderId: Id,
+  amount: Type.Integer({ minimum: 1 }),
+  code: Type.Optional(Type.String({ minLength: 1 })),
+  detail: Type.Optional(Type.String()),
+});
+export type PaymentData = Static<typeof PaymentData>;

@@ -47,7 +47,7 @@ export const OrderConfig = Type.Object({
   ORDER_STORE: Type.Union([Type.Literal('tables'), Type.Literal('event-store')], {
     default: 'tables',
     description:
-      'tables: an orders row plus an outbox table; event-store: each order is a stream in @commlab/event-store (needs DATABASE_URL, CHECKOUT_MODE=async)',
+      'tables: an orders row plus an outbox table; event-store: each order is a stream in @commlab/event-store (needs DATABASE_URL, a CHECKOUT_MODE other than sync)',
   }),
   ORDER_STORE_SCHEMA: Type.Optional(
     Type.String({
@@ -87,9 +87,25 @@ export const OrderConfig = Type.Object({
     description: 'how often the event loop is sampled for load shedding',
   }),
   // Events (lab 02): how checkout gets its stock, and where the order events go.
-  CHECKOUT_MODE: Type.Union([Type.Literal('sync'), Type.Literal('async')], {
-    default: 'sync',
-    description: 'sync: reserve stock over gRPC before answering 201; async: answer 202 pending, finish by events',
+  CHECKOUT_MODE: Type.Union(
+    [Type.Literal('sync'), Type.Literal('async'), Type.Literal('choreography'), Type.Literal('orchestration')],
+    {
+      default: 'sync',
+      description:
+        'sync: reserve stock over gRPC before answering 201; async: answer 202 pending, finish by events; choreography: async plus the payment step by events (a saga, lab 08); orchestration: 202 pending, a saga orchestrator calls inventory and payment (lab 08)',
+    },
+  ),
+  PAYMENT_URL: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'payment base URL (CHECKOUT_MODE=orchestration)' }),
+  ),
+  SAGA_DB_FILE: Type.Optional(
+    Type.String({ description: "SQLite file of the saga orchestrator's sagas; default DATA_DIR/sagas.sqlite" }),
+  ),
+  SAGA_RETRY_MS: Type.Integer({
+    default: 1000,
+    minimum: 50,
+    maximum: 600_000,
+    description: 'CHECKOUT_MODE=orchestration: how often unfinished sagas (a participant was down) are driven again',
   }),
   ...BusConfig,
   // Resilience at the order → inventory seam (lab 11): timeouts, retries, circuit breaker.
@@ -128,14 +144,22 @@ export function checkOrderConfig(config: {
   INVENTORY_FALLBACK?: string;
   ORDER_STORE?: string;
   DATABASE_URL?: string | undefined;
+  PAYMENT_URL?: string | undefined;
 }): void {
   if (config.INVENTORY_FALLBACK === 'pending' && config.CHECKOUT_MODE !== 'sync') {
     throw new ConfigError([
       `INVENTORY_FALLBACK: pending is a fallback of sync checkout (got CHECKOUT_MODE=${config.CHECKOUT_MODE}, which accepts every order pending already)`,
     ]);
   }
-  if (config.CHECKOUT_MODE === 'async' && config.EVENT_BUS === 'none') {
-    throw new ConfigError(['CHECKOUT_MODE: async checkout needs an event bus (got EVENT_BUS=none); set EVENT_BUS']);
+  if ((config.CHECKOUT_MODE === 'async' || config.CHECKOUT_MODE === 'choreography') && config.EVENT_BUS === 'none') {
+    throw new ConfigError([
+      `CHECKOUT_MODE: ${config.CHECKOUT_MODE} checkout needs an event bus (got EVENT_BUS=none); set EVENT_BUS`,
+    ]);
+  }
+  if (config.CHECKOUT_MODE === 'orchestration' && !config.PAYMENT_URL) {
+    throw new ConfigError([
+      'PAYMENT_URL: the saga orchestrator (CHECKOUT_MODE=orchestration) calls payment; set PAYMENT_URL',
+    ]);
   }
   if (config.ORDER_STORE === 'event-store') {
     const problems = [
@@ -143,9 +167,11 @@ export function checkOrderConfig(config: {
         ? []
         : ['DATABASE_URL: ORDER_STORE=event-store keeps its streams in PostgreSQL; set DATABASE_URL']),
       // A synchronous checkout stores placed and confirmed as one change (version 1); a stream counts two events.
-      ...(config.CHECKOUT_MODE === 'async'
+      ...(config.CHECKOUT_MODE !== 'sync'
         ? []
-        : ['CHECKOUT_MODE: ORDER_STORE=event-store needs CHECKOUT_MODE=async (one event per change of the order)']),
+        : [
+            'CHECKOUT_MODE: ORDER_STORE=event-store needs CHECKOUT_MODE=async, choreography or orchestration (one event per change of the order)',
+          ]),
     ];
     if (problems.length > 0) throw new ConfigError(problems);
   }

@@ -10,12 +10,17 @@ import { OrderLifecycle } from './domain/order-lifecycle.ts';
 import { Orders } from './domain/orders.ts';
 import { PendingReservations } from './domain/pending-reservations.ts';
 import type { OrderStoreWithEvents } from './domain/ports.ts';
-import { stockResultHandler, stockResultTypes } from './events/stock-results.ts';
+import { checkoutResultTypes, stockResultHandler } from './events/stock-results.ts';
 import { connectInventory } from './inventory/edge.ts';
 import { withinRequestBudget } from './inventory/request-budget.ts';
 import { eventSourcedOrderStore, type EventSourcedOrderStore } from './store/event-sourced.ts';
 import { resilientStock } from './inventory/resilient-stock.ts';
 import { postgresOrderStore } from './store/postgres.ts';
+import { httpPayment } from './payment/http-payment.ts';
+import { SagaOrchestrator } from './saga/orchestrator.ts';
+import { sagaRoutes } from './saga/saga-routes.ts';
+import { sqlSagaStore } from './saga/sql-sagas.ts';
+import { openDatabase } from '@commlab/sql';
 import { sqliteOrderStore } from './store/sqlite.ts';
 
 /**
@@ -60,6 +65,8 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
   // Publish what a commit just stored now, rather than on the relay's next round.
   const onEventsStored = () => relay?.kick();
 
+  // Lab 08's orchestrated saga begins as soon as an order is stored pending (see below).
+  let orchestrator: SagaOrchestrator | undefined;
   const orders = new Orders({
     store,
     stock: withinRequestBudget(resilient.stock),
@@ -68,6 +75,9 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     fallback: config.INVENTORY_FALLBACK,
     onEventsStored,
     onCompensationFailure: (orderId, err) => logger.error({ err, orderId }, 'could not release reservation'),
+    onAccepted: (order) => {
+      orchestrator?.begin(order).catch((err: unknown) => logger.warn({ err, orderId: order.id }, 'saga not begun yet'));
+    },
   });
   const lifecycle = new OrderLifecycle({
     store,
@@ -105,6 +115,28 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     ],
   });
 
+  // CHECKOUT_MODE=orchestration: the saga orchestrator, its sagas in their own database.
+  const sagaDb =
+    config.CHECKOUT_MODE === 'orchestration'
+      ? await openDatabase({
+          url: config.DATABASE_URL,
+          file: config.SAGA_DB_FILE ?? join(config.DATA_DIR, 'sagas.sqlite'),
+        })
+      : undefined;
+  if (sagaDb) {
+    const sagas = await sqlSagaStore(sagaDb);
+    orchestrator = new SagaOrchestrator({
+      sagas,
+      orders: store,
+      lifecycle,
+      stock: resilient.stock,
+      payment: httpPayment({ url: config.PAYMENT_URL!, timeoutMs: config.INVENTORY_DEADLINE_MS, service, edges }),
+      timeoutMs: config.INVENTORY_DEADLINE_MS,
+      logger,
+    });
+    await app.register(sagaRoutes, { sagas });
+  }
+
   // What the resilience policy did so far (breaker state and counts): the lab console shows it.
   app.get('/resilience', { schema: { hide: true } }, () => resilient.policy.report());
 
@@ -115,28 +147,33 @@ export async function buildService(config: OrderSettings, { logger }: { logger: 
     { name: 'HTTP server', close: () => app.close() },
     { name: 'stock results', close: () => stockResults?.close() },
     { name: 'pending reservations', close: () => pending?.close() },
+    { name: 'saga orchestrator', close: () => orchestrator?.close() },
     { name: 'event relay', close: () => relay?.close() },
     { name: 'event bus', close: () => bus?.close() },
     { name: 'inventory client', close: inventory.close },
     { name: 'resilience policy', close: () => resilient.policy.close() },
     { name: 'edge reporter', close: edges.close },
     { name: 'order store', close: store.close },
+    { name: 'saga database', close: () => sagaDb?.close() },
   ];
   return {
     app,
     /** The store the service keeps its orders in, for tests to look into. */
     store,
     start: async () => {
-      // Only async checkout waits for inventory's answer by event.
-      if (bus && config.CHECKOUT_MODE === 'async') {
+      // Async checkout waits for inventory's answer by event; the choreographed saga for payment's too.
+      if (bus && (config.CHECKOUT_MODE === 'async' || config.CHECKOUT_MODE === 'choreography')) {
+        const choreography = config.CHECKOUT_MODE === 'choreography';
         stockResults = await bus.subscribe(
-          { group: 'order.stock-results', types: stockResultTypes },
-          reports.handler(identity.handler(stockResultHandler(lifecycle, logger))),
+          { group: 'order.stock-results', types: checkoutResultTypes(choreography) },
+          reports.handler(identity.handler(stockResultHandler(lifecycle, logger, { choreography }))),
         );
       }
       if ('startProjections' in store) await (store as EventSourcedOrderStore).startProjections();
       relay?.start();
       pending?.start(config.PENDING_RETRY_MS);
+      // Resumes or compensates what a crash left mid-saga, then sweeps on.
+      orchestrator?.start(config.SAGA_RETRY_MS);
       // Lab 09: the same API for other services (the console) over mTLS, beside the reader's
       // port, and listening before the reader's port answers ready.
       await app.ready();

@@ -53,6 +53,25 @@ export class OrderLifecycle {
     });
   }
 
+  /** Lab 08's saga: payment took the money (after the stock was reserved): a pending order becomes confirmed. */
+  paymentCompleted(orderId: string, eventId?: string): Promise<StatusChangeResult> {
+    return this.stockReserved(orderId, eventId);
+  }
+
+  /**
+   * Lab 08's saga: payment refused, so the pending order is cancelled, with payment's reason.
+   * Its order.cancelled is the compensation's signal: inventory releases the stock.
+   */
+  paymentDeclined(orderId: string, reason: NonNullable<OrderEventData['reason']>, eventId?: string) {
+    return this.#change({
+      orderId,
+      from: ['pending'],
+      to: 'cancelled',
+      event: (order) => orderEvent('cancelled', order, reason),
+      causedBy: eventId,
+    });
+  }
+
   /**
    * Cancels a pending or confirmed order and releases its stock: by event (order.cancelled),
    * or directly when there is no bus. `ifVersion` makes it conditional on the version the

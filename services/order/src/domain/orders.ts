@@ -19,8 +19,12 @@ export interface OrdersDeps {
   /**
    * CHECKOUT_MODE. sync: reserve the stock, then store the order confirmed. async: store it
    * pending at once; inventory answers by event (OrderLifecycle applies the answer).
+   * choreography and orchestration (lab 08's saga): pending at once too; the payment step
+   * follows by events, or a saga orchestrator drives every step.
    */
-  checkout?: 'sync' | 'async';
+  checkout?: 'sync' | 'async' | 'choreography' | 'orchestration';
+  /** Told after a commit that stored an order pending: the saga orchestrator begins its saga. */
+  onAccepted?: (order: Order) => void;
   /**
    * INVENTORY_FALLBACK, for sync checkout. none: when inventory is unwell (unreachable, too slow,
    * its breaker open) placing fails and nothing is stored. pending: the order is stored pending
@@ -45,6 +49,7 @@ export class Orders {
       checkout: 'sync',
       fallback: 'none',
       onEventsStored: () => {},
+      onAccepted: () => {},
       ...deps,
     };
   }
@@ -89,7 +94,7 @@ export class Orders {
       createdAt: now().toISOString(),
       version: 1,
     };
-    if (this.#deps.checkout === 'async') return this.#accept({ ...order, status: 'pending' }, key);
+    if (this.#deps.checkout !== 'sync') return this.#accept({ ...order, status: 'pending' }, key);
     try {
       await stock.reserve(order.id, order.lines, new Date(now().getTime() + reserveTimeoutMs));
     } catch (err) {
@@ -117,6 +122,7 @@ export class Orders {
   async #accept(order: Order, key?: Omit<IdempotencyRecord, 'order'>): Promise<Order> {
     await this.#deps.store.insert(order, [orderEvent('placed', order)], key && { ...key, order });
     this.#deps.onEventsStored();
+    this.#deps.onAccepted(order);
     return order;
   }
 
