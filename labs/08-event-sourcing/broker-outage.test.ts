@@ -12,7 +12,7 @@ import { recordArrivals } from './arrivals.ts';
 import { directStore } from './direct-store.ts';
 
 // The lab's broker is a RabbitMQ node of this file's own — started by infra/rabbitmq-cluster's
-// cluster.sh as a one-node set on free ports — so it can really be stopped and restarted while
+// cluster.sh as a one-node set on free ports — so it can really be restarted, and killed, while
 // the RabbitMQ other labs share keeps running. Orders keep being placed throughout (202: the
 // log does not need the broker); the relay publishes with publisher confirms and marks an event
 // sent only once confirmed. Each scenario ends with the history checker: every stored event
