@@ -13,6 +13,10 @@
 # RABBITMQ_CLUSTER_MANAGEMENT (off; on: ports 15673-15675), RABBITMQ_SBIN,
 # COMMLAB_CACHE (~/.cache/commlab), RABBITMQ_CLUSTER_START_TIMEOUT (90 s),
 # RABBITMQ_CLUSTER_STOP_TIMEOUT (30 s).
+# Another set of nodes beside this cluster (a test's own broker): RABBITMQ_CLUSTER_NAME
+# (rabbit: nodes rabbit-1..N@localhost; node names are unique per machine, as
+# they share its epmd), RABBITMQ_CLUSTER_SIZE (3; 1 to 3) and RABBITMQ_CLUSTER_DIR
+# ($COMMLAB_CACHE/rabbitmq-cluster), with ports of their own.
 set -euo pipefail
 
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -21,10 +25,17 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 
 settings RABBITMQ_CLUSTER_PORT=5673 \
   RABBITMQ_CLUSTER_DIST_PORT=25673 \
+  RABBITMQ_CLUSTER_NAME=rabbit \
+  RABBITMQ_CLUSTER_SIZE=3 \
+  RABBITMQ_CLUSTER_DIR="$cache_root/rabbitmq-cluster" \
   RABBITMQ_CLUSTER_MANAGEMENT=off \
   RABBITMQ_CLUSTER_START_TIMEOUT=90 \
   RABBITMQ_CLUSTER_STOP_TIMEOUT=30
 
+[[ $RABBITMQ_CLUSTER_NAME =~ ^[a-z][a-z0-9-]*$ ]] ||
+  die "RABBITMQ_CLUSTER_NAME must be lower-case letters, digits and dashes, got '$RABBITMQ_CLUSTER_NAME'"
+[ "$RABBITMQ_CLUSTER_SIZE" -ge 1 ] && [ "$RABBITMQ_CLUSTER_SIZE" -le 3 ] ||
+  die "RABBITMQ_CLUSTER_SIZE must be 1, 2 or 3, got '$RABBITMQ_CLUSTER_SIZE'"
 case $RABBITMQ_CLUSTER_MANAGEMENT in
   on | off) ;;
   *) die "RABBITMQ_CLUSTER_MANAGEMENT must be on or off" ;;
@@ -36,8 +47,9 @@ node_stop_timeout=$RABBITMQ_CLUSTER_STOP_TIMEOUT
 # shellcheck source=../lib/nodes.sh
 . "$here/../lib/nodes.sh"
 
-NODES=(rabbit-1 rabbit-2 rabbit-3)
-cluster_root=$cache_root/rabbitmq-cluster
+NODES=()
+for ((i = 1; i <= RABBITMQ_CLUSTER_SIZE; i++)); do NODES+=("$RABBITMQ_CLUSTER_NAME-$i"); done
+cluster_root=$RABBITMQ_CLUSTER_DIR
 # The cookie lives here, as .erlang.cookie: the nodes and our CLI calls run
 # with HOME set to it, so they share a cookie that is not the machine's.
 home_dir=$cluster_root/home
@@ -86,7 +98,11 @@ need_rabbitmq() {
 
 # ----------------------------------------------------------------- the nodes
 
-is_node() { [[ $1 == rabbit-[123] ]]; }
+is_node() {
+  local node
+  for node in "${NODES[@]}"; do [ "$node" != "$1" ] || return 0; done
+  return 1
+}
 index_of() { echo "${1##*-}"; }
 node_name() { echo "$1@localhost"; }
 amqp_port() { echo $((RABBITMQ_CLUSTER_PORT + $(index_of "$1") - 1)); }
@@ -128,7 +144,12 @@ write_config() { # <node>
   local node=$1 dir
   dir=$(node_dir "$node")
   mkdir -p "$dir" "$(data_dir "$node")" "$(log_dir "$node")"
+  # Peer discovery lists this set's nodes only, by this set's names.
+  local -a drop=()
+  local i
+  for ((i = RABBITMQ_CLUSTER_SIZE + 1; i <= 3; i++)); do drop+=(-e "/classic_config\.nodes\.$i = /d"); done
   sed -e "s|@AMQP_PORT@|$(amqp_port "$node")|g" -e "s|@DIST_PORT@|$(dist_port "$node")|g" \
+    -e "s|= rabbit-\([0-9]\)@localhost|= $RABBITMQ_CLUSTER_NAME-\1@localhost|" "${drop[@]}" \
     "$here/rabbitmq.conf" >"$dir/rabbitmq.conf"
   if [ "$RABBITMQ_CLUSTER_MANAGEMENT" = on ]; then
     printf 'management.tcp.ip = 127.0.0.1\nmanagement.tcp.port = %s\n' "$(management_port "$node")" >>"$dir/rabbitmq.conf"
@@ -266,9 +287,9 @@ do_start() {
     await "$node to be up" "$node" is_up "$node"
   done
   local members
-  members=$(running_members rabbit-1)
-  [ "$(tr ',' '\n' <<<"$members" | grep -c .)" -eq 3 ] ||
-    die "the nodes run but do not form one cluster: rabbit-1 sees running nodes [${members}]; run '$0 reset' and start again"
+  members=$(running_members "${NODES[0]}")
+  [ "$(tr ',' '\n' <<<"$members" | grep -c .)" -eq "${#NODES[@]}" ] ||
+    die "the nodes run but do not form one cluster: ${NODES[0]} sees running nodes [${members}]; run '$0 reset' and start again"
   say "RabbitMQ cluster up in $(($(now) - t0))s: ${members//,/, }"
   say "RabbitMQ cluster ready on $(urls)"
 }
@@ -314,9 +335,9 @@ do_status() {
       fi
     fi
   done
-  say "$up of 3 nodes running, RSS together $((rss / 1024)) MiB (data: $cluster_root)"
+  say "$up of ${#NODES[@]} nodes running, RSS together $((rss / 1024)) MiB (data: $cluster_root)"
   if [ -n "$seen" ]; then say "$seen"; fi
-  [ "$up" -eq 3 ]
+  [ "$up" -eq "${#NODES[@]}" ]
 }
 
 do_reset() {
@@ -344,7 +365,7 @@ passthrough() { # <tool> <args...>
   need_rabbitmq
   if [ "${1:-}" = -n ] && [ -n "${2:-}" ]; then
     node=${2%@*}
-    is_node "$node" || die "unknown node '$2'; one of: rabbit-1@localhost rabbit-2@localhost rabbit-3@localhost"
+    is_node "$node" || die "unknown node '$2'; one of:$(printf ' %s@localhost' "${NODES[@]}")"
     shift 2
   else
     node=$(first_up)

@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp from 'amqplib';
 import { describe, expect, it, vi } from 'vitest';
+import { fromAmqpMessage } from '@commlab/events';
 import { labForThisFile } from '@commlab/lab/testing';
 import { History } from '@commlab/testkit';
-import { labClient } from './lab-client.ts';
+import { labClient, type Notification } from './lab-client.ts';
 import { recordArrivals } from './arrivals.ts';
+import { directStore } from './direct-store.ts';
 
 // Started in containers on a busy machine, the lab can take longer than the default 90 s to be healthy.
 vi.setConfig({ hookTimeout: 240_000 });
@@ -12,16 +14,26 @@ vi.setConfig({ hookTimeout: 240_000 });
 // The order service is killed (SIGKILL, no clean-up) while its relay publishes from the log,
 // as often as it takes for one kill to land between a broker's confirm and the checkpoint's
 // move. Every event the log holds must then reach the broker, and a consumer that
-// deduplicates by event id applies each exactly once. (Last in this file: it kills the service.)
+// deduplicates by event id applies each exactly once. (It kills the service.)
 const crashCustomer = 'es-crash';
 const crashOrders = 100;
 // A kill proves something only if it lands between a publish and its mark: on a quiet machine
 // the relay is quick, and five kills sometimes all missed.
 const maxKills = 12;
 
+// The consumer side: notification, the lab's idempotent consumer, is SIGKILLed while it works
+// through 10,000 events, and started again. (Last in this file: it stops inventory.)
+const consumerCustomer = 'es-consumer-kill';
+const consumerEvents = 10_000;
+const appliedBetweenKills = 1_000;
+const maxConsumerKills = 5;
+
 describe('lab 08: orders as event streams', () => {
-  // The choreographed checkout only: order-orchestrated is saga.test.ts's.
-  const lab = labForThisFile('08-event-sourcing', { connect: labClient, services: ['inventory', 'payment', 'order'] });
+  // The choreographed checkout and notification, its consumer downstream: order-orchestrated is saga.test.ts's.
+  const lab = labForThisFile('08-event-sourcing', {
+    connect: labClient,
+    services: ['inventory', 'payment', 'order', 'notification'],
+  });
 
   it("stores an order as its stream: placed, then inventory's answer, each at the next version", async () => {
     const { status, body: placed } = await lab.client.place('es-reader-1', [{ sku: 'KB-001', quantity: 1 }]);
@@ -151,4 +163,73 @@ describe('lab 08: orders as event streams', () => {
     expect(report.problems, report.summary).toEqual([]);
     expect(report.ok).toBe(true);
   }, 240_000);
+
+  it('applies each of 10,000 events once though notification is SIGKILLed mid-stream and started again (history checker)', async () => {
+    // inventory would answer each placed order with an event of its own and double the stream:
+    // it stays stopped from here on.
+    await lab.stopService('inventory');
+    const history = new History();
+    const connection = await amqp.connect(process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
+    const channel = await connection.createChannel();
+    const queue = `${lab.env('notification').EVENT_NAMESPACE}.notification.order-events`;
+
+    // 10,000 placed orders straight into the log (requests would take minutes); order's relay
+    // publishes them, and notification applies them as they come.
+    const store = await directStore(lab.client.schema());
+    const appending = store
+      .placeOrders(consumerCustomer, consumerEvents)
+      .then((ids) => ids.forEach((id) => history.produced(id, 'confirmed')))
+      .finally(() => store.close());
+
+    // Its effects, read as it goes: its event log, which it appends to in the transaction that
+    // records the event's id. An event applied twice would be two entries.
+    const applied: Notification[] = [];
+    let after = 0;
+    /** Reads the entries after the last one read; how many (0 also while notification is down). */
+    const readMore = async () => {
+      const page = await lab.client.notifications(consumerCustomer, after).catch(() => undefined);
+      applied.push(...(page?.items ?? []));
+      after = page?.last ?? after;
+      return page?.items.length ?? 0;
+    };
+    const readUntil = async (count: number, timeoutMs: number) => {
+      for (const until = Date.now() + timeoutMs; applied.length < count && Date.now() < until;) {
+        if ((await readMore()) === 0) await sleep(100);
+      }
+    };
+
+    let kills = 0;
+    while (kills < maxConsumerKills && history.check().counts.redeliveries === 0) {
+      // Mid-stream: it applied more since it last started, and more are on their way.
+      await readUntil(applied.length + appliedBetweenKills, 60_000);
+      if (applied.length > consumerEvents - appliedBetweenKills) break;
+      await lab.killService('notification');
+      kills++;
+      // The broker takes back the delivery the dead consumer held unacknowledged and hands it
+      // out again, flagged redelivered: read the head of its queue before it restarts, put it back.
+      for (const until = Date.now() + 10_000; (await channel.checkQueue(queue)).consumerCount > 0; await sleep(50)) {
+        if (Date.now() > until) throw new Error(`the killed notification still consumes ${queue}`);
+      }
+      // (Each taken message is held until all are read: one put back at once would come first again.)
+      for (;;) {
+        const message = await channel.get(queue, { noAck: false });
+        if (!message || !message.fields.redelivered) break;
+        history.redelivered(fromAmqpMessage(message).id);
+      }
+      channel.nackAll(true);
+      await lab.startService('notification');
+    }
+    await appending;
+    await readUntil(consumerEvents, 300_000);
+    await sleep(500); // an event applied twice would show by now
+    while ((await readMore()) > 0);
+    await connection.close();
+
+    for (const { eventId } of applied) history.applied(eventId);
+    const report = history.check();
+    console.log(`notification killed ${kills}× in ${consumerEvents} events: ${report.summary}`);
+    expect(report.counts.confirmed).toBe(consumerEvents);
+    expect(report.problems, report.summary).toEqual([]);
+    expect(report.ok).toBe(true);
+  }, 480_000);
 });

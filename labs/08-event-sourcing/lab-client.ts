@@ -25,6 +25,12 @@ export interface StreamEvent {
   status: string;
 }
 
+/** One effect of the notification service's order-events consumer: an entry of its event log. */
+export interface Notification {
+  seq: number;
+  eventId: string;
+}
+
 export function labClient(lab: LabUnderTest) {
   const order = () => lab.url('order');
   const json = async <T>(path: string, init?: RequestInit) => {
@@ -60,6 +66,15 @@ export function labClient(lab: LabUnderTest) {
       json<{ entries: Record<string, unknown>[]; consistency: Consistency }>(`/v2/customers/${customerId}/history`),
     rebuild: (name: 'order-summary' | 'customer-history') =>
       json<{ consistency: Consistency }>(`/v2/read-models/${name}/rebuild`, { method: 'POST' }),
+
+    /** What notification applied for a customer after `after` (its log's seq), up to 500 entries. */
+    notifications: async (customerId: string, after: number) => {
+      const response = await fetch(
+        `${lab.url('notification')}/notifications?customerId=${customerId}&after=${after}&limit=500`,
+      );
+      if (!response.ok) throw new Error(`GET /notifications answered ${response.status}`);
+      return (await response.json()) as { items: Notification[]; last: number };
+    },
 
     /** Every order of a customer, page by page (the list reads the order summary read model). */
     allOrderIds: async (customerId: string) => {

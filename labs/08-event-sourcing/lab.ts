@@ -11,6 +11,9 @@ import { defineLab } from '@commlab/lab';
 // (the same service, CHECKOUT_MODE=orchestration, no bus) has a saga orchestrator with its sagas
 // in a table call inventory (gRPC) and payment (HTTP) in turn, and compensate in reverse.
 // Payment declines a payment above PAYMENT_LIMIT (one unit per item): 11 keyboards fail.
+//
+// notification is the idempotent consumer downstream: each order event it applies is recorded
+// in the same transaction as its id, so a redelivery after a crash changes nothing.
 export default defineLab({
   eventBus: 'rabbitmq',
   services: {
@@ -36,11 +39,13 @@ export default defineLab({
         SAGA_RETRY_MS: '500',
       },
     },
+    notification: {},
   },
   links: [
     { label: 'Orders API', url: '${order.url}/v2/orders' },
     { label: 'Order summaries (read model)', url: '${order.url}/v2/order-summaries' },
     { label: 'Payments', url: '${payment.url}/payments' },
     { label: 'Sagas (orchestrated)', url: '${order-orchestrated.url}/sagas' },
+    { label: 'Notifications (idempotent consumer)', url: '${notification.url}/notifications' },
   ],
 });

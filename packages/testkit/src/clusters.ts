@@ -34,7 +34,7 @@ export interface KafkaCluster extends Cluster {
 export interface RabbitMqCluster extends Cluster {
   /** Every node's AMQP URL, comma-separated: what AMQP_URL holds for a client of the cluster. */
   url(): Promise<string>;
-  /** The node (rabbit-N) whose replica leads a quorum queue right now. */
+  /** The node (rabbit-N, or <name>-N of a node set) whose replica leads a quorum queue right now. */
   queueLeader(queue: string): Promise<string>;
 }
 
@@ -46,10 +46,10 @@ const infra = fileURLToPath(new URL('../../../infra/', import.meta.url));
  */
 const scriptTimeoutMs = 240_000;
 
-function cluster(name: string, script: string, nodes: readonly string[]): Cluster {
+function cluster(name: string, script: string, nodes: readonly string[], env?: NodeJS.ProcessEnv): Cluster {
   const run = (...args: string[]) =>
     new Promise<string>((resolve, reject) => {
-      execFile(script, args, { encoding: 'utf8', timeout: scriptTimeoutMs }, (err, stdout, stderr) => {
+      execFile(script, args, { encoding: 'utf8', timeout: scriptTimeoutMs, env }, (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
         const why = err.killed ? `killed after ${scriptTimeoutMs / 1000} s` : `exit ${String(err.code)}`;
         const output = `${stdout}${stderr}`.trim().split('\n').slice(-40).join('\n');
@@ -97,8 +97,42 @@ export function kafkaCluster(): KafkaCluster {
   };
 }
 
-export function rabbitMqCluster(): RabbitMqCluster {
-  const base = cluster('RabbitMQ cluster', `${infra}rabbitmq-cluster/cluster.sh`, ['rabbit-1', 'rabbit-2', 'rabbit-3']);
+/** Another set of RabbitMQ nodes than the three of infra/rabbitmq-cluster, e.g. one broker a test owns. */
+export interface RabbitMqNodeSet {
+  /** Names the nodes `<name>-1@localhost`…: unique on the machine, whose epmd every node shares. */
+  name: string;
+  /** 1 to 3 nodes. */
+  size: number;
+  /** The first node's AMQP port (the next nodes take the ports after it). */
+  port: number;
+  /** The first node's Erlang distribution port (likewise). */
+  distPort: number;
+  /** Their data, logs and cookie. */
+  dir: string;
+}
+
+/**
+ * The three-node cluster of infra/rabbitmq-cluster (rabbit-1..3 on 5673–5675), or, given a
+ * node set, other nodes run by the same cluster.sh on ports and in a folder of their own.
+ */
+export function rabbitMqCluster(set?: RabbitMqNodeSet): RabbitMqCluster {
+  const names = set
+    ? Array.from({ length: set.size }, (_, i) => `${set.name}-${i + 1}`)
+    : ['rabbit-1', 'rabbit-2', 'rabbit-3'];
+  const env = set && {
+    ...process.env,
+    RABBITMQ_CLUSTER_NAME: set.name,
+    RABBITMQ_CLUSTER_SIZE: String(set.size),
+    RABBITMQ_CLUSTER_PORT: String(set.port),
+    RABBITMQ_CLUSTER_DIST_PORT: String(set.distPort),
+    RABBITMQ_CLUSTER_DIR: set.dir,
+  };
+  const base = cluster(
+    set ? `RabbitMQ nodes ${set.name}` : 'RabbitMQ cluster',
+    `${infra}rabbitmq-cluster/cluster.sh`,
+    names,
+    env,
+  );
   return {
     ...base,
     url: async () => (await base.run('urls')).trim(),

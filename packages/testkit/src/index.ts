@@ -12,4 +12,5 @@ export {
   type KafkaCluster,
   type NodeAction,
   type RabbitMqCluster,
+  type RabbitMqNodeSet,
 } from './clusters.ts';
