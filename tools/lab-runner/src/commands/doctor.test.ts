@@ -120,6 +120,7 @@ describe('pnpm lab doctor, for a lab on broker clusters', () => {
     infra: nativeInfra({}),
     labs: [clustered],
     engine: 'podman',
+    programs: [],
     // As if the cluster ran: its ports are then its own, whoever holds them now.
     clusterRunning: () => true,
   };

@@ -1,6 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { chromium, ensureDebianPackages, servicePackages } from '../debian-packages.ts';
-import { bin, colour, ensureInfra, type Infra, labEntry, readyLabs, repoRoot, say, stopStartedInfra } from '@commlab/lab/runner';
+import {
+  bin,
+  colour,
+  ensureInfra,
+  type Infra,
+  labEntry,
+  readyLabs,
+  repoRoot,
+  say,
+  stopStartedInfra,
+} from '@commlab/lab/runner';
 import { runVitest } from '../vitest.ts';
 import { checkInContainers, hasComposeFile } from './compose-check.ts';
 
