@@ -31,6 +31,8 @@ export default defineConfig({
         test: {
           name: 'cluster',
           include: ['packages/*/test/cluster/**/*.test.ts', 'labs/11-high-availability/**/*.test.ts'],
+          // Both clusters start once for the project, not once per file.
+          globalSetup: ['packages/testkit/src/cluster-setup.ts'],
           testTimeout: 180_000,
           // Lab 11-high-availability in containers: five services and nine node stand-ins
           // start at once on two busy cores before the first test.

@@ -1,6 +1,7 @@
+import { createServer } from 'node:net';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceBusNames } from '@commlab/events';
+import { newEvent, serviceBusNames, toKafkaMessage } from '@commlab/events';
 import { labForThisFile } from '@commlab/lab/testing';
 import { checkHistory, kafkaCluster, type HistoryEntry } from '@commlab/testkit';
 import { appliedEvents, labClient, orderEvent } from './lab-client.ts';
@@ -8,7 +9,10 @@ import { clustersForThisFile } from './test-clusters.ts';
 
 // Two of three Kafka brokers gone: with min.insync.replicas=2 the last one refuses every
 // acks=all write. The order service must not pretend: each order it answers 202 was stored
-// with its event in the outbox, and those events wait there until the brokers are back.
+// with its event in the outbox, and those events wait there until the brokers are back. One
+// outage serves three claims: the broker's refusal, the outbox keeping, and a broker that
+// cannot come back failing its start at once with the reason (the mid-stream leader kill under
+// 10,000 events is packages/events/test/cluster/kafka-cluster.test.ts).
 const kafka = kafkaCluster();
 clustersForThisFile(kafka);
 
@@ -17,9 +21,11 @@ describe('lab 11-high-availability: the order outbox over the Kafka cluster', ()
     services: ['order-kafka', 'notification-kafka'],
     connect: labClient,
   });
+  let client: Kafka;
   let admin: Admin;
   beforeAll(async () => {
-    admin = new Kafka({ brokers: await kafka.brokers(), logLevel: logLevel.NOTHING }).admin();
+    client = new Kafka({ brokers: await kafka.brokers(), logLevel: logLevel.NOTHING });
+    admin = client.admin();
     await admin.connect();
   });
   afterAll(async () => {
@@ -39,7 +45,7 @@ describe('lab 11-high-availability: the order outbox over the Kafka cluster', ()
     }
   }
 
-  it('keeps the events of every order it stored in its outbox while two brokers are down, and delivers each once when they return', async () => {
+  it('refuses acks=all writes with two brokers down, keeps every stored order’s event in the outbox meanwhile, and delivers each once when they return', async () => {
     const history: HistoryEntry[] = [];
     const place = async () => {
       const { status, id, body } = await lab.client.place('kafka');
@@ -73,11 +79,35 @@ describe('lab 11-high-availability: the order outbox over the Kafka cluster', ()
     const survivor = (await partitions(topic)).find((p) => p.partitionId === 0)!.leader;
     history.push({ kind: 'leader-changed', what: `${topic} partition 0: broker ${leader} → ${survivor}` });
 
+    // The broker's own answer to an acks=all write, one event per request and no retries:
+    // refused before it is appended, so none of these can ever reach the consumer.
+    const probe = client.producer({ retry: { retries: 0 } });
+    await probe.connect();
+    const answers: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const event = newEvent({ source: '/test/ha', type: 'commlab.order.placed.v1', subject: `probe-${i}`, data: {} });
+      await probe.send({ topic, acks: -1, messages: [toKafkaMessage(event)] }).then(
+        () => answers.push('stored'),
+        (err: unknown) => answers.push(notEnoughReplicas(err) ? 'NOT_ENOUGH_REPLICAS' : String(err)),
+      );
+    }
+    await probe.disconnect();
+    expect(answers).toEqual(['NOT_ENOUGH_REPLICAS', 'NOT_ENOUGH_REPLICAS', 'NOT_ENOUGH_REPLICAS']);
+
     const during = [];
     for (let i = 0; i < 8; i++) during.push(await place());
     expect(during.filter((o) => o.status === 202).length, 'orders stored during the outage').toBeGreaterThan(0);
-    // Held, not lost and not half-sent: nothing of these orders reaches the consumer.
-    await new Promise((r) => setTimeout(r, 5_000));
+    // A broker that cannot come back (its port taken) fails its start at once, naming why, and
+    // the events wait on: nothing of these orders reaches the consumer meanwhile.
+    const blocked = kafka.brokerNode(down[1]!);
+    const port = Number((await kafka.brokers())[down[1]! - 1]!.split(':')[1]);
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      await expect(kafka.node(blocked, 'start')).rejects.toThrow(`port ${port} (${blocked}) is in use`);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
     expect(await delivered(during.map((o) => o.id)), 'orders notified while Kafka refused writes').toBe(0);
 
     await kafka.start(); // both brokers back; cluster.sh waits until all three are live
@@ -96,3 +126,12 @@ describe('lab 11-high-availability: the order outbox over the Kafka cluster', ()
     expect(report.unexpected).toEqual([]);
   }, 300_000);
 });
+
+/** True when Kafka refused the write before appending it (not enough in-sync replicas). */
+function notEnoughReplicas(err: unknown): boolean {
+  for (let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined; e;) {
+    if (e.type === 'NOT_ENOUGH_REPLICAS') return true;
+    e = (e.cause ?? e.originalError) as typeof e;
+  }
+  return false;
+}
