@@ -47,6 +47,9 @@ describe('lab 11-high-availability: the order outbox over the Kafka cluster', ()
 
   it('refuses acks=all writes with two brokers down, keeps every stored order’s event in the outbox meanwhile, and delivers each once when they return', async () => {
     const history: HistoryEntry[] = [];
+    // Where the time goes, in the test output: a busy machine shows which step was slow.
+    const began = Date.now();
+    const step = (what: string) => console.info(`${((Date.now() - began) / 1000).toFixed(1)} s: ${what}`);
     const place = async () => {
       const { status, id, body } = await lab.client.place('kafka');
       // Stored (202, its event in the outbox) or refused (503); never anything in between.
@@ -62,12 +65,14 @@ describe('lab 11-high-availability: the order outbox over the Kafka cluster', ()
     // Before the fault: the topic exists with three replicas, and an order's events arrive.
     const warmUp = await place();
     await until('the first order notified', async () => (await delivered([warmUp.id])) === 1, 60_000);
+    step('first order notified');
     const topic = serviceBusNames(lab.env('order-kafka').EVENT_NAMESPACE!).topicOf('commlab.order.placed.v1');
     expect((await partitions(topic)).map((p) => p.replicas.length)).toEqual([3, 3, 3]);
 
     const leader = (await partitions(topic)).find((p) => p.partitionId === 0)!.leader;
     const down = [leader, leader === 1 ? 2 : 1];
     for (const id of down) await kafka.node(kafka.brokerNode(id), 'kill');
+    step('two brokers killed');
     await until(
       `brokers ${down.join(' and ')} fenced (every in-sync replica set down to one broker)`,
       async () => {
@@ -78,6 +83,7 @@ describe('lab 11-high-availability: the order outbox over the Kafka cluster', ()
     );
     const survivor = (await partitions(topic)).find((p) => p.partitionId === 0)!.leader;
     history.push({ kind: 'leader-changed', what: `${topic} partition 0: broker ${leader} → ${survivor}` });
+    step('both fenced');
 
     // The broker's own answer to an acks=all write, one event per request and no retries:
     // refused before it is appended, so none of these can ever reach the consumer.
@@ -93,10 +99,12 @@ describe('lab 11-high-availability: the order outbox over the Kafka cluster', ()
     }
     await probe.disconnect();
     expect(answers).toEqual(['NOT_ENOUGH_REPLICAS', 'NOT_ENOUGH_REPLICAS', 'NOT_ENOUGH_REPLICAS']);
+    step('acks=all refused');
 
     const during = [];
     for (let i = 0; i < 8; i++) during.push(await place());
     expect(during.filter((o) => o.status === 202).length, 'orders stored during the outage').toBeGreaterThan(0);
+    step('eight orders placed');
     // A broker that cannot come back (its port taken) fails its start at once, naming why, and
     // the events wait on: nothing of these orders reaches the consumer meanwhile.
     const blocked = kafka.brokerNode(down[1]!);
@@ -111,6 +119,7 @@ describe('lab 11-high-availability: the order outbox over the Kafka cluster', ()
     expect(await delivered(during.map((o) => o.id)), 'orders notified while Kafka refused writes').toBe(0);
 
     await kafka.start(); // both brokers back; cluster.sh waits until all three are live
+    step('both brokers back');
     const stored = during.filter((o) => o.status === 202).map((o) => o.id);
     await until(
       'every stored order notified once both brokers are back',
@@ -118,6 +127,7 @@ describe('lab 11-high-availability: the order outbox over the Kafka cluster', ()
       120_000,
     );
     // The notification consumer has taken everything the outbox held: the checker's verdict.
+    step('every stored order notified');
     const report = checkHistory([...history, ...appliedEvents(await lab.client.notifications('kafka'))]);
     console.info(`history: ${report.summary}`);
     expect(report.problems, report.summary).toEqual([]);

@@ -31,6 +31,9 @@ describe('lab 11-high-availability: the order outbox over the RabbitMQ cluster',
 
   it('leaves publishes unconfirmed with two of three nodes down, keeps every stored order’s event in the outbox meanwhile, and delivers each once when a majority is back', async () => {
     const history: HistoryEntry[] = [];
+    // Where the time goes, in the test output: a busy machine shows which step was slow.
+    const began = Date.now();
+    const step = (what: string) => console.info(`${((Date.now() - began) / 1000).toFixed(1)} s: ${what}`);
     const place = async () => {
       const { status, id, body } = await lab.client.place('rabbit');
       expect([202, 503], JSON.stringify(body)).toContain(status);
@@ -44,6 +47,7 @@ describe('lab 11-high-availability: the order outbox over the RabbitMQ cluster',
 
     const warmUp = await place();
     await until('the first order notified', async () => (await delivered([warmUp.id])) === 1, 60_000);
+    step('first order notified');
     const namespace = lab.env('notification-rabbit').EVENT_NAMESPACE!;
     const queue = `${namespace}.notification.order-events`;
     const leader = await rabbit.queueLeader(queue);
@@ -64,6 +68,7 @@ describe('lab 11-high-availability: the order outbox over the RabbitMQ cluster',
     await probe.subscribe({ group: `${namespace}.ha-probe`, types: [probeType] }, async () => {});
     try {
       for (const node of down) await rabbit.node(node, 'kill');
+      step('two nodes killed');
 
       // The leader cannot commit without a second replica: no confirm comes, and each publish
       // ends as "unknown" (sent, maybe stored) after the bus's timeout, never as success.
@@ -76,10 +81,12 @@ describe('lab 11-high-availability: the order outbox over the RabbitMQ cluster',
         ),
       );
       expect(outcomes).toEqual(['unknown', 'unknown', 'unknown']);
+      step('publishes left unconfirmed');
 
       const during = [];
       for (let i = 0; i < 8; i++) during.push(await place());
       expect(during.filter((o) => o.status === 202).length, 'orders stored during the outage').toBeGreaterThan(0);
+      step('eight orders placed');
       // A node that cannot come back (its AMQP port taken) fails its start at once, naming why.
       const blocked = down[1]!;
       const port = Number(new URL(urls[rabbit.nodes.indexOf(blocked)]!).port);
@@ -93,6 +100,7 @@ describe('lab 11-high-availability: the order outbox over the RabbitMQ cluster',
       expect(await delivered(during.map((o) => o.id)), 'orders notified without a majority').toBe(0);
 
       await rabbit.start(); // both nodes back; cluster.sh waits until the cluster has three running nodes
+      step('both nodes back');
       const stored = during.filter((o) => o.status === 202).map((o) => o.id);
       await until(
         'every stored order notified once a majority is back',
@@ -102,6 +110,7 @@ describe('lab 11-high-availability: the order outbox over the RabbitMQ cluster',
     } finally {
       await probe.close();
     }
+    step('every stored order notified');
     const after = await rabbit.queueLeader(queue);
     if (after !== leader) history.push({ kind: 'leader-changed', what: `${queue}: ${leader} → ${after}` });
     // A publish left unconfirmed during the outage is written once a majority is back, and the
