@@ -263,6 +263,9 @@ do_start() {
   await "all three brokers live" "${NODES[*]}" all_live
   say "Kafka cluster up in $(($(now) - t0))s: 3 brokers, 3 controllers"
   say "Kafka cluster ready on $(bootstrap)"
+  # Kafka's own tools too, once, so the first `topics`/`quorum` (a guide step) does not wait on
+  # Maven; the cluster is usable without them, so a failed fetch only warns.
+  (fetch_tools) || say "warning: Kafka's command-line tools not fetched; topics and quorum will try again"
 }
 
 # Waits for one node that was just started.
