@@ -109,7 +109,9 @@ describe('lab 11-high-availability: the order outbox over the Kafka cluster', ()
     // the events wait on: nothing of these orders reaches the consumer meanwhile.
     const blocked = kafka.brokerNode(down[1]!);
     const port = Number((await kafka.brokers())[down[1]! - 1]!.split(':')[1]);
-    const squatter = createServer();
+    // Clients that try the port (the services' own reconnects) are turned away at once, so
+    // close() never waits on one of them.
+    const squatter = createServer((socket) => socket.destroy());
     await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
     try {
       await expect(kafka.node(blocked, 'start')).rejects.toThrow(`port ${port} (${blocked}) is in use`);

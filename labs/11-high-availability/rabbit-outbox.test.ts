@@ -90,7 +90,9 @@ describe('lab 11-high-availability: the order outbox over the RabbitMQ cluster',
       // A node that cannot come back (its AMQP port taken) fails its start at once, naming why.
       const blocked = down[1]!;
       const port = Number(new URL(urls[rabbit.nodes.indexOf(blocked)]!).port);
-      const squatter = createServer();
+      // Clients that try the port (the services' own reconnects) are turned away at once, so
+      // close() never waits on one of them.
+      const squatter = createServer((socket) => socket.destroy());
       await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
       try {
         await expect(rabbit.node(blocked, 'start')).rejects.toThrow(`port ${port} (${blocked}) is in use`);
