@@ -16,7 +16,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['{packages,services,tools}/*/test/**/*.test.ts', 'labs/*/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, '**/test/cluster/**'],
+          exclude: [...configDefaults.exclude, '**/test/cluster/**', 'labs/11-high-availability/**'],
           testTimeout: 30_000,
           hookTimeout: 90_000,
           // Two cores: two test files at a time, each with its own processes on free ports.
@@ -30,9 +30,13 @@ export default defineConfig({
         // the machine's two cores with another cluster or a lab.
         test: {
           name: 'cluster',
-          include: ['packages/*/test/cluster/**/*.test.ts'],
+          include: ['packages/*/test/cluster/**/*.test.ts', 'labs/11-high-availability/**/*.test.ts'],
+          // Both clusters start once for the project, not once per file.
+          globalSetup: ['packages/testkit/src/cluster-setup.ts'],
           testTimeout: 180_000,
-          hookTimeout: 240_000,
+          // Lab 11-high-availability in containers: five services and nine node stand-ins
+          // start at once on two busy cores before the first test.
+          hookTimeout: 480_000,
           maxWorkers: 1,
           sequence: { groupOrder: 3 },
         },

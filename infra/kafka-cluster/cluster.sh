@@ -3,7 +3,7 @@
 # controllers and three brokers, each its own JVM with its own ports, node id
 # and data dir, from the jars infra/kafka fetches. See README.md.
 #
-#   cluster.sh start | stop | kill | restart | status | reset | brokers | logs <node>
+#   cluster.sh start | stop | kill | restart | status | reset | brokers | topics ... | quorum ... | logs <node>
 #   cluster.sh node <node> start | stop | kill | restart | status
 #
 # Nodes: kafka-1 kafka-2 kafka-3 (brokers), controller-1 controller-2 controller-3.
@@ -60,6 +60,8 @@ usage: ${0##*/} <command>
   status           each node: running, pid, RSS, live; exit 0 if all six run
   reset            kill every node and wipe the data: the next start is fresh
   brokers          print the bootstrap list ($(bootstrap))
+  topics ...       Kafka's kafka-topics against the cluster, e.g. topics --describe --topic T
+  quorum ...       Kafka's kafka-metadata-quorum, e.g. quorum describe --status
   logs <node>      follow a node's log
   node <node> start|stop|kill|restart|status
                    one node: $(printf '%s ' "${NODES[@]}")
@@ -175,6 +177,39 @@ launch() {
   say "starting $node (pid $pid, node id $(node_id "$node"), $HOST:$port)"
 }
 
+# Kafka's own command-line tools (kafka-topics, kafka-metadata-quorum), fetched once
+# beside the broker jars: the broker needs none of them.
+tools_dir=$cache_root/kafka/$KAFKA_VERSION/tools
+fetch_tools() {
+  prepare
+  [ -f "$tools_dir/kafka-tools-$KAFKA_VERSION.jar" ] && return 0
+  command -v mvn >/dev/null || die "fetching Kafka's tools needs Maven (Debian: apt-get install maven)"
+  local work
+  work=$(mktemp -d "$cache_root/kafka/$KAFKA_VERSION/.tools.XXXXXX")
+  cp "$here/tools.pom.xml" "$work/pom.xml"
+  say "fetching Kafka $KAFKA_VERSION command-line tools from Maven Central (once)..." >&2
+  if ! mvn -B -q -U -f "$work/pom.xml" -Dkafka.version="$KAFKA_VERSION" dependency:copy-dependencies \
+    >"$work/mvn.log" 2>&1 </dev/null || ! [ -f "$work/libs/kafka-tools-$KAFKA_VERSION.jar" ]; then
+    tail -n 30 "$work/mvn.log" >&2
+    rm -rf "$work"
+    die "fetching Kafka's tools failed (Maven output above)"
+  fi
+  rm -rf "$tools_dir"
+  mv "$work/libs" "$tools_dir"
+  rm -rf "$work"
+}
+
+# run_tool <main class> <args...>: one of Kafka's tools against this cluster, quietly
+# (its log4j output off), with a small heap and the same quick-start JVM flags as the nodes.
+run_tool() {
+  fetch_tools
+  local main=$1
+  shift
+  # shellcheck disable=SC2086 # the *_OPTS hold several flags
+  exec "$java_bin" -Xmx96m $KAFKA_CLUSTER_JVM_OPTS -Dlog4j2.rootLogger.level=OFF -Dlog4j2.level=OFF \
+    -cp "$tools_dir/*:$libs_dir/*" "$main" "$@"
+}
+
 prepare() {
   need_kafka_java
   # The single broker's fetch, under its own lock: one copy of the jars.
@@ -228,6 +263,9 @@ do_start() {
   await "all three brokers live" "${NODES[*]}" all_live
   say "Kafka cluster up in $(($(now) - t0))s: 3 brokers, 3 controllers"
   say "Kafka cluster ready on $(bootstrap)"
+  # Kafka's own tools too, once, so the first `topics`/`quorum` (a guide step) does not wait on
+  # Maven; the cluster is usable without them, so a failed fetch only warns.
+  (fetch_tools) || say "warning: Kafka's command-line tools not fetched; topics and quorum will try again"
 }
 
 # Waits for one node that was just started.
@@ -297,6 +335,9 @@ do_reset() {
 
 do_brokers() { bootstrap; }
 
+do_topics() { run_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$(bootstrap)" "$@"; }
+do_quorum() { run_tool org.apache.kafka.tools.MetadataQuorumCommand --bootstrap-server "$(bootstrap)" "$@"; }
+
 # Each node takes its own lock (nodes.sh): no command locks the whole cluster.
-commands=(start stop kill restart status reset brokers logs node)
+commands=(start stop kill restart status reset brokers topics quorum logs node)
 serve "$@"

@@ -44,6 +44,12 @@ export const catalogue: readonly LabEntry[] = [
   { id: '10-performance', chapter: '10', en: 'Performance optimization', zh: '服务间通信中的性能优化' },
   { id: '11-fault-tolerance', chapter: '11', en: 'Fault tolerance and high availability', zh: '容错与高可用性' },
   {
+    id: '11-high-availability',
+    chapter: '11',
+    en: 'High availability on broker clusters',
+    zh: '高可用性：消息代理集群',
+  },
+  {
     id: '12-patterns',
     chapter: '12',
     en: 'Communication patterns in microservices',

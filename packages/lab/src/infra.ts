@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { clusterRunning, clusters, type ClusterName } from './clusters.ts';
 import type { Infra } from './define.ts';
 import { repoRoot } from './paths.ts';
 import type { InfraEndpoints } from './topology.ts';
@@ -16,6 +17,9 @@ export function nativeInfra(env: NodeJS.ProcessEnv = process.env): InfraEndpoint
     'redis.url': env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     'zipkin.url': env.ZIPKIN_URL ?? 'http://127.0.0.1:9411',
     'prometheus.url': env.PROMETHEUS_URL ?? 'http://127.0.0.1:9090',
+    // The clusters are the lab's own, on their fixed ports (infra/*-cluster/cluster.sh).
+    [clusters['kafka-cluster'].endpoint.key]: clusters['kafka-cluster'].endpoint.native,
+    [clusters['rabbitmq-cluster'].endpoint.key]: clusters['rabbitmq-cluster'].endpoint.native,
   };
 }
 
@@ -26,6 +30,10 @@ interface InfraPart {
   overriddenBy: string;
   /** How to start it on this machine, if we can. */
   start?: () => string[] | undefined;
+  /** Whether it is all up, when one address answering is not enough (a cluster: every node). */
+  up?: () => boolean;
+  /** How to stop it again, for what a test run started and should not leave behind (a cluster). */
+  stop?: () => string[];
   fix: string;
 }
 
@@ -84,7 +92,31 @@ const parts: Record<Infra, InfraPart> = {
     ],
     fix: 'run infra/prometheus/prometheus.sh start --config infra/prometheus/labs.yml (Debian: apt-get install prometheus), or set PROMETHEUS_URL',
   },
+  'kafka-cluster': clusterPart('kafka-cluster', 'needs Java 17 and Maven, as infra/kafka'),
+  'rabbitmq-cluster': clusterPart('rabbitmq-cluster', 'needs rabbitmq-server installed'),
 };
+
+/** A three-node cluster: up when all its nodes run; started (all that is not running) by its cluster.sh. */
+function clusterPart(name: ClusterName, needs: string): InfraPart {
+  const { label, script, endpoint } = clusters[name];
+  return {
+    label,
+    // The first node stands for the cluster where one address is asked (verify, doctor).
+    address: (e) => hostOf(e[endpoint.key] ?? endpoint.native),
+    overriddenBy: '',
+    start: () => [script, 'start'],
+    up: () => clusterRunning(name),
+    stop: () => [script, 'stop'],
+    fix: `run ${relative(repoRoot, script)} start (${needs})`,
+  };
+}
+
+/** host:port of a URL or of a list's first node; empty for none (endpoints written before the trace and metrics servers existed). */
+function hostOf(list: string | undefined): string {
+  if (!list) return '';
+  const first = list.split(',')[0]!;
+  return first.includes('://') ? new URL(first).host : first;
+}
 
 /** Whether one broker answers, and if not, how to get it: what `pnpm lab verify` reports. */
 export async function checkInfra(
@@ -125,12 +157,14 @@ export async function ensureInfra(needs: readonly Infra[], endpoints = nativeInf
   for (const name of new Set(needs)) {
     const part = parts[name];
     const address = part.address(endpoints);
-    if (await reachable(address)) continue;
-    const command = process.env[part.overriddenBy] ? undefined : part.start?.();
+    if (part.up ? part.up() : await reachable(address)) continue;
+    const command = part.overriddenBy && process.env[part.overriddenBy] ? undefined : part.start?.();
     if (command) {
       say.step(`${part.label} is not answering on ${address}; starting it: ${command.join(' ')}`);
-      spawnSync(command[0]!, command.slice(1), { stdio: 'inherit' });
-      if (await waitReachable(address, 60_000)) {
+      const started = spawnSync(command[0]!, command.slice(1), { stdio: 'inherit' });
+      if (part.stop) startedHere.add(name);
+      // A cluster's script waits until every node is ready, and exits non-zero saying why not.
+      if (part.up ? started.status === 0 && part.up() : await waitReachable(address, 60_000)) {
         say.ok(`${part.label} ready on ${address}`);
         continue;
       }
@@ -139,6 +173,22 @@ export async function ensureInfra(needs: readonly Infra[], endpoints = nativeInf
     ok = false;
   }
   return ok;
+}
+
+/** What ensureInfra started that has a stop: the clusters a test run brought up. */
+const startedHere = new Set<Infra>();
+
+/**
+ * Stops what ensureInfra started in this process and can stop (the broker clusters: six JVMs
+ * and three Erlang nodes are not left running after a test run). Single brokers stay up.
+ */
+export function stopStartedInfra(): void {
+  for (const name of startedHere) {
+    const command = parts[name].stop!();
+    say.step(`stopping the ${parts[name].label} this run started: ${command.join(' ')}`);
+    spawnSync(command[0]!, command.slice(1), { stdio: 'inherit' });
+  }
+  startedHere.clear();
 }
 
 async function waitReachable(address: string, timeoutMs: number): Promise<boolean> {
@@ -153,11 +203,6 @@ async function waitReachable(address: string, timeoutMs: number): Promise<boolea
 export function splitHostPort(address: string): [string, number] {
   const i = address.lastIndexOf(':');
   return [address.slice(0, i).replace(/^\[|\]$/g, ''), Number(address.slice(i + 1))];
-}
-
-/** host:port of a URL; empty for none (endpoints written before the trace and metrics servers existed). */
-function hostOf(url: string | undefined): string {
-  return url ? new URL(url).host : '';
 }
 
 function onPath(command: string): boolean {

@@ -6,8 +6,14 @@ import type { Lab, LabDefinition, RunOptions } from './define.ts';
 import { labsDir } from './paths.ts';
 import { resolveLab } from './resolve-lab.ts';
 
+/**
+ * A lab by its full id, or by its number. Chapter 11 has two labs: its number names the first in
+ * the catalogue (11-fault-tolerance, whose guide says `pnpm lab up 11`); the second is named by its
+ * full id only (11-high-availability). An exact id always wins over a number.
+ */
 export function labEntry(idOrPrefix: string): LabEntry {
-  const entry = catalogue.find((lab) => lab.id === idOrPrefix || lab.id.startsWith(`${idOrPrefix}-`));
+  const entry =
+    catalogue.find((lab) => lab.id === idOrPrefix) ?? catalogue.find((lab) => lab.id.startsWith(`${idOrPrefix}-`));
   if (!entry) {
     throw new Error(`unknown lab "${idOrPrefix}"; \`pnpm lab list\` shows them all`);
   }

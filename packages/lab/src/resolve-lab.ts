@@ -104,6 +104,8 @@ const infraLinks: Record<Infra, { label: string; url: string }> = {
   redis: { label: 'Redis', url: '${redis.url}' },
   zipkin: { label: 'Zipkin (traces)', url: '${zipkin.url}/zipkin/' },
   prometheus: { label: 'Prometheus (metrics)', url: '${prometheus.url}' },
+  'kafka-cluster': { label: 'Kafka cluster', url: '${kafka-cluster.brokers}' },
+  'rabbitmq-cluster': { label: 'RabbitMQ cluster', url: '${rabbitmq-cluster.url}' },
 };
 
 /** The brokers a service's settings name (`${rabbitmq.url}` names rabbitmq). */

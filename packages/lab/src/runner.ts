@@ -3,7 +3,16 @@
 export { catalogue, type LabEntry } from './catalogue.ts';
 export type { ServiceControls } from './controls.ts';
 export { infraNames, type Infra, type Lab, type RunOptions, type ServiceDefaults, type ServiceSpec } from './define.ts';
-export { checkInfra, ensureInfra, infraAddress, nativeInfra, reachable, splitHostPort } from './infra.ts';
+export { clusterOfNode, clusterRunning, clusters, isCluster, type ClusterInfo, type ClusterName } from './clusters.ts';
+export {
+  checkInfra,
+  ensureInfra,
+  stopStartedInfra,
+  infraAddress,
+  nativeInfra,
+  reachable,
+  splitHostPort,
+} from './infra.ts';
 export { formatLabPorts, parseLabPorts } from './lab-ports.ts';
 export { isReady, labEntry, loadLab, readyLabs } from './labs.ts';
 export { inNamespaces, labNamespace } from './namespace.ts';
@@ -37,7 +46,15 @@ export {
   serviceImage,
 } from './compose/compose-file.ts';
 export { grafanaPort, provisionedFor, type PanelQuery, type Provisioned } from './compose/grafana.ts';
-export { engineFromEnv, engines, seconds, type Engine, type EngineName } from './compose/engine.ts';
+export {
+  containerOf,
+  engineFromEnv,
+  engines,
+  seconds,
+  type Container,
+  type Engine,
+  type EngineName,
+} from './compose/engine.ts';
 export { logsOf, memoryOf, type ContainerMemory } from './compose/project.ts';
 export { run, stopRunning, tail, type Ran } from './compose/run.ts';
 export { resetLab, type ResetTarget } from './reset/reset-lab.ts';

@@ -1,5 +1,6 @@
 import type { Infra, Lab, ServiceSpec } from './define.ts';
 import { containerCertsDir, nativeCertsDir } from './certs.ts';
+import { clusters } from './clusters.ts';
 import { consoleName } from './resolve-lab.ts';
 
 export type Mode = 'native' | 'compose';
@@ -14,6 +15,8 @@ export const composeInfra: InfraEndpoints = {
   'redis.url': 'redis://redis:6379',
   'zipkin.url': 'http://zipkin:9411',
   'prometheus.url': 'http://prometheus:9090',
+  [clusters['kafka-cluster'].endpoint.key]: clusters['kafka-cluster'].endpoint.compose,
+  [clusters['rabbitmq-cluster'].endpoint.key]: clusters['rabbitmq-cluster'].endpoint.compose,
 };
 
 export interface Placement {

@@ -5,6 +5,7 @@ import { doctor } from './commands/doctor.ts';
 import { fault } from './commands/fault.ts';
 import { k8s } from './commands/k8s.ts';
 import { list } from './commands/list.ts';
+import { node } from './commands/node.ts';
 import { test } from './commands/test.ts';
 import { up } from './commands/up.ts';
 import { reset } from './commands/reset.ts';
@@ -17,8 +18,11 @@ const usage = `usage: pnpm lab <command>
   up <lab>          start a lab's services natively (Ctrl-C stops them)
   verify <lab>      check a running lab (native or Compose): brokers, every service, its main flow
   reset <lab>       with the lab stopped: delete its data, its queues and exchanges, its topics
+                    (and the data of its broker clusters)
   fault <lab> <edge> latency=800ms jitter=200ms errors=30% status=UNAVAILABLE abort blackhole
                     turn a fault dial on an edge of a running lab; <edge> clear, or clear for all
+  node <lab> <node> kill|stop|start|restart|status
+                    one node of a lab's broker cluster (lab 11-high-availability: kafka-2, rabbit-1, ...)
   bench [experiment] run a benchmark (lab 10 and others), baselines in the same run; no name lists them
   test [lab]        type-check, lint and run all tests (or one lab's) against real brokers,
                     then the Compose check; --native-only leaves the Compose check out
@@ -37,6 +41,7 @@ const commands: Record<string, (args: string[]) => number | Promise<number>> = {
   up: (args) => up(args[0]),
   verify: (args) => verify(args[0]),
   reset: (args) => reset(args[0]),
+  node: (args) => node(args),
   test: (args) => test(args),
   doctor: () => doctor(),
   compose: () => compose(),

@@ -1,5 +1,4 @@
 import { DatabaseSync } from 'node:sqlite';
-import { createServer } from 'node:net';
 import amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkHistory, History, rabbitMqCluster, type HistoryReport, type Outcome } from '@commlab/testkit';
@@ -19,6 +18,10 @@ import { uniqueName, until } from '../support/wait.ts';
  * queue with three replicas, a bus that knows all three nodes, an idempotent consumer, and the
  * history checker at the end. The file starts the cluster if it is not running (and stops it
  * again afterwards); nodes die by SIGKILL through cluster.sh.
+ *
+ * Two of three nodes down (publishes unconfirmed, the outbox keeping) and a node that cannot
+ * come back are proven at the order service, in one outage:
+ * labs/11-high-availability/rabbit-outbox.test.ts.
  */
 const cluster = rabbitMqCluster();
 const type = 'commlab.order.placed.v1';
@@ -146,7 +149,7 @@ describe('RabbitMQ cluster (3 nodes, quorum queues with 3 replicas)', () => {
     // the kill takes the queue's leader and the client's connection at once.
     expect(run.bus.connectedTo()).toContain(`:${portOf(leader)}`);
 
-    await run.publishAll(events(3_000), 20, { after: 1_000, fault: () => cluster.node(leader, 'kill') });
+    await run.publishAll(events(1_000), 20, { after: 300, fault: () => cluster.node(leader, 'kill') });
     const newLeader = await cluster.queueLeader(run.queue);
     expect(newLeader).not.toBe(leader);
     run.history.leaderChanged(`queue ${run.queue}: ${leader} → ${newLeader}`);
@@ -154,44 +157,8 @@ describe('RabbitMQ cluster (3 nodes, quorum queues with 3 replicas)', () => {
 
     const report = await run.settle();
     expect(report.problems, report.summary).toEqual([]);
-    expect(report.counts.confirmed).toBe(3_000);
+    expect(report.counts.confirmed).toBe(1_000);
     expect(report.counts.redeliveries).toBeGreaterThan(0);
-  });
-
-  it('does not confirm publishes while two of three nodes are down, and delivers them once a majority is back', async () => {
-    const run = await scenario('two-down', 3_000);
-    await run.publishAll(events(200), 10);
-    const leader = await cluster.queueLeader(run.queue);
-    const others = cluster.nodes.filter((node) => node !== leader);
-    for (const node of others) await cluster.node(node, 'kill');
-    run.history.leaderChanged(`queue ${run.queue}: ${leader} lost its majority (${others.join(', ')} killed)`);
-
-    // The leader cannot commit without a second replica: no confirm comes, and each publish
-    // ends as "unknown" (sent, maybe stored) after the bus's timeout, never as success.
-    const during = events(10, 'during');
-    const outcomes = await Promise.all(during.map(run.publish));
-    expect(outcomes).toEqual(during.map(() => 'unknown'));
-
-    await cluster.start();
-    // What an outbox does with events of unknown outcome: send them again once it can.
-    await run.publishAll(during, 10);
-    const report = await run.settle();
-    expect(report.problems, report.summary).toEqual([]);
-    expect(report.counts.confirmed).toBe(210);
-  });
-
-  it('fails at once, naming the cause, when a killed node cannot come back', async () => {
-    await cluster.node('rabbit-3', 'kill');
-    const squatter = createServer();
-    await new Promise<void>((resolve) => squatter.listen(portOf('rabbit-3'), '127.0.0.1', resolve));
-    try {
-      await expect(cluster.node('rabbit-3', 'start')).rejects.toThrow(
-        `port ${portOf('rabbit-3')} (rabbit-3) is in use`,
-      );
-    } finally {
-      await new Promise((resolve) => squatter.close(resolve));
-    }
-    await cluster.node('rabbit-3', 'start');
   });
 });
 

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { Infra, Lab, ServiceSpec } from '../define.ts';
 import { infraAddress, nativeInfra, splitHostPort } from '../infra.ts';
 import { composeFaultsDir } from '../faults.ts';
+import { clusterComposeServices, clusters, isCluster, type ClusterName } from '../clusters.ts';
 import { consoleName } from '../resolve-lab.ts';
 import { containerCertsDir } from '../certs.ts';
 import { grafanaNote, grafanaOnHost, grafanaService } from './grafana.ts';
@@ -13,7 +14,7 @@ import { composeInfra, dependencies, healthTarget, portOf, serviceEnv, type Plac
 // base file's instead of replacing them.
 
 /** Official images for the brokers; Compose users get the real thing. */
-const infraServices: Record<Infra, object> = {
+const infraServices: Record<Exclude<Infra, ClusterName>, object> = {
   kafka: {
     image: 'apache/kafka:4.1.1',
     environment: {
@@ -118,10 +119,19 @@ export const rootLab = '01-tour';
 export function composeFile(lab: Lab, buildContext = '../..'): string {
   const placement = { mode: 'compose' as const, infra: composeInfra };
   const services: Record<string, object> = {};
-  for (const infra of lab.infra) services[infra] = infraServices[infra];
+  for (const infra of lab.infra) {
+    // A cluster is its nodes, as infra/<cluster>/compose.yaml defines them.
+    if (isCluster(infra)) Object.assign(services, clusterComposeServices(infra));
+    else services[infra] = infraServices[infra];
+  }
   if (lab.grafana) services.grafana = grafanaService(lab);
   for (const [name, spec] of Object.entries(lab.services)) {
-    const waitFor = [...dependencies(spec, lab), ...lab.infra.filter((infra) => usesInfra(spec.env, infra))];
+    const waitFor = [
+      ...dependencies(spec, lab),
+      ...lab.infra
+        .filter((infra) => usesInfra(spec.env, infra))
+        .flatMap((infra) => (isCluster(infra) ? clusters[infra].clientNodes : [infra])),
+    ];
     services[name] = {
       build: { context: buildContext, args: { SERVICE: spec.service } },
       image: serviceImage(spec.service),
@@ -217,8 +227,12 @@ export function hostBrokersFile(lab: Lab): string {
 function brokerStandIns(lab: Lab): Record<string, object> {
   const placement = onHost();
   const services: Record<string, object> = {};
-  for (const infra of lab.infra) {
-    const [host, port] = splitHostPort(infraAddress(infra, placement.infra));
+  const standIns = lab.infra.flatMap((infra): [string, string, number][] => {
+    if (isCluster(infra))
+      return Object.entries(clusters[infra].hostPorts).map(([node, port]) => [node, '127.0.0.1', port]);
+    return [[infra, ...splitHostPort(infraAddress(infra, placement.infra))]];
+  });
+  for (const [infra, host, port] of standIns) {
     services[infra] = {
       image: nodeImage,
       pull_policy: 'missing',

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import amqp from 'amqplib';
+import { clusters } from '../clusters.ts';
 import { inNamespaces } from '../namespace.ts';
 
 export interface RabbitMqRemoved {
@@ -15,8 +16,12 @@ export interface RabbitMqRemoved {
  * RabbitMQ image has it), else by rabbitmqctl on this machine (a native RabbitMQ); deleting
  * then goes over AMQP, as any client would.
  */
-export async function emptyRabbitMq(url: string, namespaces: readonly string[]): Promise<RabbitMqRemoved> {
-  const listed = await listRabbitMq(url);
+export async function emptyRabbitMq(
+  url: string,
+  namespaces: readonly string[],
+  list: (url: string) => Promise<Listed> = listRabbitMq,
+): Promise<RabbitMqRemoved> {
+  const listed = await list(url);
   const queues = listed.queues.filter((name) => inNamespaces(name, namespaces)).sort();
   const exchanges = listed.exchanges.filter((name) => inNamespaces(name, namespaces)).sort();
   const connection = await amqp.connect(url);
@@ -44,6 +49,23 @@ export async function listRabbitMq(url: string): Promise<Listed> {
     );
   }
   return listed;
+}
+
+/**
+ * Every queue and exchange of the three-node cluster (infra/rabbitmq-cluster), listed by
+ * rabbitmqctl through its cluster.sh: the machine's own rabbitmqctl and management API answer
+ * for the machine's broker, not the cluster's.
+ */
+export async function listRabbitMqCluster(): Promise<Listed> {
+  const names = (kind: 'list_queues' | 'list_exchanges') => {
+    const run = spawnSync(clusters['rabbitmq-cluster'].script, ['ctl', kind, 'name', '--formatter', 'json', '-q'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    if (run.status !== 0) throw new Error(`cluster.sh ctl ${kind} failed: ${run.stderr.trim() || run.stdout.trim()}`);
+    return (JSON.parse(run.stdout) as { name: string }[]).map((entry) => entry.name);
+  };
+  return { queues: names('list_queues'), exchanges: names('list_exchanges'), via: 'cluster.sh ctl' };
 }
 
 export interface Listed {

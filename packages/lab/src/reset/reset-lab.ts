@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { namespaceSchema } from '@commlab/events';
@@ -6,9 +7,10 @@ import { infraAddress, reachable } from '../infra.ts';
 import type { Outcome } from '../outcome.ts';
 import { repoRoot } from '../paths.ts';
 import type { InfraEndpoints, LabAt } from '../topology.ts';
+import { clusters, isCluster, type ClusterName } from '../clusters.ts';
 import { emptyKafka } from './kafka.ts';
 import { dropSchemas } from './postgres.ts';
-import { emptyRabbitMq } from './rabbitmq.ts';
+import { emptyRabbitMq, listRabbitMqCluster } from './rabbitmq.ts';
 
 export interface ResetTarget {
   /** Where the lab's services would listen: any that answers means the lab still runs. */
@@ -18,6 +20,12 @@ export interface ResetTarget {
   /** Everything on the brokers named `<namespace>.…` is the lab's. */
   namespaces: readonly string[];
   infra: InfraEndpoints;
+  /**
+   * Wipe the lab's broker clusters (kill their nodes, delete their data: `cluster.sh reset`)
+   * instead of emptying its namespace on them: what `pnpm lab reset` does, as the clusters are
+   * the lab's own. Tests leave them running and only delete what they made.
+   */
+  wipeClusters?: boolean;
 }
 
 /**
@@ -70,6 +78,11 @@ export async function resetLab(
       return { ok: true, text: `Kafka: deleted ${listed(topics, 'topic')} and ${listed(groups, 'consumer group')}` };
     });
   }
+  for (const cluster of lab.infra.filter(isCluster)) {
+    await step(clusters[cluster].label, async () =>
+      target.wipeClusters ? wipeCluster(cluster) : emptyCluster(cluster, target.infra, target.namespaces),
+    );
+  }
   const onPostgres = Object.keys(lab.services).filter((name) => target.at.env(name).DATABASE_URL);
   for (const name of onPostgres.filter((name) => lab.services[name]!.schemas)) {
     const url = target.at.env(name).DATABASE_URL!;
@@ -92,6 +105,34 @@ export async function resetLab(
     });
   }
   return outcomes;
+}
+
+function wipeCluster(cluster: ClusterName): Outcome {
+  const { label, script } = clusters[cluster];
+  const run = spawnSync(script, ['reset'], { encoding: 'utf8', timeout: 120_000 });
+  const said = `${run.stdout}${run.stderr}`.trim().split('\n').at(-1) ?? '';
+  return run.status === 0
+    ? { ok: true, text: `${label}: ${said}` }
+    : { ok: false, text: `${label}: ${relative(repoRoot, script)} reset failed: ${said}` };
+}
+
+/** A cluster's share of the lab, emptied through any node that answers. */
+async function emptyCluster(
+  cluster: ClusterName,
+  infra: InfraEndpoints,
+  namespaces: readonly string[],
+): Promise<Outcome> {
+  const { label, endpoint } = clusters[cluster];
+  const nodes = (infra[endpoint.key] ?? endpoint.native).split(',');
+  const live = [];
+  for (const node of nodes) if (await reachable(node.includes('://') ? new URL(node).host : node)) live.push(node);
+  if (live.length === 0) return notReachable(label, nodes.join(', '));
+  if (cluster === 'kafka-cluster') {
+    const { topics, groups } = await emptyKafka(live, namespaces);
+    return { ok: true, text: `${label}: deleted ${listed(topics, 'topic')} and ${listed(groups, 'consumer group')}` };
+  }
+  const { queues, exchanges } = await emptyRabbitMq(live[0]!, namespaces, listRabbitMqCluster);
+  return { ok: true, text: `${label}: deleted ${listed(queues, 'queue')} and ${listed(exchanges, 'exchange')}` };
 }
 
 function removeDataDir(dataDir: string): Outcome {

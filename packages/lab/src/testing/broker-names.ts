@@ -4,7 +4,7 @@ import { serviceBusNames } from '@commlab/events';
 import type { Lab } from '../define.ts';
 import type { InfraEndpoints } from '../topology.ts';
 import { inNamespaces, labNamespace } from '../namespace.ts';
-import { listRabbitMq } from '../reset/rabbitmq.ts';
+import { listRabbitMq, listRabbitMqCluster } from '../reset/rabbitmq.ts';
 
 // An event type (commlab.order.placed.v1) names no broker object; everything else under a
 // lab's namespace or the services' default one (commlab) does: an exchange, queue or topic.
@@ -34,7 +34,9 @@ export function namesAnObject(name: string, objects: readonly string[]): boolean
  * guide may show the lab on Kafka while its test runs it on RabbitMQ).
  */
 export async function brokerObjectsOf(lab: Lab, runNamespace: string, infra: InfraEndpoints): Promise<string[]> {
-  const own = labNamespace(lab.id);
+  // The namespace lab.ts gives its services, if it names one (11-high-availability: lab11ha).
+  const own =
+    Object.values(lab.services).find((spec) => spec.env.EVENT_NAMESPACE)?.env.EVENT_NAMESPACE ?? labNamespace(lab.id);
   const mine = (names: readonly string[]) =>
     names.filter((name) => inNamespaces(name, [runNamespace])).map((name) => own + name.slice(runNamespace.length));
   const objects: string[] = [];
@@ -44,6 +46,22 @@ export async function brokerObjectsOf(lab: Lab, runNamespace: string, infra: Inf
   }
   if (lab.infra.includes('kafka')) {
     const admin = new Kafka({ brokers: infra['kafka.brokers']!.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      objects.push(...mine(await admin.listTopics()), ...mine((await admin.listGroups()).groups.map((g) => g.groupId)));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+  if (lab.infra.includes('rabbitmq-cluster')) {
+    const { queues, exchanges } = await listRabbitMqCluster();
+    objects.push(...mine(queues), ...mine(exchanges));
+  }
+  if (lab.infra.includes('kafka-cluster')) {
+    const admin = new Kafka({
+      brokers: infra['kafka-cluster.brokers']!.split(','),
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
     try {
       objects.push(...mine(await admin.listTopics()), ...mine((await admin.listGroups()).groups.map((g) => g.groupId)));

@@ -14,6 +14,7 @@ import {
   runDir,
   say,
   startLab,
+  stopStartedInfra,
   type LabTarget,
   type LabUnderTest,
 } from '@commlab/lab/runner';
@@ -99,6 +100,7 @@ export async function bench(args: string[]): Promise<number> {
     }
     await lab?.stop();
     await new Promise((done) => log.end(done));
+    stopStartedInfra(); // the broker clusters an experiment needed, if this run started them
   }
 }
 

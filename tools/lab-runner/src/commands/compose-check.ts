@@ -12,6 +12,7 @@ import {
   seconds,
   serviceImage,
   stopRunning,
+  stopStartedInfra,
   type ContainerMemory,
   type Engine,
   type Lab,
@@ -53,6 +54,7 @@ export async function composeCheck(args: string[]): Promise<number> {
   const only = args[0] ? labEntry(args[0]).id : undefined;
   const labs = (await readyLabs()).filter((lab) => !only || lab.id === only);
   const counts = await checkInContainers(labs);
+  stopStartedInfra();
   say.line(`${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
   return counts.failed > 0 ? 1 : 0;
 }
@@ -159,7 +161,8 @@ async function checkLabs(run: Run, labs: Lab[]): Promise<{ tests: Counts; report
     `${testFiles.length} test file(s) of ${labs.length} lab(s), each against its lab in ${run.engine.name} containers`,
   );
   const counts = await runVitest(
-    ['--project', 'integration', ...testFiles],
+    // The lab on broker clusters (11-high-availability) runs in the cluster project, one file at a time.
+    ['--project', 'integration', '--project', 'cluster', ...testFiles],
     {
       COMMLAB_LAB_TARGET: 'compose',
       COMMLAB_CONTAINER_ENGINE: run.engine.name,

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveLab, type ServiceDefaults } from '@commlab/lab/runner';
+import { nativeInfra, resolveLab, type ServiceDefaults } from '@commlab/lab/runner';
 import { examine, type Machine } from './doctor.ts';
 
 const listening = () =>
@@ -98,5 +98,49 @@ describe('pnpm lab doctor', () => {
       level: 'warn',
       text: 'Node.js v22.18.0 runs the labs; they are tested on Node 24 (./lab fetches it)',
     });
+  });
+});
+
+describe('pnpm lab doctor, for a lab on broker clusters', () => {
+  const defaults = (): ServiceDefaults => ({
+    port: 0,
+    health: 'http',
+    memory: '64m',
+    brokers: { 'EVENT_BUS=kafka': { KAFKA_BROKERS: '${kafka.brokers}' } },
+  });
+  const clustered = resolveLab(
+    '11-ha',
+    { services: { order: { env: { EVENT_BUS: 'kafka', KAFKA_BROKERS: '${kafka-cluster.brokers}' } } }, links: [] },
+    {},
+    defaults,
+  );
+  const base: Machine = {
+    nodeVersion: 'v24.21.0',
+    nodeEngines: '>=22.18',
+    infra: nativeInfra({}),
+    labs: [clustered],
+    engine: 'podman',
+    programs: [],
+    // As if the cluster ran: its ports are then its own, whoever holds them now.
+    clusterRunning: () => true,
+  };
+
+  it('states the memory both clusters need beside what the machine has, and warns when it has less', async () => {
+    const roomy = await examine({ ...base, memoryAvailable: 8 * 1024 ** 3 });
+    expect(roomy).toContainEqual({
+      level: 'ok',
+      text: 'memory: 8.0 GiB available; the broker clusters take up to 2.0 GiB (measured ~1.3 GiB)',
+    });
+    const tight = await examine({ ...base, memoryAvailable: 1.5 * 1024 ** 3 });
+    expect(tight.filter((f) => f.level === 'warn').map((f) => f.text)).toContain(
+      'memory: 1.5 GiB available, and the broker clusters of 11-high-availability take up to 2.0 GiB (measured ~1.3 GiB): close other programs first',
+    );
+  });
+
+  it('takes a running cluster’s ports as its own, and asks nothing of a lab without clusters', async () => {
+    const findings = await examine({ ...base, memoryAvailable: 8 * 1024 ** 3 });
+    expect(findings).toContainEqual({ level: 'ok', text: 'Kafka cluster runs (its ports are its own)' });
+    const plain = await examine({ ...base, labs: [], memoryAvailable: 1 });
+    expect(plain.some((f) => f.text.includes('cluster') || f.text.startsWith('memory'))).toBe(false);
   });
 });

@@ -1,8 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { freemem } from 'node:os';
 import {
   allPorts,
+  clusterRunning,
+  clusters,
+  isCluster,
+  type ClusterName,
   colour,
   infraAddress,
   infraNames,
@@ -33,7 +38,14 @@ export interface Machine {
   engine: string | undefined;
   /** The Debian packages run natively (Chromium, what the labs' services run) and whether each is installed. */
   programs: { pkg: string; by: string; installed: boolean }[];
+  /** Memory available to new processes, in bytes (Linux: MemAvailable); asked only for a lab with broker clusters. */
+  memoryAvailable?: number;
+  /** Whether every node of a cluster runs (its cluster.sh status): its ports are then its own. */
+  clusterRunning?: (name: ClusterName) => boolean;
 }
+
+/** What both broker clusters may take together (measured ~1.3 GiB; the target the issue sets). */
+export const clustersMemory = 2 * 1024 ** 3;
 
 /** pnpm lab doctor: what a workshop machine has and lacks, with the fix for each gap. Changes nothing. */
 export async function doctor(): Promise<number> {
@@ -50,6 +62,8 @@ export async function doctor(): Promise<number> {
       by,
       installed: installed(),
     })),
+    memoryAvailable: memoryAvailable(),
+    clusterRunning,
   });
   for (const { level, text, fix } of findings) {
     if (level === 'ok') say.ok(text);
@@ -92,7 +106,8 @@ export async function examine(machine: Machine): Promise<Finding[]> {
     findings.push({ level: 'ok', text: `Node.js ${machine.nodeVersion}` });
   }
 
-  for (const name of infraNames) {
+  // The clusters are a lab's own, checked with the room they need below.
+  for (const name of infraNames.filter((infra) => !isCluster(infra))) {
     const address = infraAddress(name, machine.infra);
     findings.push(
       (await reachable(address))
@@ -129,10 +144,67 @@ export async function examine(machine: Machine): Promise<Finding[]> {
     );
   }
 
+  findings.push(...(await clusterRoom(machine)));
+
   findings.push(
     machine.engine
       ? { level: 'ok', text: `container engine: ${machine.engine} (Compose runs work)` }
       : { level: 'warn', text: 'no running Docker or Podman engine: native runs only (that is fine for every lab)' },
   );
   return findings;
+}
+
+/**
+ * Room for the broker clusters a ready lab runs (11-high-availability): every node's port free
+ * (or held by the running cluster itself), and memory for both clusters together.
+ */
+async function clusterRoom(machine: Machine): Promise<Finding[]> {
+  const needed = [...new Set(machine.labs.flatMap((lab) => lab.infra.filter(isCluster)))];
+  if (needed.length === 0) return [];
+  const findings: Finding[] = [];
+  for (const name of needed) {
+    const { label, hostPorts } = clusters[name];
+    const running = machine.clusterRunning?.(name) ?? false;
+    const taken = [];
+    for (const [node, port] of Object.entries(hostPorts)) {
+      if (!running && (await reachable(`127.0.0.1:${port}`))) taken.push(`${port} (${node})`);
+    }
+    findings.push(
+      running
+        ? { level: 'ok', text: `${label} runs (its ports are its own)` }
+        : taken.length > 0
+          ? {
+              level: 'problem',
+              text: `${label}: port ${taken.join(', ')} taken while the cluster is not running`,
+              fix: `something else listens there (ss -ltnp); stop it, or infra/${name}/cluster.sh start cannot`,
+            }
+          : { level: 'ok', text: `${label}: ports ${Object.values(hostPorts).join(', ')} free` },
+    );
+  }
+  const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  if (machine.memoryAvailable !== undefined) {
+    findings.push(
+      machine.memoryAvailable >= clustersMemory
+        ? {
+            level: 'ok',
+            text: `memory: ${gib(machine.memoryAvailable)} available; the broker clusters take up to ${gib(clustersMemory)} (measured ~1.3 GiB)`,
+          }
+        : {
+            level: 'warn',
+            text: `memory: ${gib(machine.memoryAvailable)} available, and the broker clusters of 11-high-availability take up to ${gib(clustersMemory)} (measured ~1.3 GiB): close other programs first`,
+          },
+    );
+  }
+  return findings;
+}
+
+/** MemAvailable on Linux (free memory plus what the kernel can reclaim), else free memory. */
+function memoryAvailable(): number {
+  try {
+    const kib = /^MemAvailable:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1];
+    if (kib) return Number(kib) * 1024;
+  } catch {
+    // not Linux
+  }
+  return freemem();
 }

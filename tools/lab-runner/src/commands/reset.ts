@@ -30,7 +30,7 @@ export async function reset(idOrPrefix: string | undefined): Promise<number> {
   );
   const outcomes = await resetLab(
     lab,
-    { at, dataDir: join(runDir, lab.id), namespaces, infra: placement.infra },
+    { at, dataDir: join(runDir, lab.id), namespaces, infra: placement.infra, wipeClusters: true },
     printOutcome,
   );
   const ok = outcomes.every((o) => o.ok);

@@ -1,6 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { chromium, ensureDebianPackages, servicePackages } from '../debian-packages.ts';
-import { bin, colour, ensureInfra, type Infra, labEntry, readyLabs, repoRoot, say } from '@commlab/lab/runner';
+import {
+  bin,
+  colour,
+  ensureInfra,
+  type Infra,
+  labEntry,
+  readyLabs,
+  repoRoot,
+  say,
+  stopStartedInfra,
+} from '@commlab/lab/runner';
 import { runVitest } from '../vitest.ts';
 import { checkInContainers, hasComposeFile } from './compose-check.ts';
 
@@ -36,6 +46,7 @@ export async function test(args: string[]): Promise<number> {
   const nativeSeconds = (Date.now() - started) / 1000;
 
   const containers = nativeOnly ? undefined : await checkInContainers(labs);
+  stopStartedInfra();
 
   const failedChecks = checks.filter((c) => !c.ok).map((c) => c.name);
   say.line();

@@ -57,10 +57,16 @@ export async function orderFlow(lab: Lab, at: LabAt, name: string): Promise<Outc
   const outcomes: Outcome[] = [
     { ok: true, text: `${name} places an order over REST and reads it back (${placed.status})` },
   ];
-  if (placed.status === 'pending') outcomes.push(await decided(name, base, placed.id, headers));
+  // Inventory decides a pending order; a lab without one (11-high-availability) leaves it pending.
+  const hasInventory = Object.values(lab.services).some((spec) => spec.service === 'inventory');
+  if (placed.status === 'pending' && hasInventory) outcomes.push(await decided(name, base, placed.id, headers));
 
   const bus = at.env(name).EVENT_BUS;
-  const notification = Object.keys(lab.services).find((n) => lab.services[n]!.service === 'notification');
+  // The notification service on the same broker as this order service (a lab may run one per cluster).
+  const sameBroker = (n: string) =>
+    ['EVENT_BUS', 'KAFKA_BROKERS', 'AMQP_URL'].every((key) => at.env(n)[key] === at.env(name)[key]);
+  const notifications = Object.keys(lab.services).filter((n) => lab.services[n]!.service === 'notification');
+  const notification = notifications.find(sameBroker) ?? notifications[0];
   if (notification && bus && bus !== 'none') {
     outcomes.push(await notified(notification, at.url(notification), placed.id, bus));
   }
