@@ -9,7 +9,7 @@ import { postgresDatabase } from '@commlab/sql';
 import { newOrderEvent, orderStreamId } from '@commlab/event-store/orders';
 import { labForThisFile } from '@commlab/lab/testing';
 import { History } from '@commlab/testkit';
-import { labClient } from './lab-client.ts';
+import { labClient, storeDatabaseUrl } from './lab-client.ts';
 import { recordArrivals } from './arrivals.ts';
 
 // The broker is unreachable for the order service for a while — without stopping the
@@ -71,7 +71,7 @@ describe('lab 08: the broker unreachable while orders are placed and transaction
     await consumer.close().catch(() => {});
     const outageEnds = Date.now() + outageMs;
 
-    const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+    const url = new URL(storeDatabaseUrl());
     url.searchParams.set('options', `-c search_path=${lab.client.schema()}`);
     const db = await postgresDatabase(url.toString());
     const store = await openEventStore(db);

@@ -12,13 +12,25 @@
  *   ${console.port}    just the port (what a browser on this machine uses in either mode)
  *   ${kafka.brokers} ${rabbitmq.url} ${postgres.url} ${redis.url}   the brokers', database's and cache's endpoints
  *   ${zipkin.url} ${prometheus.url}   the trace backend and the metrics server (chapter 14)
+ *   ${postgres-logical.url} ${kafka-connect.url}   PostgreSQL with logical decoding and the Kafka
+ *                      Connect worker with Debezium (lab 08's log-based outbox)
  *
  * A service that names another by `.addr` or `.url` calls it, so it starts after it; naming
  * only a `.port` implies no start order. A service that names a broker needs it: a lab's
  * brokers are exactly those its services' settings name (plus `brokers` for a lab of demos).
  */
-export type Infra = 'kafka' | 'rabbitmq' | 'postgres' | 'redis' | 'zipkin' | 'prometheus';
-export const infraNames: readonly Infra[] = ['rabbitmq', 'kafka', 'postgres', 'redis', 'zipkin', 'prometheus'];
+export type Infra =
+  'kafka' | 'rabbitmq' | 'postgres' | 'redis' | 'zipkin' | 'prometheus' | 'postgres-logical' | 'kafka-connect';
+export const infraNames: readonly Infra[] = [
+  'rabbitmq',
+  'kafka',
+  'postgres',
+  'redis',
+  'zipkin',
+  'prometheus',
+  'postgres-logical',
+  'kafka-connect',
+];
 
 /** The brokers a service's EVENT_BUS can name. */
 export type EventBus = 'rabbitmq' | 'kafka';

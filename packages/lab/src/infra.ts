@@ -16,6 +16,8 @@ export function nativeInfra(env: NodeJS.ProcessEnv = process.env): InfraEndpoint
     'redis.url': env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     'zipkin.url': env.ZIPKIN_URL ?? 'http://127.0.0.1:9411',
     'prometheus.url': env.PROMETHEUS_URL ?? 'http://127.0.0.1:9090',
+    'postgres-logical.url': env.LOGICAL_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5433/postgres',
+    'kafka-connect.url': env.KAFKA_CONNECT_URL ?? 'http://127.0.0.1:8083',
   };
 }
 
@@ -83,6 +85,23 @@ const parts: Record<Infra, InfraPart> = {
       join(repoRoot, 'infra/prometheus/labs.yml'),
     ],
     fix: 'run infra/prometheus/prometheus.sh start --config infra/prometheus/labs.yml (Debian: apt-get install prometheus), or set PROMETHEUS_URL',
+  },
+  // infra/postgres-logical: the lab-owned cluster with wal_level=logical on its own port, so the
+  // shared server on 5432 is never reconfigured.
+  'postgres-logical': {
+    label: 'PostgreSQL with logical decoding',
+    address: (e) => hostOf(e['postgres-logical.url']) || '127.0.0.1:5433',
+    overriddenBy: 'LOGICAL_DATABASE_URL',
+    start: () => [join(repoRoot, 'infra/postgres-logical/pg-logical.sh'), 'start'],
+    fix: 'run infra/postgres-logical/pg-logical.sh start (needs the PostgreSQL server binaries), or set LOGICAL_DATABASE_URL',
+  },
+  // infra/kafka-connect: one distributed worker with the Debezium plugin, against the shared Kafka.
+  'kafka-connect': {
+    label: 'Kafka Connect (Debezium)',
+    address: (e) => hostOf(e['kafka-connect.url']) || '127.0.0.1:8083',
+    overriddenBy: 'KAFKA_CONNECT_URL',
+    start: () => [join(repoRoot, 'infra/kafka-connect/kafka-connect.sh'), 'start'],
+    fix: 'run infra/kafka-connect/kafka-connect.sh start (needs Java 17, Maven and Kafka), or set KAFKA_CONNECT_URL',
   },
 };
 

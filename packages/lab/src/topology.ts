@@ -14,6 +14,8 @@ export const composeInfra: InfraEndpoints = {
   'redis.url': 'redis://redis:6379',
   'zipkin.url': 'http://zipkin:9411',
   'prometheus.url': 'http://prometheus:9090',
+  'postgres-logical.url': 'postgres://postgres@postgres-logical:5432/postgres',
+  'kafka-connect.url': 'http://kafka-connect:8083',
 };
 
 export interface Placement {
