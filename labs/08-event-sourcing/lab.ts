@@ -26,7 +26,8 @@ export default defineLab({
     cdc: {
       env: {
         CONNECT_URL: '${kafka-connect.url}',
-        DATABASE_URL: '${postgres-logical.url}',
+        // Not DATABASE_URL: it keeps no data of its own (reset drops the store with order's schema).
+        EVENT_STORE_URL: '${postgres-logical.url}',
         // Its store's: named so that order starts first; a test run gives both its own namespace.
         ORDER_URL: '${order.url}',
         EVENT_NAMESPACE: 'lab08',

@@ -9,7 +9,7 @@ export const CdcConfig = Type.Object({
     default: 'http://127.0.0.1:8083',
     description: "Kafka Connect worker's REST API (with the Debezium PostgreSQL plugin)",
   }),
-  DATABASE_URL: Type.String({
+  EVENT_STORE_URL: Type.String({
     pattern: '^postgres(ql)?://',
     default: 'postgres://postgres@127.0.0.1:5433/postgres',
     description:

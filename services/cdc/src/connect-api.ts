@@ -13,6 +13,9 @@ export function connectApi(baseUrl: string) {
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       ...(body !== undefined && { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(10_000),
+    }).catch((err: Error) => {
+      const cause = (err.cause as { code?: string } | undefined)?.code ?? err.message;
+      throw new Error(`Kafka Connect at ${baseUrl} is not answering (${cause})`);
     });
   const ok = async (response: Response, what: string) => {
     if (!response.ok) throw new Error(`Kafka Connect: ${what}: ${response.status} ${await response.text()}`);

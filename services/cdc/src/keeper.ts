@@ -74,7 +74,7 @@ export function connectorKeeper({ api, db, namespace, databaseUrl, checkMs, logg
     ready: async () => {
       if (problem) throw new Error(problem);
     },
-    status: () => ({ ...names, registered, state: last, problem: problem || undefined }),
+    status: () => ({ namespace, ...names, registered, state: last, problem: problem || undefined }),
     stop: () => {
       stopped = true;
       clearTimeout(timer);

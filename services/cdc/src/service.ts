@@ -12,12 +12,12 @@ import { connectorKeeper } from './keeper.ts';
  * once the connector streams). It waits for the order service, whose event store it streams.
  */
 export async function buildService(config: Static<typeof CdcConfig>, { logger }: { logger: Logger }) {
-  const db = await postgresDatabase(config.DATABASE_URL, { max: 1 });
+  const db = await postgresDatabase(config.EVENT_STORE_URL, { max: 1 });
   const keeper = connectorKeeper({
     api: connectApi(config.CONNECT_URL),
     db,
     namespace: config.EVENT_NAMESPACE,
-    databaseUrl: config.DATABASE_URL,
+    databaseUrl: config.EVENT_STORE_URL,
     checkMs: config.CDC_CHECK_MS,
     logger,
   });
