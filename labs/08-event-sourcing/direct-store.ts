@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { openEventStore } from '@commlab/event-store';
 import { newOrderEvent, orderStreamId } from '@commlab/event-store/orders';
 import { postgresDatabase } from '@commlab/sql';
+import { storeDatabaseUrl } from './lab-client.ts';
 
 /**
  * The lab's event store opened by the test itself, in the order service's schema: for the
@@ -12,7 +13,7 @@ import { postgresDatabase } from '@commlab/sql';
  */
 export async function directStore(schema: string) {
   // The database as this machine reaches it (in containers the service may name it otherwise).
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const url = new URL(storeDatabaseUrl());
   url.searchParams.set('options', `-c search_path=${schema}`);
   const db = await postgresDatabase(url.toString());
   const store = await openEventStore(db);

@@ -113,7 +113,7 @@ export function labClient(lab: LabUnderTest) {
     /** The service's PostgreSQL schema (each run its own), dropped after the file's tests. */
     close: async () => {
       // The database as this machine reaches it (in containers the service may name it otherwise).
-      const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+      const url = storeDatabaseUrl();
       if (!lab.env('order').EVENT_NAMESPACE) return;
       const client = new pg.Client({ connectionString: url });
       await client.connect();
@@ -124,4 +124,12 @@ export function labClient(lab: LabUnderTest) {
       }
     },
   };
+}
+
+/**
+ * The order event store's database as this machine reaches it: the lab's PostgreSQL with logical
+ * decoding (infra/postgres-logical), also when the services run in containers.
+ */
+export function storeDatabaseUrl(): string {
+  return process.env.LOGICAL_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5433/postgres';
 }

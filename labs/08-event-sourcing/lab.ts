@@ -14,6 +14,12 @@ import { defineLab } from '@commlab/lab';
 //
 // notification is the idempotent consumer downstream: each order event it applies is recorded
 // in the same transaction as its id, so a redelivery after a crash changes nothing.
+//
+// The same log is also published a second way, by log-based change data capture: the store
+// lives in the lab's PostgreSQL with logical decoding (infra/postgres-logical), and the cdc
+// service keeps a Debezium connector registered in Kafka Connect (infra/kafka-connect) that
+// streams the `events` table through the outbox event router to Kafka. The polling relay keeps
+// publishing to the event bus (RabbitMQ) beside it, so the guide compares the two.
 export default defineLab({
   eventBus: 'rabbitmq',
   services: {
@@ -23,7 +29,7 @@ export default defineLab({
       env: {
         ORDER_STORE: 'event-store',
         CHECKOUT_MODE: 'choreography',
-        DATABASE_URL: '${postgres.url}',
+        DATABASE_URL: '${postgres-logical.url}',
         // Small, so the guide's orders cross a snapshot.
         ORDER_SNAPSHOT_EVERY: '3',
       },
@@ -40,6 +46,16 @@ export default defineLab({
       },
     },
     notification: {},
+    cdc: {
+      env: {
+        CONNECT_URL: '${kafka-connect.url}',
+        // Not DATABASE_URL: it keeps no data of its own (reset drops the store with order's schema).
+        EVENT_STORE_URL: '${postgres-logical.url}',
+        // Its store's: named so that order starts first; a test run gives both its own namespace.
+        ORDER_URL: '${order.url}',
+        EVENT_NAMESPACE: 'lab08',
+      },
+    },
   },
   links: [
     { label: 'Orders API', url: '${order.url}/v2/orders' },
@@ -47,5 +63,6 @@ export default defineLab({
     { label: 'Payments', url: '${payment.url}/payments' },
     { label: 'Sagas (orchestrated)', url: '${order-orchestrated.url}/sagas' },
     { label: 'Notifications (idempotent consumer)', url: '${notification.url}/notifications' },
+    { label: 'Debezium connector (names and state)', url: '${cdc.url}/connector' },
   ],
 });

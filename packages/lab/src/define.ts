@@ -13,13 +13,24 @@
  *   ${kafka.brokers} ${rabbitmq.url} ${postgres.url} ${redis.url}   the brokers', database's and cache's endpoints
  *   ${zipkin.url} ${prometheus.url}   the trace backend and the metrics server (chapter 14)
  *   ${kafka-cluster.brokers} ${rabbitmq-cluster.url}   every node of the three-node clusters (src/clusters.ts)
+ *   ${postgres-logical.url} ${kafka-connect.url}   PostgreSQL with logical decoding and the Kafka
+ *                      Connect worker with Debezium (lab 08's log-based outbox)
  *
  * A service that names another by `.addr` or `.url` calls it, so it starts after it; naming
  * only a `.port` implies no start order. A service that names a broker needs it: a lab's
  * brokers are exactly those its services' settings name (plus `brokers` for a lab of demos).
  */
 export type Infra =
-  'kafka' | 'rabbitmq' | 'postgres' | 'redis' | 'zipkin' | 'prometheus' | 'kafka-cluster' | 'rabbitmq-cluster';
+  | 'kafka'
+  | 'rabbitmq'
+  | 'postgres'
+  | 'redis'
+  | 'zipkin'
+  | 'prometheus'
+  | 'kafka-cluster'
+  | 'rabbitmq-cluster'
+  | 'postgres-logical'
+  | 'kafka-connect';
 export const infraNames: readonly Infra[] = [
   'rabbitmq',
   'kafka',
@@ -29,6 +40,8 @@ export const infraNames: readonly Infra[] = [
   'prometheus',
   'kafka-cluster',
   'rabbitmq-cluster',
+  'postgres-logical',
+  'kafka-connect',
 ];
 
 /** The brokers a service's EVENT_BUS can name. */

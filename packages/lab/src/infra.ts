@@ -20,6 +20,8 @@ export function nativeInfra(env: NodeJS.ProcessEnv = process.env): InfraEndpoint
     // The clusters are the lab's own, on their fixed ports (infra/*-cluster/cluster.sh).
     [clusters['kafka-cluster'].endpoint.key]: clusters['kafka-cluster'].endpoint.native,
     [clusters['rabbitmq-cluster'].endpoint.key]: clusters['rabbitmq-cluster'].endpoint.native,
+    'postgres-logical.url': env.LOGICAL_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5433/postgres',
+    'kafka-connect.url': env.KAFKA_CONNECT_URL ?? 'http://127.0.0.1:8083',
   };
 }
 
@@ -94,6 +96,23 @@ const parts: Record<Infra, InfraPart> = {
   },
   'kafka-cluster': clusterPart('kafka-cluster', 'needs Java 17 and Maven, as infra/kafka'),
   'rabbitmq-cluster': clusterPart('rabbitmq-cluster', 'needs rabbitmq-server installed'),
+  // infra/postgres-logical: the lab-owned cluster with wal_level=logical on its own port, so the
+  // shared server on 5432 is never reconfigured.
+  'postgres-logical': {
+    label: 'PostgreSQL with logical decoding',
+    address: (e) => hostOf(e['postgres-logical.url']) || '127.0.0.1:5433',
+    overriddenBy: 'LOGICAL_DATABASE_URL',
+    start: () => [join(repoRoot, 'infra/postgres-logical/pg-logical.sh'), 'start'],
+    fix: 'run infra/postgres-logical/pg-logical.sh start (needs the PostgreSQL server binaries), or set LOGICAL_DATABASE_URL',
+  },
+  // infra/kafka-connect: one distributed worker with the Debezium plugin, against the shared Kafka.
+  'kafka-connect': {
+    label: 'Kafka Connect (Debezium)',
+    address: (e) => hostOf(e['kafka-connect.url']) || '127.0.0.1:8083',
+    overriddenBy: 'KAFKA_CONNECT_URL',
+    start: () => [join(repoRoot, 'infra/kafka-connect/kafka-connect.sh'), 'start'],
+    fix: 'run infra/kafka-connect/kafka-connect.sh start (needs Java 17, Maven and Kafka), or set KAFKA_CONNECT_URL',
+  },
 };
 
 /** A three-node cluster: up when all its nodes run; started (all that is not running) by its cluster.sh. */

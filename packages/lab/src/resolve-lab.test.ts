@@ -29,6 +29,16 @@ describe('a lab resolved from its lab.ts and its services own defaults', () => {
     expect(testLab('05-test', { brokers: ['kafka', 'rabbitmq'] }).infra).toEqual(['rabbitmq', 'kafka']);
   });
 
+  it('tells the logical PostgreSQL from the shared one, and gives a lab with Kafka Connect the Kafka it writes to', () => {
+    const lab = testLab('08-test', {
+      services: {
+        order: { env: { DATABASE_URL: '${postgres-logical.url}' } },
+        gateway: { env: { CONNECT_URL: '${kafka-connect.url}' } },
+      },
+    });
+    expect(lab.infra).toEqual(['kafka', 'postgres-logical', 'kafka-connect']);
+  });
+
   it('switches a run to another event bus, and its brokers with it', () => {
     const lab = testLab('02-test', { eventBus: 'rabbitmq', services: { order: {} } }, { eventBus: 'kafka' });
     expect(lab.services.order!.env).toMatchObject({ EVENT_BUS: 'kafka', KAFKA_BROKERS: '${kafka.brokers}' });

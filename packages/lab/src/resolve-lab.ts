@@ -78,6 +78,9 @@ export function resolveLab(
     ...(definition.brokers ?? []),
     ...Object.values(services).flatMap((spec) => infraNamedIn(spec.env)),
   ]);
+  // The Kafka Connect worker keeps its connectors, offsets and status in Kafka topics and writes
+  // its records to Kafka: a lab with it has Kafka too, whatever its event bus.
+  if (named.has('kafka-connect')) named.add('kafka');
   const infra = infraNames.filter((name) => named.has(name));
   if (definition.grafana && !infra.includes('prometheus')) {
     throw new Error(`lab ${id}: grafana shows the lab's Prometheus; add brokers: ['prometheus']`);
@@ -106,6 +109,8 @@ const infraLinks: Record<Infra, { label: string; url: string }> = {
   prometheus: { label: 'Prometheus (metrics)', url: '${prometheus.url}' },
   'kafka-cluster': { label: 'Kafka cluster', url: '${kafka-cluster.brokers}' },
   'rabbitmq-cluster': { label: 'RabbitMQ cluster', url: '${rabbitmq-cluster.url}' },
+  'postgres-logical': { label: 'PostgreSQL (logical decoding)', url: '${postgres-logical.url}' },
+  'kafka-connect': { label: 'Kafka Connect (Debezium) REST API', url: '${kafka-connect.url}/connectors' },
 };
 
 /** The brokers a service's settings name (`${rabbitmq.url}` names rabbitmq). */

@@ -17,6 +17,8 @@ export const composeInfra: InfraEndpoints = {
   'prometheus.url': 'http://prometheus:9090',
   [clusters['kafka-cluster'].endpoint.key]: clusters['kafka-cluster'].endpoint.compose,
   [clusters['rabbitmq-cluster'].endpoint.key]: clusters['rabbitmq-cluster'].endpoint.compose,
+  'postgres-logical.url': 'postgres://postgres@postgres-logical:5432/postgres',
+  'kafka-connect.url': 'http://kafka-connect:8083',
 };
 
 export interface Placement {

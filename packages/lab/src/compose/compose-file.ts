@@ -110,6 +110,62 @@ const infraServices: Record<Exclude<Infra, ClusterName>, object> = {
     },
     mem_limit: '256m',
   },
+  // infra/postgres-logical/compose.fragment.yaml: the same major version and settings as natively.
+  'postgres-logical': {
+    image: 'postgres:15-alpine',
+    command:
+      'postgres -c wal_level=logical -c max_wal_senders=10 -c max_replication_slots=10 -c shared_buffers=32MB -c max_connections=50',
+    // As natively: no password, and the port is published on 127.0.0.1 only.
+    environment: { POSTGRES_HOST_AUTH_METHOD: 'trust' },
+    ports: ['127.0.0.1:5433:5432'],
+    healthcheck: {
+      // Over TCP: the image's first-run initialisation serves the unix socket only.
+      test: 'pg_isready -U postgres -h 127.0.0.1',
+      interval: '2s',
+      timeout: '3s',
+      retries: 30,
+      start_period: '5s',
+    },
+    mem_limit: '256m',
+  },
+  // infra/kafka-connect/compose.fragment.yaml: the official Debezium image, configured like the
+  // native worker (distributed, one worker, the same group and internal topics, heap ≤ 512 MiB).
+  'kafka-connect': {
+    image: 'quay.io/debezium/connect:3.6.1.Final',
+    environment: {
+      BOOTSTRAP_SERVERS: 'kafka:9092',
+      GROUP_ID: 'commlab-connect',
+      CONFIG_STORAGE_TOPIC: 'commlab-connect-configs',
+      OFFSET_STORAGE_TOPIC: 'commlab-connect-offsets',
+      STATUS_STORAGE_TOPIC: 'commlab-connect-status',
+      CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR: '1',
+      CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR: '1',
+      CONNECT_STATUS_STORAGE_REPLICATION_FACTOR: '1',
+      CONNECT_OFFSET_STORAGE_PARTITIONS: '1',
+      CONNECT_STATUS_STORAGE_PARTITIONS: '1',
+      CONNECT_KEY_CONVERTER_SCHEMAS_ENABLE: 'false',
+      CONNECT_VALUE_CONVERTER_SCHEMAS_ENABLE: 'false',
+      CONNECT_SCHEDULED_REBALANCE_MAX_DELAY_MS: '0',
+      OFFSET_FLUSH_INTERVAL_MS: '1000',
+      // The image binds the REST API to the container's address by default.
+      REST_HOST_NAME: '0.0.0.0',
+      ADVERTISED_HOST_NAME: 'kafka-connect',
+      HEAP_OPTS: '-Xms128m -Xmx512m',
+    },
+    ports: ['127.0.0.1:8083:8083'],
+    healthcheck: {
+      test: 'curl -fsS -o /dev/null http://127.0.0.1:8083/health',
+      interval: '3s',
+      timeout: '3s',
+      retries: 40,
+      start_period: '15s',
+    },
+    mem_limit: '768m',
+    depends_on: {
+      kafka: { condition: 'service_healthy' },
+      'postgres-logical': { condition: 'service_healthy' },
+    },
+  },
 };
 
 /** The lab whose services make up the root docker-compose.yml (the whole system so far). */

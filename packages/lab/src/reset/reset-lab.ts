@@ -9,6 +9,7 @@ import { repoRoot } from '../paths.ts';
 import type { InfraEndpoints, LabAt } from '../topology.ts';
 import { clusters, isCluster, type ClusterName } from '../clusters.ts';
 import { emptyKafka } from './kafka.ts';
+import { dropSlots, removeConnectors } from './kafka-connect.ts';
 import { dropSchemas } from './postgres.ts';
 import { emptyRabbitMq, listRabbitMqCluster } from './rabbitmq.ts';
 
@@ -67,6 +68,29 @@ export async function resetLab(
       return {
         ok: true,
         text: `RabbitMQ: deleted ${listed(queues, 'queue')} and ${listed(exchanges, 'exchange')} (found by ${via})`,
+      };
+    });
+  }
+  // Before the topics: a connector still running would write its topic again.
+  if (lab.infra.includes('kafka-connect')) {
+    const url = target.infra['kafka-connect.url']!;
+    await step('Kafka Connect', async () => {
+      if (!(await reachable(infraAddress('kafka-connect', target.infra)))) return notReachable('Kafka Connect', url);
+      return {
+        ok: true,
+        text: `Kafka Connect: removed ${listed(await removeConnectors(url, target.namespaces), 'connector')}`,
+      };
+    });
+  }
+  if (lab.infra.includes('postgres-logical')) {
+    const url = target.infra['postgres-logical.url']!;
+    await step('PostgreSQL (logical)', async () => {
+      const address = infraAddress('postgres-logical', target.infra);
+      if (!(await reachable(address))) return notReachable('PostgreSQL (logical decoding)', address);
+      const { slots, publications } = await dropSlots(url, target.namespaces);
+      return {
+        ok: true,
+        text: `PostgreSQL (logical decoding): dropped ${listed(slots, 'replication slot')} and ${listed(publications, 'publication')}`,
       };
     });
   }

@@ -29,8 +29,8 @@ export function namesAnObject(name: string, objects: readonly string[]): boolean
 
 /**
  * What a lab run has on the brokers, named as under the lab's own namespace (`lab02.…`): its
- * RabbitMQ exchanges and queues and its Kafka topics and consumer groups as they are after the
- * run, and the Kafka topics its services' events go to whenever the lab has an event bus (a
+ * RabbitMQ exchanges and queues, its Kafka topics and consumer groups and its Kafka Connect
+ * connectors as they are after the run, and the Kafka topics its services' events go to whenever the lab has an event bus (a
  * guide may show the lab on Kafka while its test runs it on RabbitMQ).
  */
 export async function brokerObjectsOf(lab: Lab, runNamespace: string, infra: InfraEndpoints): Promise<string[]> {
@@ -68,6 +68,11 @@ export async function brokerObjectsOf(lab: Lab, runNamespace: string, infra: Inf
     } finally {
       await admin.disconnect();
     }
+  }
+  // A Kafka Connect connector is named like a topic (`lab08.order-cdc`), and `lab reset` removes it as one.
+  if (lab.infra.includes('kafka-connect')) {
+    const response = await fetch(`${infra['kafka-connect.url']}/connectors`, { signal: AbortSignal.timeout(5_000) });
+    if (response.ok) objects.push(...mine((await response.json()) as string[]));
   }
   if (Object.values(lab.services).some((spec) => spec.env.EVENT_BUS && spec.env.EVENT_BUS !== 'none')) {
     const { topicOf } = serviceBusNames(own);
