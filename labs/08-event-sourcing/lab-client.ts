@@ -34,7 +34,8 @@ export interface Notification {
 export function labClient(lab: LabUnderTest) {
   const order = () => lab.url('order');
   const json = async <T>(path: string, init?: RequestInit) => {
-    const response = await fetch(`${order()}${path}`, init);
+    // A request the service never answers fails instead of holding a test until its timeout.
+    const response = await fetch(`${order()}${path}`, { signal: AbortSignal.timeout(30_000), ...init });
     return { status: response.status, body: (await response.json()) as T };
   };
   /** The service's PostgreSQL schema: each run its own (services/order: es_ + EVENT_NAMESPACE). */

@@ -36,6 +36,11 @@ export interface RabbitMqCluster extends Cluster {
   url(): Promise<string>;
   /** The node (rabbit-N, or <name>-N of a node set) whose replica leads a quorum queue right now. */
   queueLeader(queue: string): Promise<string>;
+  /**
+   * The Raft term of a quorum queue: it grows with every election, so a leader killed and
+   * re-elected on its own node after a restart still shows as a change of leadership.
+   */
+  queueTerm(queue: string): Promise<number>;
 }
 
 const infra = fileURLToPath(new URL('../../../infra/', import.meta.url));
@@ -141,6 +146,10 @@ export function rabbitMqCluster(set?: RabbitMqNodeSet): RabbitMqCluster {
       const found = (JSON.parse(listed) as { name: string; leader: string }[]).find((q) => q.name === queue);
       if (!found) throw new Error(`queue ${queue} not found on the RabbitMQ cluster`);
       return found.leader.replace(/@.*/, '');
+    },
+    queueTerm: async (queue) => {
+      const status = await base.run('queues', 'quorum_status', queue, '--formatter', 'json', '--quiet');
+      return Math.max(...(JSON.parse(status) as { Term: number }[]).map((member) => member.Term));
     },
   };
 }

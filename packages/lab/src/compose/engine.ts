@@ -38,7 +38,9 @@ export interface UpOptions {
 }
 
 const containersDir = join(repoRoot, 'infra/containers');
-const healthyTimeoutS = 180;
+// Within lab-for-file's 300 s for a start: compose up, up to 90 s for the services to answer,
+// then this, so a start that fails says why (wait-healthy.sh prints the unhealthy container).
+const healthyTimeoutS = 120;
 
 const docker: Engine = {
   name: 'docker',

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { labTarget, startLab, type LabUnderTest, type StartLabOptions } from './start-lab.ts';
 
 /**
- * How long a start may take in containers: compose up, then infra/containers/wait-healthy.sh's
- * own 120 s for every healthcheck. Two labs of six containers starting at once on a busy 2-core
- * machine passed the integration project's 90 s hook timeout while still on their way up.
+ * How long a start may take in containers: compose up, the services answering (90 s at most),
+ * then infra/containers/wait-healthy.sh's own 120 s for every healthcheck. The start gives up by
+ * itself first, with the containers' logs, and removes them; this is the backstop.
  */
-const composeStartMs = 180_000;
+const composeStartMs = 300_000;
 
 /** A client a test file talks to its lab with; closed after the file's tests when it can be. */
 type Connect<C> = (lab: LabUnderTest) => C | Promise<C>;
@@ -26,25 +26,34 @@ export function labForThisFile<C = undefined>(
   id: string,
   { connect, ...options }: StartLabOptions & { connect?: Connect<C> } = {},
 ): LabForFile<C> {
+  const inContainers = (options.target ?? labTarget()) === 'compose';
   let lab: LabUnderTest | undefined;
+  let starting: Promise<LabUnderTest> | undefined;
   let client: C | undefined;
   let anyFailed = false;
   beforeAll(
     async () => {
-      lab = await startLab(id, options);
+      starting = startLab(id, options);
+      lab = await starting;
       if (connect) client = await connect(lab);
     },
-    (options.target ?? labTarget()) === 'compose' ? composeStartMs : undefined,
+    inContainers ? composeStartMs : undefined,
   );
   beforeEach(({ onTestFailed }) => onTestFailed(() => void (anyFailed = true)));
-  afterAll(async () => {
-    try {
-      if (lab && anyFailed) await printLogs(id, lab);
-      await (client as { close?: () => unknown } | undefined)?.close?.();
-    } finally {
-      await lab?.stop();
-    }
-  });
+  afterAll(
+    async () => {
+      // A start the hook's timeout gave up on still finishes, or fails and cleans up after itself:
+      // wait for it, so a lab that came up late is stopped too, not left running under the next files.
+      lab ??= await starting?.catch(() => undefined);
+      try {
+        if (lab && anyFailed) await printLogs(id, lab);
+        await (client as { close?: () => unknown } | undefined)?.close?.();
+      } finally {
+        await lab?.stop();
+      }
+    },
+    inContainers ? composeStartMs : undefined,
+  );
 
   const current = () => {
     if (!lab) throw new Error(`lab ${id} is not up: use it inside tests, once beforeAll has started it`);
