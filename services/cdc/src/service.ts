@@ -1,6 +1,5 @@
-import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Static } from 'typebox';
-import { closeInTurn, CompactRequestLog, healthRoutes, type Closeable, type Logger } from '@commlab/kit';
+import { closeInTurn, serviceHttpApp, healthRoutes, type Closeable, type Logger } from '@commlab/kit';
 import { postgresDatabase } from '@commlab/sql';
 import type { CdcConfig } from './config.ts';
 import { connectApi } from './connect-api.ts';
@@ -21,7 +20,7 @@ export async function buildService(config: Static<typeof CdcConfig>, { logger }:
     checkMs: config.CDC_CHECK_MS,
     logger,
   });
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new CompactRequestLog() });
+  const app = await serviceHttpApp({ logger });
   await app.register(healthRoutes, { checks: [{ name: 'debezium connector', check: keeper.ready }] });
   app.get('/connector', async () => keeper.status());
   const parts: Closeable[] = [

@@ -1,6 +1,5 @@
-import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { readFileSync } from 'node:fs';
-import { CompactRequestLog, problemDetails, type Logger } from '@commlab/kit';
+import { serviceHttpApp, type Logger } from '@commlab/kit';
 import { Board } from './domain/board.ts';
 import { consoleProblems, labRoutes, type LabLinks } from './http/lab-routes.ts';
 import { reportRoute } from './http/report-route.ts';
@@ -17,8 +16,7 @@ const assets = {
 /** The lab console: a page, the stream it draws from, and the endpoint services report to. */
 export async function createApp(links: LabLinks, { logger }: { logger: Logger }) {
   const board = new Board();
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new CompactRequestLog() });
-  await app.register(problemDetails, { problems: consoleProblems, service: 'console' });
+  const app = await serviceHttpApp({ logger, problems: { problems: consoleProblems, service: 'console' } });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => ({ status: 'ready', checks: [] }));
   for (const [path, asset] of Object.entries(assets)) {

@@ -1,13 +1,10 @@
-import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
-  CompactRequestLog,
-  drainOnClose,
+  serviceHttpApp,
   healthRoutes,
   noEdgeReporter,
-  problemDetails,
   type EdgeReporter,
   type Logger,
   type ReadinessCheck,
@@ -42,17 +39,11 @@ export async function createApp(
   config: NotificationSettings,
   { log, logger, edges = noEdgeReporter, readiness = [] }: NotificationDeps,
 ) {
-  const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
-    return503OnClosing: true,
-    logController: new CompactRequestLog(),
-    // An unknown query parameter is a mistake to report, not something to drop silently.
-    ajv: { customOptions: { removeAdditional: false } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
-  drainOnClose(app);
+  const app = (
+    await serviceHttpApp({ logger, problems: { problems: notificationProblems, service: 'notification' } })
+  ).withTypeProvider<TypeBoxTypeProvider>();
   const fanout = new Fanout(log);
   app.addHook('onClose', async () => fanout.close());
-  await app.register(problemDetails, { problems: notificationProblems, service: 'notification' });
 
   await app.register(healthRoutes, { checks: readiness });
   await app.register(notificationsRoutes, { log });

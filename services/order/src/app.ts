@@ -1,13 +1,10 @@
-import Fastify, { type FastifyBaseLogger } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
-  CompactRequestLog,
-  drainOnClose,
+  serviceHttpApp,
   healthRoutes,
-  problemDetails,
   reportRequests,
   requestIdFrom,
   requestIdHeader,
@@ -57,18 +54,18 @@ export async function createApp(
   config: AppSettings,
   { orders, lifecycle, readiness, logger, edges, verifier, readModels }: AppDeps,
 ) {
-  const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
-    bodyLimit: config.BODY_LIMIT_BYTES,
-    return503OnClosing: true,
-    logController: new CompactRequestLog({ requestIdLogLabel: 'requestId' }),
-    genReqId: (request) => requestIdFrom(request.headers[requestIdHeader]),
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = (
+    await serviceHttpApp({
+      logger,
+      problems: { problems: orderProblems, service: 'order', translate: orderErrorProblem },
+      bodyLimit: config.BODY_LIMIT_BYTES,
+      requestIdLogLabel: 'requestId',
+      genReqId: (request) => requestIdFrom(request.headers[requestIdHeader]),
+    })
+  ).withTypeProvider<TypeBoxTypeProvider>();
   // The API speaks JSON only; any other body is refused with 415 instead of being half-parsed.
-  drainOnClose(app);
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
-  await app.register(problemDetails, { problems: orderProblems, service: 'order', translate: orderErrorProblem });
   installRequestScope(app, config.REQUEST_BUDGET_MS);
 
   await app.register(swagger, {

@@ -1,12 +1,9 @@
-import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
-  CompactRequestLog,
+  serviceHttpApp,
   defineProblems,
-  drainOnClose,
   healthRoutes,
   noEdgeReporter,
-  problemDetails,
   reportRequests,
   type EdgeReporter,
   type Logger,
@@ -27,14 +24,9 @@ export interface PaymentAppDeps {
 
 /** The payment service's HTTP surface: /payments, /healthz, /readyz. Builds the app; never listens. */
 export async function createApp({ ledger, logger, edges = noEdgeReporter, readiness = [] }: PaymentAppDeps) {
-  const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
-    return503OnClosing: true,
-    logController: new CompactRequestLog(),
-    ajv: { customOptions: { removeAdditional: false } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
-  drainOnClose(app);
-  await app.register(problemDetails, { problems: paymentProblems, service: 'payment' });
+  const app = (
+    await serviceHttpApp({ logger, problems: { problems: paymentProblems, service: 'payment' } })
+  ).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(healthRoutes, { checks: readiness });
   // The orchestrator's calls, as the console draws them (the caller names itself in x-commlab-caller).
   reportRequests(app, edges, { from: 'order', to: 'payment' });

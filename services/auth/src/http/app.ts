@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
 import formBody from '@fastify/formbody';
-import { CompactRequestLog, drainOnClose, healthRoutes, type Logger, type ReadinessCheck } from '@commlab/kit';
+import { healthRoutes, serviceHttpApp, type Logger, type ReadinessCheck } from '@commlab/kit';
 import { refuse, type Refusal, type TokenVerifier } from '@commlab/security';
 import type Provider from 'oidc-provider';
 import type { SigningKeys } from '../keys/signing-keys.ts';
@@ -43,10 +42,9 @@ export async function createApp(deps: AppDeps) {
   };
 
   let handle: RequestListener | undefined;
-  const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
-    return503OnClosing: true,
-    logController: new CompactRequestLog(),
+  // Its errors are OAuth's own shape (problems.ts), not problem+json.
+  const app = await serviceHttpApp({
+    logger: deps.logger,
     serverFactory: (fastifyHandler) =>
       createServer(
         (handle = (req: IncomingMessage, res) => {
@@ -56,7 +54,6 @@ export async function createApp(deps: AppDeps) {
         }),
       ),
   });
-  drainOnClose(app);
   await app.register(formBody);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, 'not-found', `no route for ${request.method} ${request.url}`),

@@ -1,13 +1,5 @@
-import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import {
-  CompactRequestLog,
-  drainOnClose,
-  problemDetails,
-  requestIdFrom,
-  requestIdHeader,
-  type Logger,
-} from '@commlab/kit';
+import { requestIdFrom, requestIdHeader, serviceHttpApp, type Logger } from '@commlab/kit';
 import type { Inventory } from '../domain/ledger.ts';
 import { inventoryProblems, stockErrorProblem } from './problems.ts';
 import { inventoryRoutes } from './routes.ts';
@@ -20,22 +12,18 @@ export const bodyLimitBytes = 64 * 1024;
  * compare the two (chapter 4). Builds the app; never listens.
  */
 export async function createHttpApp({ inventory, logger }: { inventory: Inventory; logger: Logger }) {
-  const app = Fastify({
-    loggerInstance: logger.child({ transport: 'http' }) as FastifyBaseLogger,
-    bodyLimit: bodyLimitBytes,
-    return503OnClosing: true,
-    logController: new CompactRequestLog({ requestIdLogLabel: 'requestId' }),
-    genReqId: (request) => requestIdFrom(request.headers[requestIdHeader]),
-    // A body must say what it means: "2" is not a quantity.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
-  drainOnClose(app);
+  const app = (
+    await serviceHttpApp({
+      logger: logger.child({ transport: 'http' }),
+      problems: { problems: inventoryProblems, service: 'inventory', translate: stockErrorProblem },
+      bodyLimit: bodyLimitBytes,
+      requestIdLogLabel: 'requestId',
+      genReqId: (request) => requestIdFrom(request.headers[requestIdHeader]),
+      // A body must say what it means: "2" is not a quantity.
+      ajv: { coerceTypes: false, allErrors: true },
+    })
+  ).withTypeProvider<TypeBoxTypeProvider>();
   app.removeContentTypeParser('text/plain');
-  await app.register(problemDetails, {
-    problems: inventoryProblems,
-    service: 'inventory',
-    translate: stockErrorProblem,
-  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header(requestIdHeader, request.id);
   });
