@@ -24,7 +24,7 @@ import { uniqueName, until } from '../support/wait.ts';
  * 32 of 10,000 that way before patches/kafkajs@2.2.4.patch.
  *
  * Two brokers down (acks=all refused, the outbox keeping) and a broker that cannot come back
- * are proven at the order service, in one outage: labs/11-high-availability/kafka-outbox.test.ts.
+ * are proven at the order service, in one outage: labs/11-high-availability/outbox.test.ts.
  */
 const cluster = kafkaCluster();
 const type = 'commlab.order.placed.v1';

@@ -21,7 +21,7 @@ import { uniqueName, until } from '../support/wait.ts';
  *
  * Two of three nodes down (publishes unconfirmed, the outbox keeping) and a node that cannot
  * come back are proven at the order service, in one outage:
- * labs/11-high-availability/rabbit-outbox.test.ts.
+ * labs/11-high-availability/outbox.test.ts.
  */
 const cluster = rabbitMqCluster();
 const type = 'commlab.order.placed.v1';
