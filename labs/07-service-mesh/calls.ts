@@ -5,7 +5,9 @@ import { serverStats } from '@commlab/mesh';
 /** An inventory gRPC client for an address: a sidecar's plain outbound port, or (with credentials) an inbound mTLS port. */
 export function inventoryClient(addr: string, creds: ChannelCredentials = credentials.createInsecure()) {
   const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
-  return new InventoryService(addr, creds);
+  // Over TLS, ask for localhost (a name every lab certificate carries) rather than have grpc-js
+  // send the loopback IP as the server name (Node's DEP0123 warning); plain ports ignore it.
+  return new InventoryService(addr, creds, { 'grpc.ssl_target_name_override': 'localhost' });
 }
 
 export interface CallReport {

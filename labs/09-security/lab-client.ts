@@ -123,7 +123,9 @@ export function labClient(lab: LabUnderTest) {
     /** Inventory over gRPC with the given channel credentials (mTLS as some service, or none). */
     inventory: (channel: ChannelCredentials = credentials.createInsecure()): InventoryServiceClient => {
       const { InventoryService } = loadInventoryProto().commlab.inventory.v1;
-      return new InventoryService(lab.addr('inventory'), channel);
+      // The lab listens on 127.0.0.1; over TLS, ask for localhost (a name its certificates carry)
+      // rather than have grpc-js send the IP as the server name (Node's DEP0123 warning).
+      return new InventoryService(lab.addr('inventory'), channel, { 'grpc.ssl_target_name_override': 'localhost' });
     },
   };
   return client;

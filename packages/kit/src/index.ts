@@ -19,6 +19,7 @@ export { startService } from './start.ts';
 export { CompactRequestLog } from './http-log.ts';
 export { undocumentedProblems, undocumentedVariables } from './documented.ts';
 export { drainOnClose } from './http-drain.ts';
+export { tlsTargetOptions } from './grpc-tls.ts';
 export { serviceHttpApp, type ServiceHttpAppOptions } from './http-app.ts';
 export { healthRoutes, type ReadinessCheck } from './health-routes.ts';
 export { requestIdHeader, requestIdFrom } from './request-id.ts';

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { credentials, makeGenericClientConstructor, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  makeGenericClientConstructor,
+  type ChannelCredentials,
+  type ChannelOptions,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
+import { tlsTargetOptions } from './grpc-tls.ts';
 
 /**
  * Asks a service whether it is ready: `http://host:port/readyz` expects a 2xx answer,
@@ -12,7 +19,7 @@ import { service as healthService } from 'grpc-health-check';
 export async function probe(target: string, timeoutMs = 2_000): Promise<void> {
   const url = new URL(target);
   if (url.protocol === 'grpc:') return probeGrpc(url.host, timeoutMs, credentials.createInsecure());
-  if (url.protocol === 'grpcs:') return probeGrpc(url.host, timeoutMs, mtlsFrom(url));
+  if (url.protocol === 'grpcs:') return probeGrpc(url.host, timeoutMs, mtlsFrom(url), tlsTargetOptions(url.host));
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (!response.ok) throw new Error(`${target} answered ${response.status}: ${await response.text()}`);
 }
@@ -28,6 +35,7 @@ interface HealthClient {
 const Health = makeGenericClientConstructor(healthService, 'Health') as unknown as new (
   address: string,
   creds: ChannelCredentials,
+  options?: ChannelOptions,
 ) => HealthClient;
 
 function mtlsFrom(url: URL): ChannelCredentials {
@@ -39,8 +47,13 @@ function mtlsFrom(url: URL): ChannelCredentials {
   return credentials.createSsl(file('ca'), file('key'), file('cert'));
 }
 
-function probeGrpc(address: string, timeoutMs: number, creds: ChannelCredentials): Promise<void> {
-  const client = new Health(address, creds);
+function probeGrpc(
+  address: string,
+  timeoutMs: number,
+  creds: ChannelCredentials,
+  options: ChannelOptions = {},
+): Promise<void> {
+  const client = new Health(address, creds, options);
   return new Promise<void>((resolve, reject) => {
     client.Check({ service: '' }, { deadline: Date.now() + timeoutMs }, (err, reply) => {
       client.close();

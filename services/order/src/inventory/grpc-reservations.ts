@@ -8,7 +8,7 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { loadInventoryProto, type InventoryServiceClient } from '@commlab/contracts';
-import { probe, requestIdHeader } from '@commlab/kit';
+import { probe, requestIdHeader, tlsTargetOptions } from '@commlab/kit';
 import type { OrderLine } from '../domain/order.ts';
 import { requestScope } from '../request-scope.ts';
 import type { InventoryEdge } from './edge.ts';
@@ -34,6 +34,7 @@ export function grpcInventory(
   const replicas = replicaAddresses(address);
   const client: InventoryServiceClient = new InventoryService(inventoryTarget(address), creds, {
     ...(replicas.length > 1 && replicaChannelOptions()),
+    ...(security.channel && tlsTargetOptions(address)),
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 5_000,
     'grpc.keepalive_permit_without_calls': 1,
