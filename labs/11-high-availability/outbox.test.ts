@@ -3,7 +3,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRabbitMqBus, newEvent, PublishError, serviceBusNames, toKafkaMessage } from '@commlab/events';
 import { labForThisFile } from '@commlab/lab/testing';
-import { checkHistory, kafkaCluster, rabbitMqCluster, type HistoryEntry } from '@commlab/testkit';
+import { checkHistory, kafkaCluster, rabbitMqCluster, type Cluster, type HistoryEntry } from '@commlab/testkit';
 import { appliedEvents, labClient, orderEvent, type Lane } from './lab-client.ts';
 import { clustersForThisFile } from './test-clusters.ts';
 
@@ -127,15 +127,7 @@ describe('lab 11-high-availability: the order outbox with two of three nodes dow
     // the events wait on: nothing of these orders reaches the consumer meanwhile.
     const blocked = kafka.brokerNode(down[1]!);
     const port = Number((await kafka.brokers())[down[1]! - 1]!.split(':')[1]);
-    // Clients that try the port (the services' own reconnects) are turned away at once, so
-    // close() never waits on one of them.
-    const squatter = createServer((socket) => socket.destroy());
-    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
-    try {
-      await expect(kafka.node(blocked, 'start')).rejects.toThrow(`port ${port} (${blocked}) is in use`);
-    } finally {
-      await new Promise((resolve) => squatter.close(resolve));
-    }
+    await failsToStartOnTakenPort(kafka, blocked, port);
     expect(
       await delivered(
         'kafka',
@@ -206,15 +198,7 @@ describe('lab 11-high-availability: the order outbox with two of three nodes dow
       // A node that cannot come back (its AMQP port taken) fails its start at once, naming why.
       const blocked = down[1]!;
       const port = Number(new URL(urls[rabbit.nodes.indexOf(blocked)]!).port);
-      // Clients that try the port (the services' own reconnects) are turned away at once, so
-      // close() never waits on one of them.
-      const squatter = createServer((socket) => socket.destroy());
-      await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
-      try {
-        await expect(rabbit.node(blocked, 'start')).rejects.toThrow(`port ${port} (${blocked}) is in use`);
-      } finally {
-        await new Promise((resolve) => squatter.close(resolve));
-      }
+      await failsToStartOnTakenPort(rabbit, blocked, port);
       expect(
         await delivered(
           'rabbit',
@@ -254,6 +238,19 @@ describe('lab 11-high-availability: the order outbox with two of three nodes dow
     await verdict('rabbit');
   }, 300_000);
 });
+/** A node whose port another process holds fails its start at once, and says so. */
+async function failsToStartOnTakenPort(cluster: Cluster, node: string, port: number) {
+  // Clients that try the port (the services' own reconnects) are turned away at once, so
+  // close() never waits on one of them.
+  const squatter = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+  try {
+    await expect(cluster.node(node, 'start')).rejects.toThrow(`port ${port} (${node}) is in use`);
+  } finally {
+    await new Promise((resolve) => squatter.close(resolve));
+  }
+}
+
 /** True when Kafka refused the write before appending it (not enough in-sync replicas). */
 function notEnoughReplicas(err: unknown): boolean {
   for (let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined; e;) {
