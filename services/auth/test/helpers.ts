@@ -31,7 +31,18 @@ export const labSecrets: Record<string, string> = { order: 'order-lab-secret', '
 
 /** The real authorization server, as its own process on a free port, with its own data folder. */
 export async function startAuthServer(env: Record<string, string> = {}, dataDir?: string): Promise<AuthServer> {
-  const port = env.PORT ? Number(env.PORT) : await freePort();
+  // A free port can still be taken by another test's server before the child binds it: then
+  // the child exits on EADDRINUSE, and another port is tried (never one the test chose).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAuthServerOn(env.PORT ? Number(env.PORT) : await freePort(), env, dataDir);
+    } catch (err) {
+      if (env.PORT || attempt === 3 || !(err as Error).message.includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function startAuthServerOn(port: number, env: Record<string, string>, dataDir?: string): Promise<AuthServer> {
   const issuer = `http://127.0.0.1:${port}`;
   const data = dataDir ?? mkdtempSync(join(tmpdir(), 'commlab-auth-'));
   const child = spawn(process.execPath, [main], {
@@ -42,11 +53,17 @@ export async function startAuthServer(env: Record<string, string> = {}, dataDir?
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Ready, and this child: its metadata names its issuer. A /readyz alone could be another
+  // test's server that took the port first, while this child exits on EADDRINUSE.
+  const expectedIssuer = env.AUTH_ISSUER ?? issuer;
+  const answers = async (path: string, check: (r: Response) => Promise<boolean>) =>
+    fetch(`${issuer}${path}`).then(check, () => false);
   for (let i = 0; ; i++) {
-    const ready = await fetch(`${issuer}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
+    const ready =
+      (await answers('/readyz', async (r) => r.ok)) &&
+      (await answers('/.well-known/openid-configuration', async (r) =>
+        r.ok ? ((await r.json()) as { issuer?: string }).issuer === expectedIssuer : false,
+      ));
     if (ready) break;
     if (i > 150 || child.exitCode !== null) throw new Error(`auth server did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
