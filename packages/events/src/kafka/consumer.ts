@@ -104,7 +104,9 @@ export async function consumeKafka(
   );
   await consumer.connect();
   try {
-    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+    await whenTopicsKnown(() =>
+      consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning }),
+    );
     await consumer.run({
       // Partitions are independent: one slow partition does not hold the others back.
       partitionsConsumedConcurrently: 3,
@@ -131,4 +133,28 @@ export async function consumeKafka(
     // session timeout) after the message in progress finished.
     close: () => consumer.disconnect(),
   };
+}
+
+/**
+ * On a cluster, a broker that has not yet heard of a topic just created through another one
+ * answers UNKNOWN_TOPIC_OR_PARTITION for a moment, and kafkajs' subscribe gives up on the first
+ * such answer: ask again for up to five seconds.
+ */
+async function whenTopicsKnown(subscribe: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await subscribe();
+    } catch (err) {
+      if (attempt >= 20 || !unknownTopic(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+function unknownTopic(err: unknown): boolean {
+  for (let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined; e;) {
+    if (e.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+    e = (e.cause ?? e.originalError) as typeof e;
+  }
+  return false;
 }
