@@ -7,6 +7,12 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
+/**
+ * How long one check may take. A probe must answer in time even when a dependency hangs (a
+ * broker that accepts the connection and never answers): a check still pending counts as down.
+ */
+const checkTimeoutMs = 2_000;
+
 /** /healthz: the process runs. /readyz: every dependency answers (503 names those that don't). */
 export const healthRoutes: FastifyPluginAsync<{ checks: ReadinessCheck[] }> = async (app, { checks }) => {
   // Probes, not API: kept out of the OpenAPI document where @fastify/swagger is registered.
@@ -15,11 +21,17 @@ export const healthRoutes: FastifyPluginAsync<{ checks: ReadinessCheck[] }> = as
   app.get('/readyz', hide, async (_request, reply) => {
     const results = await Promise.all(
       checks.map(async ({ name, check }) => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${checkTimeoutMs / 1000} s`)), checkTimeoutMs);
+        });
         try {
-          await check();
+          await Promise.race([check(), timeout]);
           return { name, ok: true };
         } catch (err) {
           return { name, ok: false, error: (err as Error).message };
+        } finally {
+          clearTimeout(timer);
         }
       }),
     );
